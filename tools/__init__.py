@@ -1,0 +1,1 @@
+"""The agent's tools: plain typed functions over the consumption data (see docs/TOOLS.md)."""
