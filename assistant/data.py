@@ -1,0 +1,722 @@
+"""Consumption data, budgets and quotas: file import with whole-file validation, and queries (SQLite).
+
+Three table kinds are recognised by their headers (docs/TOOLS.md has the formats): consumption (DESIGN.md schema,
+plus an optional coal column), 用能预算 and 能耗定额. A file with any bad row is rejected whole and nothing is written.
+No energy arithmetic here beyond summing a year (tools/ does the indicators); no guessing of institution names.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from assistant.config import Settings
+from assistant.errors import DataError, LookupFailed
+
+CATEGORIES = ("党政机关", "学校", "医院", "文化场馆", "其他")
+ALL_NAMES = {"全部", "all", "全市", "所有单位", "全部单位", "合计"}
+
+# canonical field -> accepted header spellings (compared after _norm_header)
+_CONSUMPTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "institution": ("institution", "单位名称", "单位", "机构名称"),
+    "category": ("category", "单位类型", "机构类型", "类型"),
+    "period": ("period", "统计期", "统计期间", "期间", "年月"),
+    "floor_area_m2": ("floor_area_m2", "floor_area", "建筑面积", "面积"),
+    "headcount": ("headcount", "用能人数", "人数"),
+    "electricity_kwh": ("electricity_kwh", "electricity", "电力", "用电量", "电量"),
+    "natural_gas_m3": ("natural_gas_m3", "natural_gas", "天然气", "用气量"),
+    "gasoline_l": ("gasoline_l", "gasoline", "汽油"),
+    "diesel_l": ("diesel_l", "diesel", "柴油"),
+    "water_m3": ("water_m3", "water", "水", "用水量"),
+    "coal_kg": ("coal_kg", "coal", "煤炭", "原煤"),
+}
+_BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "institution": _CONSUMPTION_COLUMNS["institution"],
+    "year": ("year", "预算年度", "年度"),
+    "energy_budget_kgce": ("energy_budget_kgce", "能耗预算", "用能预算"),
+    "electricity_budget_kwh": ("electricity_budget_kwh", "电力预算", "用电预算"),
+    "water_budget_m3": ("water_budget_m3", "用水预算", "水预算"),
+}
+_QUOTA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "category": _CONSUMPTION_COLUMNS["category"],
+    "indicator": ("indicator", "指标", "指标名称"),
+    "constraint": ("constraint", "约束值"),
+    "guide": ("guide", "引导值"),
+    "unit": ("unit", "单位"),
+}
+_IGNORED_COLUMNS = {"note", "备注", "说明"}
+_CHINESE_LABEL = {
+    "institution": "单位名称", "category": "单位类型", "period": "统计期", "floor_area_m2": "建筑面积",
+    "headcount": "用能人数", "electricity_kwh": "电力", "natural_gas_m3": "天然气", "gasoline_l": "汽油",
+    "diesel_l": "柴油", "water_m3": "水", "coal_kg": "煤炭", "year": "预算年度", "energy_budget_kgce": "能耗预算",
+    "electricity_budget_kwh": "电力预算", "water_budget_m3": "用水预算", "indicator": "指标",
+    "constraint": "约束值", "guide": "引导值", "unit": "单位",
+}
+# quota indicator names -> metric key and unit (the metric keys are those of tools.energy.METRICS)
+QUOTA_INDICATORS: dict[str, tuple[str, str]] = {
+    "单位建筑面积能耗": ("energy_per_area", "kgce/m²"),
+    "单位面积能耗": ("energy_per_area", "kgce/m²"),
+    "energy_per_area": ("energy_per_area", "kgce/m²"),
+    "人均综合能耗": ("energy_per_capita", "kgce/人"),
+    "人均能耗": ("energy_per_capita", "kgce/人"),
+    "energy_per_capita": ("energy_per_capita", "kgce/人"),
+    "人均用水量": ("water_per_capita", "m³/人"),
+    "人均水耗": ("water_per_capita", "m³/人"),
+    "water_per_capita": ("water_per_capita", "m³/人"),
+    "单位建筑面积碳排放": ("carbon_per_area", "kgCO2/m²"),
+    "carbon_per_area": ("carbon_per_area", "kgCO2/m²"),
+}
+QUOTA_INDICATOR_NAMES = {
+    "energy_per_area": "单位建筑面积能耗", "energy_per_capita": "人均综合能耗",
+    "water_per_capita": "人均用水量", "carbon_per_area": "单位建筑面积碳排放",
+}
+SOURCE_FIELDS = ("electricity_kwh", "natural_gas_m3", "gasoline_l", "diesel_l", "coal_kg", "water_m3")
+
+
+@dataclass(frozen=True)
+class ConsumptionRow:
+    """One stored row: an institution's consumption in one period (a month or a whole year)."""
+
+    institution: str
+    period: str  # "YYYY" or "YYYY-MM"
+    floor_area_m2: float
+    headcount: float
+    electricity_kwh: float = 0.0
+    natural_gas_m3: float = 0.0
+    gasoline_l: float = 0.0
+    diesel_l: float = 0.0
+    water_m3: float = 0.0
+    coal_kg: float = 0.0
+    source: str = ""  # "file.csv 第5行"
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def month(self) -> int | None:
+        return int(self.period[5:7]) if len(self.period) == 7 else None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AnnualRecord:
+    """A year of one institution (or of a set): source totals summed over periods, area and headcount of the last."""
+
+    institution: str
+    year: int
+    floor_area_m2: float
+    headcount: float
+    electricity_kwh: float = 0.0
+    natural_gas_m3: float = 0.0
+    gasoline_l: float = 0.0
+    diesel_l: float = 0.0
+    water_m3: float = 0.0
+    coal_kg: float = 0.0
+    category: str | None = None
+    months: tuple[int, ...] = ()  # months present; empty when the year is one annual row
+    last_period: str = ""
+    rows: tuple[ConsumptionRow, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.months or len(self.months) == 12
+
+
+@dataclass(frozen=True)
+class Budget:
+    institution: str
+    year: int
+    energy_budget_kgce: float | None
+    electricity_budget_kwh: float | None
+    water_budget_m3: float | None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Quota:
+    category: str
+    indicator: str  # metric key, e.g. "energy_per_area"
+    constraint: float
+    guide: float
+    unit: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class InstitutionInfo:
+    name: str
+    category: str | None
+    first_period: str
+    last_period: str
+    periods: int
+    years: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "years": list(self.years)}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    file: str
+    kind: str  # consumption | budget | quota
+    rows: int
+    institutions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "kind": self.kind, "rows": self.rows, "institutions": list(self.institutions)}
+
+    def summary(self) -> str:
+        label = {"consumption": "能耗数据", "budget": "用能预算", "quota": "能耗定额"}[self.kind]
+        return f"{self.file}：已导入{label} {self.rows} 行。"
+
+
+class DataStore:
+    """SQLite-backed store of consumption rows, budgets and quotas; open with DataStore.open(settings)."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
+        self._conn = conn
+        self.settings = settings
+
+    @classmethod
+    def open(cls, settings: Settings) -> "DataStore":
+        path = settings.data_db
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=30)
+        conn.executescript(_SCHEMA)
+        return cls(conn, settings)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "DataStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ import
+
+    def import_file(self, path: str | Path) -> ImportReport:
+        """Validate the whole file, then write it in one transaction; raise DataError listing every bad row."""
+        path = Path(path)
+        name = path.name
+        if not path.is_file():
+            raise DataError(f"{name}：文件不存在或不是文件。")
+        if path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
+            raise DataError(f"{name}：文件超过 {self.settings.max_file_mb:g} MB，未导入。")
+        header_row, header, body = _read_table(path)
+        kind, columns, problems = _map_header(header, header_row)
+        if problems:
+            raise DataError(f"{name}：表头有误，整份文件未导入。", problems)
+        if kind == "consumption":
+            return self._import_consumption(name, columns, body)
+        if kind == "budget":
+            return self._import_budget(name, columns, body)
+        return self._import_quota(name, columns, body)
+
+    def _import_consumption(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
+        problems: list[str] = []
+        records: list[tuple[ConsumptionRow, str | None]] = []
+        seen: dict[tuple[str, str], int] = {}
+        for rownum, cells in body:
+            get = _getter(cells, columns)
+            errs: list[str] = []
+            inst = _text(get("institution"))
+            if not inst:
+                errs.append(f"第{rownum}行 单位名称：不能为空")
+            category = _text(get("category")) or None
+            if category is not None and category not in CATEGORIES:
+                errs.append(f"第{rownum}行 单位类型：“{category}”不在 {'/'.join(CATEGORIES)} 之中")
+            period = None
+            try:
+                period = _period(get("period"))
+            except ValueError as e:
+                errs.append(f"第{rownum}行 统计期：{e}")
+            values: dict[str, float] = {}
+            for fld in ("floor_area_m2", "headcount"):
+                try:
+                    v = _number(get(fld), required=True)
+                    if v == 0:
+                        raise ValueError("必须大于0")
+                    values[fld] = v
+                except ValueError as e:
+                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
+            for fld in SOURCE_FIELDS:
+                try:
+                    values[fld] = _number(get(fld), required=False)
+                except ValueError as e:
+                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
+            if inst and period:
+                key = (inst, period)
+                if key in seen:
+                    errs.append(f"第{rownum}行 统计期：与第{seen[key]}行重复（{inst} {period}）")
+                else:
+                    seen[key] = rownum
+            if errs:
+                problems.extend(errs)
+                continue
+            row = ConsumptionRow(institution=inst, period=period, source=f"{name} 第{rownum}行", **values)
+            records.append((row, category))
+        problems.extend(self._mixed_period_problems(records))
+        if problems:
+            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
+        if not records:
+            raise DataError(f"{name}：文件中没有数据行。")
+        with self._conn:
+            for row, category in records:
+                self._conn.execute(
+                    "INSERT INTO institutions(name, category) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+                    "category = COALESCE(excluded.category, institutions.category)",
+                    (row.institution, category),
+                )
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO consumption VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (row.institution, row.period, row.year, row.month, row.floor_area_m2, row.headcount,
+                     row.electricity_kwh, row.natural_gas_m3, row.gasoline_l, row.diesel_l, row.water_m3,
+                     row.coal_kg, row.source),
+                )
+        insts = tuple(dict.fromkeys(r.institution for r, _ in records))
+        return ImportReport(name, "consumption", len(records), insts)
+
+    def _mixed_period_problems(self, records: list[tuple[ConsumptionRow, str | None]]) -> list[str]:
+        """A year must be either one annual row or monthly rows, never both (that would count twice)."""
+        problems = []
+        file_kinds: dict[tuple[str, int], set[bool]] = {}
+        for row, _ in records:
+            file_kinds.setdefault((row.institution, row.year), set()).add(row.month is None)
+        for row, _ in records:
+            kinds = set(file_kinds[(row.institution, row.year)])
+            stored = self._conn.execute(
+                "SELECT month IS NULL FROM consumption WHERE institution=? AND year=? AND period<>?",
+                (row.institution, row.year, row.period),
+            ).fetchall()
+            kinds |= {bool(k) for (k,) in stored}
+            if len(kinds) > 1:
+                problems.append(
+                    f"{row.source.split(' ')[-1]} 统计期：{row.institution} {row.year}年同时有全年数据和月度数据，"
+                    "会重复计算；请只保留一种"
+                )
+        return problems
+
+    def _import_budget(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
+        problems: list[str] = []
+        records: list[Budget] = []
+        seen: dict[tuple[str, int], int] = {}
+        budget_fields = ("energy_budget_kgce", "electricity_budget_kwh", "water_budget_m3")
+        for rownum, cells in body:
+            get = _getter(cells, columns)
+            errs: list[str] = []
+            inst = _text(get("institution"))
+            if not inst:
+                errs.append(f"第{rownum}行 单位名称：不能为空")
+            year = None
+            try:
+                year = _year(get("year"))
+            except ValueError as e:
+                errs.append(f"第{rownum}行 预算年度：{e}")
+            values: dict[str, float | None] = {}
+            for fld in budget_fields:
+                try:
+                    v = _number(get(fld), required=False, blank=None)
+                    if v == 0:
+                        raise ValueError("预算必须大于0（不设预算请留空）")
+                    values[fld] = v
+                except ValueError as e:
+                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
+            if not errs and all(values[f] is None for f in budget_fields):
+                errs.append(f"第{rownum}行 能耗预算：能耗、电力、用水预算至少填一项")
+            if inst and year is not None:
+                if (inst, year) in seen:
+                    errs.append(f"第{rownum}行 预算年度：与第{seen[(inst, year)]}行重复（{inst} {year}）")
+                else:
+                    seen[(inst, year)] = rownum
+            if errs:
+                problems.extend(errs)
+                continue
+            records.append(Budget(inst, year, source=f"{name} 第{rownum}行", **values))
+        if problems:
+            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
+        if not records:
+            raise DataError(f"{name}：文件中没有数据行。")
+        with self._conn:
+            for b in records:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?)",
+                    (b.institution, b.year, b.energy_budget_kgce, b.electricity_budget_kwh, b.water_budget_m3,
+                     b.source),
+                )
+        return ImportReport(name, "budget", len(records), tuple(dict.fromkeys(b.institution for b in records)))
+
+    def _import_quota(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
+        problems: list[str] = []
+        records: list[Quota] = []
+        seen: dict[tuple[str, str], int] = {}
+        for rownum, cells in body:
+            get = _getter(cells, columns)
+            errs: list[str] = []
+            category = _text(get("category"))
+            if category not in CATEGORIES:
+                errs.append(f"第{rownum}行 单位类型：“{category}”不在 {'/'.join(CATEGORIES)} 之中")
+            indicator_text = _text(get("indicator"))
+            metric = QUOTA_INDICATORS.get(indicator_text)
+            if metric is None:
+                known = "、".join(QUOTA_INDICATOR_NAMES.values())
+                errs.append(f"第{rownum}行 指标：不认识“{indicator_text}”，可用：{known}")
+            nums: dict[str, float] = {}
+            for fld in ("constraint", "guide"):
+                try:
+                    nums[fld] = _number(get(fld), required=True)
+                except ValueError as e:
+                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
+            if len(nums) == 2 and nums["guide"] > nums["constraint"]:
+                errs.append(f"第{rownum}行 引导值：{nums['guide']:g} 大于约束值 {nums['constraint']:g}（引导值应更严）")
+            unit = _text(get("unit"))
+            if metric and unit and _norm_unit(unit) != _norm_unit(metric[1]):
+                errs.append(f"第{rownum}行 单位：“{unit}”与指标单位 {metric[1]} 不符")
+            if metric and category:
+                key = (category, metric[0])
+                if key in seen:
+                    errs.append(f"第{rownum}行 指标：与第{seen[key]}行重复（{category} {indicator_text}）")
+                else:
+                    seen[key] = rownum
+            if errs:
+                problems.extend(errs)
+                continue
+            records.append(Quota(category, metric[0], nums["constraint"], nums["guide"], metric[1],
+                                 f"{name} 第{rownum}行"))
+        if problems:
+            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
+        if not records:
+            raise DataError(f"{name}：文件中没有数据行。")
+        with self._conn:
+            for q in records:
+                self._conn.execute("INSERT OR REPLACE INTO quotas VALUES (?,?,?,?,?,?)",
+                                   (q.category, q.indicator, q.constraint, q.guide, q.unit, q.source))
+        return ImportReport(name, "quota", len(records), ())
+
+    # ------------------------------------------------------------ queries
+
+    def institutions(self, category: str | None = None) -> list[InstitutionInfo]:
+        sql = (
+            "SELECT i.name, i.category, MIN(c.period), MAX(c.period), COUNT(*), GROUP_CONCAT(DISTINCT c.year) "
+            "FROM institutions i JOIN consumption c ON c.institution = i.name "
+            + ("WHERE i.category = ? " if category else "")
+            + "GROUP BY i.name ORDER BY i.name"
+        )
+        out = []
+        for name, cat, first, last, n, years in self._conn.execute(sql, (category,) if category else ()):
+            out.append(InstitutionInfo(name, cat, first, last, n, tuple(sorted(int(y) for y in years.split(",")))))
+        return out
+
+    def institution_names(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT name FROM institutions ORDER BY name")]
+
+    def category(self, institution: str) -> str | None:
+        row = self._conn.execute("SELECT category FROM institutions WHERE name=?", (institution,)).fetchone()
+        return row[0] if row else None
+
+    def years(self, institution: str | None = None) -> list[int]:
+        """Years with data for one institution (resolved fuzzily), or for any institution when None."""
+        if institution is None:
+            rows = self._conn.execute("SELECT DISTINCT year FROM consumption ORDER BY year")
+        else:
+            rows = self._conn.execute("SELECT DISTINCT year FROM consumption WHERE institution=? ORDER BY year",
+                                      (self.resolve(institution),))
+        return [r[0] for r in rows]
+
+    def rows(self, institution: str, year: int | None = None) -> list[ConsumptionRow]:
+        name = self.resolve(institution)
+        sql = "SELECT * FROM consumption WHERE institution=?" + (" AND year=?" if year is not None else "")
+        params = (name, year) if year is not None else (name,)
+        return [_row_from_db(r) for r in self._conn.execute(sql + " ORDER BY period", params)]
+
+    def annual(self, institution: str, year: int) -> AnnualRecord:
+        """The year's totals; area and headcount are those of the last period present. LookupFailed if no data."""
+        name = self.resolve(institution)
+        rows = self.rows(name, year)
+        if not rows:
+            years = self.years(name)
+            span = f"可用年份：{_span(years)}" if years else "该单位还没有任何数据"
+            raise LookupFailed(f"“{name}”没有{year}年的数据，{span}。", [str(y) for y in years])
+        last = rows[-1]  # rows are ordered by period, "YYYY" (annual) or "YYYY-MM"
+        totals = {f: sum(getattr(r, f) for r in rows) for f in SOURCE_FIELDS}
+        months = tuple(r.month for r in rows if r.month is not None)
+        return AnnualRecord(
+            institution=name, year=year, floor_area_m2=last.floor_area_m2, headcount=last.headcount,
+            category=self.category(name), months=months, last_period=last.period, rows=tuple(rows), **totals,
+        )
+
+    def budget(self, institution: str, year: int) -> Budget | None:
+        row = self._conn.execute("SELECT * FROM budgets WHERE institution=? AND year=?",
+                                 (self.resolve(institution), year)).fetchone()
+        return Budget(*row) if row else None
+
+    def quotas(self, category: str | None = None) -> list[Quota]:
+        sql = "SELECT * FROM quotas" + (" WHERE category=?" if category else "") + " ORDER BY category, indicator"
+        return [Quota(*r) for r in self._conn.execute(sql, (category,) if category else ())]
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"institutions": one("SELECT COUNT(*) FROM institutions"), "rows": one("SELECT COUNT(*) FROM consumption"),
+                "budgets": one("SELECT COUNT(*) FROM budgets"), "quotas": one("SELECT COUNT(*) FROM quotas")}
+
+    # ------------------------------------------------------------ names
+
+    def resolve(self, name: str) -> str:
+        """Exact name, else a unique 简称/partial match; LookupFailed lists candidates otherwise. Never guesses."""
+        return resolve_name(name, self.institution_names())
+
+
+def resolve_name(name: str, names: Iterable[str]) -> str:
+    names = list(names)
+    query = _norm_name(name or "")
+    if not query:
+        raise LookupFailed("请给出单位名称。")
+    if not names:
+        raise LookupFailed(f"未找到该单位“{name}”：还没有导入任何能耗数据。")
+    normalized = {n: _norm_name(n) for n in names}
+    exact = [n for n, k in normalized.items() if k == query]
+    if len(exact) == 1:
+        return exact[0]
+    bare = query[1:] if query.startswith("市") and len(query) > 2 else query
+    partial = [n for n, k in normalized.items() if bare in k]
+    if not partial:
+        # 简称 such as 发改委 → 市发展改革委: characters in order, covering at least half of the name
+        partial = [n for n, k in normalized.items()
+                   if _is_subsequence(bare, k) and len(bare) >= 2 and len(bare) * 2 >= len(k.lstrip("市"))]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        shown = sorted(partial, key=lambda n: (len(n), n))
+        raise LookupFailed(f"“{name}”对应多个单位，请说明是哪一个：{'、'.join(shown[:12])}。", shown)
+    close = difflib.get_close_matches(query, list(normalized.values()), n=5, cutoff=0.3)
+    by_norm = {k: n for n, k in normalized.items()}
+    candidates = [by_norm[c] for c in close]
+    if not candidates:
+        candidates = [n for n, k in normalized.items() if set(bare) & set(k.lstrip("市"))][:5]
+    hint = f"，相近的有：{'、'.join(candidates)}" if candidates else "，请用“greenleaf data list”查看已有单位"
+    raise LookupFailed(f"未找到该单位“{name}”{hint}。", candidates)
+
+
+# ---------------------------------------------------------------- file reading and cell parsing
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS institutions (name TEXT PRIMARY KEY, category TEXT);
+CREATE TABLE IF NOT EXISTS consumption (
+    institution TEXT NOT NULL, period TEXT NOT NULL, year INTEGER NOT NULL, month INTEGER,
+    floor_area_m2 REAL NOT NULL, headcount REAL NOT NULL,
+    electricity_kwh REAL NOT NULL, natural_gas_m3 REAL NOT NULL, gasoline_l REAL NOT NULL, diesel_l REAL NOT NULL,
+    water_m3 REAL NOT NULL, coal_kg REAL NOT NULL, source TEXT,
+    PRIMARY KEY (institution, period));
+CREATE INDEX IF NOT EXISTS consumption_year ON consumption(year);
+CREATE TABLE IF NOT EXISTS budgets (
+    institution TEXT NOT NULL, year INTEGER NOT NULL, energy_budget_kgce REAL, electricity_budget_kwh REAL,
+    water_budget_m3 REAL, source TEXT, PRIMARY KEY (institution, year));
+CREATE TABLE IF NOT EXISTS quotas (
+    category TEXT NOT NULL, indicator TEXT NOT NULL, constraint_value REAL NOT NULL, guide_value REAL NOT NULL,
+    unit TEXT NOT NULL, source TEXT, PRIMARY KEY (category, indicator));
+"""
+
+
+def _row_from_db(r: tuple) -> ConsumptionRow:
+    inst, period, _year, _month, area, head, el, gas, gasoline, diesel, water, coal, source = r
+    return ConsumptionRow(inst, period, area, head, el, gas, gasoline, diesel, water, coal, source or "")
+
+
+def _read_table(path: Path) -> tuple[int, list, list[tuple[int, list]]]:
+    """Return (header row number, header cells, [(row number, cells)]); leading '#' comment rows are skipped."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        rows = list(_xlsx_rows(path))
+    elif path.suffix.lower() in {".csv", ".txt"}:
+        rows = list(csv.reader(io.StringIO(_decode(path), newline="")))
+    else:
+        raise DataError(f"{path.name}：不支持的格式“{path.suffix}”，请用 CSV（UTF-8 或 GBK）或 XLSX。")
+    numbered = [(i, row) for i, row in enumerate(rows, 1)]
+    while numbered and (_blank(numbered[0][1]) or str(numbered[0][1][0] or "").lstrip().startswith("#")):
+        numbered.pop(0)
+    if not numbered:
+        raise DataError(f"{path.name}：文件是空的，没有表头。")
+    header_row, header = numbered[0]
+    body = [(i, list(row)) for i, row in numbered[1:] if not _blank(row)]
+    return header_row, list(header), body
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for damaged files
+        raise DataError(f"{path.name}：无法打开 XLSX 文件（{type(error).__name__}），请确认文件未损坏。") from None
+    try:
+        yield from wb.worksheets[0].iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
+def _blank(row: Iterable) -> bool:
+    return all(c is None or str(c).strip() == "" for c in row)
+
+
+def _norm_header(cell: object) -> str:
+    text = str(cell or "").strip().lstrip("\ufeff")
+    text = re.sub(r"[（(\[【].*?[)）\]】]", "", text)  # "建筑面积（m²）" → "建筑面积"
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _map_header(header: list, header_row: int) -> tuple[str, dict[str, int], list[str]]:
+    normalized = [_norm_header(c) for c in header]
+    tables = {"quota": _QUOTA_COLUMNS, "budget": _BUDGET_COLUMNS, "consumption": _CONSUMPTION_COLUMNS}
+    lookup = {kind: {alias: fld for fld, aliases in cols.items() for alias in aliases} for kind, cols in tables.items()}
+    if {"constraint", "guide"} & {lookup["quota"].get(h) for h in normalized}:
+        kind = "quota"
+    elif {"year", "energy_budget_kgce", "electricity_budget_kwh", "water_budget_m3"} & {
+        lookup["budget"].get(h) for h in normalized
+    } - {None} and not any(lookup["consumption"].get(h) == "period" for h in normalized):
+        kind = "budget"
+    else:
+        kind = "consumption"
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for idx, (raw, h) in enumerate(zip(header, normalized)):
+        col = _column_letter(idx)
+        if not h or h in _IGNORED_COLUMNS:
+            continue
+        fld = lookup[kind].get(h)
+        if fld is None:
+            problems.append(f"第{header_row}行 {col}列：不认识的列名“{str(raw).strip()}”")
+        elif fld in columns:
+            problems.append(f"第{header_row}行 {col}列：“{str(raw).strip()}”与第{_column_letter(columns[fld])}列重复")
+        else:
+            columns[fld] = idx
+    required = {
+        "consumption": ("institution", "period", "floor_area_m2", "headcount"),
+        "budget": ("institution", "year"),
+        "quota": ("category", "indicator", "constraint", "guide"),
+    }[kind]
+    for fld in required:
+        if fld not in columns:
+            problems.append(f"缺少必需的列“{_CHINESE_LABEL[fld]}”（英文列名 {fld}）")
+    return kind, columns, problems
+
+
+def _column_letter(idx: int) -> str:
+    letters = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _getter(cells: list, columns: dict[str, int]):
+    def get(fld: str) -> object:
+        idx = columns.get(fld)
+        return cells[idx] if idx is not None and idx < len(cells) else None
+
+    return get
+
+
+def _text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return re.sub(r"\s+", "", str(cell).replace("\u3000", " "))
+
+
+def _number(cell: object, required: bool, blank: float | None = 0.0) -> float | None:
+    """Parse a non-negative number; blank gives `blank` (missing consumption means zero) unless required."""
+    if isinstance(cell, bool):
+        raise ValueError(f"不是数字“{cell}”")
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+    else:
+        text = str(cell or "").strip().replace("\u3000", "")
+        if not text:
+            if required:
+                raise ValueError("不能为空")
+            return blank
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+            text = text.replace(",", "")  # thousands separators as Excel exports them
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"不是数字“{text}”") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"不是有效数字“{cell}”")
+    if value < 0:
+        raise ValueError(f"不能为负数（{value:g}）")
+    return value
+
+
+def _period(cell: object) -> str:
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell or "").strip()
+    if not text:
+        raise ValueError("不能为空（应为 YYYY 或 YYYY-MM）")
+    m = re.fullmatch(r"(\d{4})(?:年)?(?:[-/.](\d{1,2})|(\d{1,2})月)?", text)
+    if not m:
+        raise ValueError(f"格式不对“{text}”（应为 YYYY 或 YYYY-MM，例如 2024 或 2024-03）")
+    year = int(m.group(1))
+    month = m.group(2) or m.group(3)
+    if not 1990 <= year <= 2100:
+        raise ValueError(f"年份不合理“{text}”")
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"月份不合理“{text}”")
+    return f"{year:04d}-{int(month):02d}"
+
+
+def _year(cell: object) -> int:
+    period = _period(cell)
+    if len(period) != 4:
+        raise ValueError(f"应为年份（YYYY），实际为“{cell}”")
+    return int(period)
+
+
+def _norm_unit(unit: str) -> str:
+    return unit.replace("²", "2").replace("³", "3").replace("₂", "2").replace(" ", "").lower()
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[\s\u3000“”\"'（）()]", "", name).lower()
+
+
+def _is_subsequence(needle: str, hay: str) -> bool:
+    it = iter(hay)
+    return all(ch in it for ch in needle)
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return "无"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return "、".join(map(str, years))

@@ -1,0 +1,119 @@
+"""Lexical retrieval: jieba tokens (search mode, stop words, the domain glossary as user dictionary) + bm25s.
+
+The index is rebuilt from stored token lists (fast: no re-tokenising) and saved atomically in the home folder
+together with the chunk ids and the knowledge-base generation it reflects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from assistant.glossary import Glossary
+
+_WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[条章节款]$")
+
+
+class Tokenizer:
+    """jieba tokenizer with its own dictionary instance, so user words never leak between knowledge bases."""
+
+    def __init__(self, glossary: Glossary | None = None) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.glossary = glossary or Glossary.empty()
+        for word in self.glossary.words():
+            if len(word) >= 2:
+                self._jieba.add_word(word, freq=20000)
+        self.stopwords = load_stopwords()
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens: jieba search-mode words, lower-cased, without stop words and punctuation."""
+        out = []
+        for word in self._jieba.lcut_for_search(text):
+            word = word.strip().lower()
+            if not word or word in self.stopwords or not _WORD.search(word):
+                continue
+            out.append(word)
+            if _NUMBER_PREFIX.match(word):  # "第十五条" also yields "十五" so "15条" style queries meet it
+                out.append(word[1:-1])
+        return out
+
+    def query_tokens(self, query: str, expand: bool = True) -> list[str]:
+        """Tokens of a question, plus glossary synonyms of the terms it contains."""
+        tokens = self.tokens(query)
+        if expand:
+            for synonym in self.glossary.expansions(query):
+                tokens.extend(t for t in self.tokens(synonym) if t not in tokens)
+        return tokens
+
+
+def load_stopwords() -> frozenset[str]:
+    text = resources.files("assistant").joinpath("data/stopwords_zh.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+class LexicalIndex:
+    """BM25 over the chunks' token lists; `scores(tokens)` returns one score per chunk, in `ids` order."""
+
+    def __init__(self, ids: list[str], retriever=None, generation: int = 0) -> None:
+        self.ids = ids
+        self._retriever = retriever
+        self.generation = generation
+        self._vocab = set(retriever.vocab_dict) if retriever is not None else set()
+
+    @classmethod
+    def build(cls, ids: list[str], token_lists: list[list[str]], generation: int) -> "LexicalIndex":
+        import bm25s
+
+        if not ids:
+            return cls([], None, generation)
+        retriever = bm25s.BM25()
+        # bm25s needs at least one token per document; an empty chunk gets a placeholder it can never match.
+        retriever.index([t or ["\u2205"] for t in token_lists], show_progress=False)
+        return cls(ids, retriever, generation)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in dict.fromkeys(tokens) if t in self._vocab]
+        if self._retriever is None or not known:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self._retriever.get_scores(known)
+
+    def save(self, directory: Path) -> None:
+        """Write to a temporary folder, then swap it in, so a reader never sees half an index."""
+        tmp = directory.with_name(directory.name + f".tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._retriever is not None:
+            self._retriever.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}), encoding="utf-8")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex | None":
+        """Load a saved index; None if it is missing or unreadable (the caller rebuilds it)."""
+        import bm25s
+
+        try:
+            meta = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+            retriever = None
+            if meta["ids"]:
+                retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
+            return cls(list(meta["ids"]), retriever, int(meta["generation"]))
+        except (OSError, ValueError, KeyError):
+            return None

@@ -1,0 +1,200 @@
+"""The manifest: documents and their chunks in SQLite, the source of truth for both indexes.
+
+Each committed change bumps `generation`; the lexical and dense indexes record the generation they reflect, so
+an ingest killed between the SQLite commit and the index writes is detected and repaired on the next open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+from assistant.chunking import Chunk
+from assistant.documents import Document, Section
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT NOT NULL,
+    doc_type TEXT NOT NULL, meta TEXT NOT NULL, sections TEXT NOT NULL, warnings TEXT NOT NULL,
+    chunks INTEGER NOT NULL, ocr INTEGER NOT NULL DEFAULT 0, ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id), ord INTEGER NOT NULL,
+    text TEXT NOT NULL, page INTEGER, article TEXT, heading_path TEXT NOT NULL, tokens TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc_id: str
+    title: str
+    source: str
+    doc_type: str
+    chunks: int
+    sha256: str
+    ingested_at: str
+    ocr: bool = False
+    warnings: tuple[str, ...] = ()
+    meta: dict | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        data["meta"] = dict(self.meta or {})
+        return data
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------ generations
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0"))
+
+    # ------------------------------------------------------------ documents
+
+    def find(self, doc_id_or_source: str) -> DocumentRecord | None:
+        row = self._db.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=? OR source=?", (doc_id_or_source, doc_id_or_source)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def find_by_sha(self, sha256: str) -> DocumentRecord | None:
+        row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return _record(row) if row else None
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY doc_type, title").fetchall()
+        return [_record(r) for r in rows]
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))]
+
+    def replace(self, doc_id: str, doc: Document, doc_type: str, chunks: list[Chunk],
+                token_lists: list[list[str]]) -> int:
+        """Store `doc` and its chunks, replacing any earlier version, in one transaction; return the generation."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S")
+        sections = json.dumps([[s.text, s.page] for s in doc.sections], ensure_ascii=False)
+        with self._transaction():
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO documents VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, doc.source, doc.sha256, doc.title, doc_type, json.dumps(doc.meta, ensure_ascii=False),
+                 sections, json.dumps(list(doc.warnings), ensure_ascii=False), len(chunks), int(doc.ocr), now),
+            )
+            self._db.executemany(
+                "INSERT INTO chunks VALUES(?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, doc_id, c.ord, c.text, c.page, c.article, json.dumps(list(c.heading_path),
+                  ensure_ascii=False), " ".join(tokens)) for c, tokens in zip(chunks, token_lists)],
+            )
+            return self._bump()
+
+    def delete(self, doc_id: str) -> int:
+        with self._transaction():
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            return self._bump()
+
+    def stored_document(self, doc_id: str) -> Document:
+        row = self._db.execute(
+            "SELECT source, title, sha256, doc_type, meta, sections, warnings, ocr FROM documents WHERE doc_id=?",
+            (doc_id,),
+        ).fetchone()
+        source, title, sha, doc_type, meta, sections, warnings, ocr = row
+        return Document(source, title, tuple(Section(t, p) for t, p in json.loads(sections)), sha, doc_type,
+                        json.loads(meta), tuple(json.loads(warnings)), bool(ocr))
+
+    # ------------------------------------------------------------ chunks
+
+    def all_tokens(self) -> tuple[list[str], list[list[str]]]:
+        ids, tokens = [], []
+        for chunk_id, text in self._db.execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ord"):
+            ids.append(chunk_id)
+            tokens.append(text.split())
+        return ids, tokens
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+
+    def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self._db.execute(
+                f"SELECT c.chunk_id, c.doc_id, c.ord, c.text, d.title, d.doc_type, d.source, c.page, c.article, "
+                f"c.heading_path, d.ocr, d.meta FROM chunks c JOIN documents d USING(doc_id) "
+                f"WHERE c.chunk_id IN ({marks})", batch,
+            )
+            for r in rows:
+                out[r[0]] = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], tuple(json.loads(r[9])),
+                                  bool(r[10]), json.loads(r[11]))
+        return out
+
+    def tokens(self, chunk_ids: list[str]) -> dict[str, set[str]]:
+        """The stored index tokens (header and text) of each chunk."""
+        out: dict[str, set[str]] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT chunk_id, tokens FROM chunks WHERE chunk_id IN ({','.join('?' * len(batch))})", batch)
+            out.update((cid, set(text.split())) for cid, text in rows)
+        return out
+
+    def iter_chunks(self, doc_id: str | None = None) -> Iterator[Chunk]:
+        ids = [r[0] for r in self._db.execute(
+            "SELECT chunk_id FROM chunks WHERE (? IS NULL OR doc_id=?) ORDER BY doc_id, ord", (doc_id, doc_id))]
+        found = self.chunks(ids)
+        return (found[i] for i in ids)
+
+    # ------------------------------------------------------------ helpers
+
+    def _bump(self) -> int:
+        generation = self.generation + 1
+        self.set_meta("generation", str(generation))
+        return generation
+
+    def _transaction(self):
+        db = self._db
+
+        class _Tx:
+            def __enter__(self):
+                db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, kind, value, tb):
+                db.execute("COMMIT" if kind is None else "ROLLBACK")
+                return False
+
+        return _Tx()
+
+
+_DOC_COLUMNS = "doc_id, title, source, doc_type, chunks, sha256, ingested_at, ocr, warnings, meta"
+
+
+def _record(row) -> DocumentRecord:
+    return DocumentRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]),
+                          tuple(json.loads(row[8])), json.loads(row[9]))

@@ -1,0 +1,109 @@
+"""Clean text extracted from PDFs (and OCR): rejoin lines broken inside Chinese sentences, fix odd spacing.
+
+A Word-exported PDF breaks lines wherever the page edge falls ("公共\\n机构"), pads dates ("3 月 31 日"),
+and repeats running headers and page numbers. This module turns one page of such text into paragraphs,
+one per line. It does not detect structure (articles, headings): chunking.py does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+# A line that starts a new block: 第X章/节/条, 一、 （一） 1. 1、 (1) 3.1, 附件, bullets, Markdown headings.
+STRUCTURE_START = re.compile(
+    r"^(第[零〇一二三四五六七八九十百千0-9０-９]+[章节条款编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]"
+    r"|[0-9]+(\.[0-9]+)*[.、．]\s*\S|[0-9]+\.[0-9]+\s|附件|附录|附表|注[:：]|[•·●■◆▪-]\s|#{1,6}\s)"
+)
+_SENTENCE_END = re.compile(f"[。！？；：!?;:」』”）)]$")
+# Spaces between two Chinese characters/punctuation, or between Chinese and a digit, carry no meaning.
+_ODD_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}0-9])"
+                        f"|(?<=[0-9])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}])")
+_PAGE_NUMBER = re.compile(r"^[-—–－ ]*(第\s*)?[0-9０-９]+\s*(页)?(\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－ ]*$")
+_ARTICLE_LABEL = re.compile(f"^(第[零〇一二三四五六七八九十百千0-9]+条)\\s*(?=[{CJK}])")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and bool(_CJK_CHAR.match(ch))
+
+
+def fix_spacing(line: str) -> str:
+    """Collapse whitespace and drop spaces that sit between Chinese characters, punctuation and digits."""
+    line = re.sub(r"[ \t\u00a0\u3000]+", " ", line.strip())
+    # Keep the separator after an article label: "第十五条 公共机构……" reads better than "第十五条公共机构……".
+    label = _ARTICLE_LABEL.match(line)
+    if label:
+        rest = _ODD_SPACE.sub("", line[label.end():].lstrip())
+        return _ODD_SPACE.sub("", label.group(1)) + "\u3000" + rest
+    return _ODD_SPACE.sub("", line)
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """Join physical lines into paragraphs; return one string per paragraph."""
+    lines = [fix_spacing(line) for line in lines]
+    lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
+    if not lines:
+        return []
+    lengths = sorted(len(line) for line in lines)
+    full = lengths[int(0.8 * (len(lengths) - 1))]  # a "full" line reaches the right margin
+    paragraphs: list[str] = [lines[0]]
+    for prev, cur in zip(lines, lines[1:]):
+        if _starts_block(prev, cur, full):
+            paragraphs.append(cur)
+        else:
+            paragraphs[-1] = _glue(paragraphs[-1], cur)
+    return paragraphs
+
+
+def clean_page(text: str) -> str:
+    """Clean the raw text of one page: paragraphs separated by newlines."""
+    return "\n".join(join_lines(text.splitlines()))
+
+
+def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Remove header/footer lines that repeat on most pages (document title, unit name, "内部资料")."""
+    if len(pages) < 3:
+        return pages
+    edge = Counter()
+    for lines in pages:
+        stripped = [fix_spacing(x) for x in lines if x.strip()]
+        for line in set(stripped[:2] + stripped[-2:]):
+            if len(line) <= 40:
+                edge[line] += 1
+    running = {line for line, n in edge.items() if n >= max(3, int(0.6 * len(pages)))}
+    if not running:
+        return pages
+    return [[x for x in lines if fix_spacing(x) not in running] for lines in pages]
+
+
+def garbage_ratio(text: str) -> float:
+    """Share of characters that signal failed extraction: U+FFFD, private-use glyphs, "(cid:NN)" codes."""
+    if not text:
+        return 1.0
+    bad = text.count("\ufffd") + sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    bad += 6 * len(re.findall(r"\(cid:\d+\)", text))
+    visible = sum(1 for ch in text if not ch.isspace())
+    return min(1.0, bad / visible) if visible else 1.0
+
+
+def _starts_block(prev: str, cur: str, full: int) -> bool:
+    if STRUCTURE_START.match(cur) or prev.startswith("#"):
+        return True
+    short = len(prev) < 0.75 * full
+    if _SENTENCE_END.search(prev) and short:
+        return True  # the previous paragraph ended before the margin
+    # A short line without ending punctuation is a heading or a title line.
+    return short and len(prev) <= 30 and not re.search(r"[，、,]$", prev)
+
+
+def _glue(left: str, right: str) -> str:
+    a, b = left[-1], right[0]
+    if a == "-" and len(left) > 1 and left[-2].isalpha() and b.isalpha() and b.isascii():
+        return left[:-1] + right  # English word hyphenated at the line end
+    if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
+        return left + " " + right
+    return left + right

@@ -1,0 +1,130 @@
+"""能耗定额对标: compare a year's indicators with the imported quota table (约束值 / 引导值 by category).
+
+Verdict rules (value rounded to 4 decimals first so that floating-point noise cannot flip a boundary):
+value > 约束值 → 超过约束值; value ≤ 引导值 → 优于引导值 (reaching the guide counts); otherwise 达标
+(so a value equal to 约束值 is 达标). Quotas are whatever the user imported; none are built in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.data import QUOTA_INDICATOR_NAMES, DataStore, Quota
+from assistant.errors import LookupFailed
+from tools.common import check_year, r
+from tools.energy import IndicatorResult, _metric_factors, compute_indicators
+from tools.factors import Factor, factors_for
+
+OVER, PASS, BETTER = "超过约束值", "达标", "优于引导值"
+
+
+def verdict(value: float, constraint: float, guide: float) -> str:
+    """The documented boundary rule: equal to 约束值 is 达标; equal to 引导值 is 优于引导值."""
+    v = round(value, 4)
+    if v > constraint:
+        return OVER
+    if v <= guide:
+        return BETTER
+    return PASS
+
+
+@dataclass(frozen=True)
+class QuotaItem:
+    indicator: str  # metric key
+    indicator_name: str
+    value: float
+    constraint: float
+    guide: float
+    unit: str
+    verdict: str
+    source: str
+
+    @property
+    def gap(self) -> float:
+        """value − 约束值: positive = over the constraint by this much, negative = headroom."""
+        return self.value - self.constraint
+
+    @property
+    def gap_to_guide(self) -> float:
+        """value − 引导值: positive = still this far from the guide."""
+        return self.value - self.guide
+
+    def to_dict(self) -> dict:
+        return {"indicator": self.indicator, "indicator_name": self.indicator_name, "value": r(self.value),
+                "constraint": self.constraint, "guide": self.guide, "verdict": self.verdict, "gap": r(self.gap),
+                "gap_pct": r(self.gap / self.constraint * 100), "gap_to_guide": r(self.gap_to_guide),
+                "unit": self.unit, "source": self.source}
+
+    def sentence(self) -> str:
+        v = f"{self.indicator_name} {self.value:.2f} {self.unit}（约束值 {self.constraint:g}，引导值 {self.guide:g}）"
+        if self.verdict == OVER:
+            return f"{v}：超过约束值 {self.gap:.2f} {self.unit}（{self.gap / self.constraint * 100:.1f}%）"
+        if self.verdict == BETTER:
+            return f"{v}：达到或优于引导值（低于约束值 {-self.gap:.2f}）"
+        return f"{v}：达标，距引导值还差 {self.gap_to_guide:.2f} {self.unit}"
+
+
+@dataclass(frozen=True)
+class QuotaResult:
+    institution: str
+    year: int
+    category: str
+    items: tuple[QuotaItem, ...]
+    inputs: tuple[dict, ...]
+    factors: tuple[Factor, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def overall(self) -> str:
+        verdicts = {i.verdict for i in self.items}
+        return OVER if OVER in verdicts else PASS if PASS in verdicts else BETTER
+
+    def to_dict(self) -> dict:
+        return {"institution": self.institution, "year": self.year, "category": self.category,
+                "overall": self.overall, "items": [i.to_dict() for i in self.items], "notes": list(self.notes),
+                "inputs": list(self.inputs), "factors": [f.to_dict() for f in self.factors],
+                "explanation": self.explain()}
+
+    def explain(self) -> str:
+        lines = "；".join(i.sentence() for i in self.items)
+        inp = self.inputs[0]
+        return (f"{self.institution}（{self.category}）{self.year}年对照能耗定额：{lines}。"
+                f"判定规则：高于约束值为超过约束值，等于约束值仍算达标，不高于引导值为优于引导值。"
+                f"数据：综合能耗 {inp['energy_kgce']:,.2f} kgce，建筑面积 {inp['floor_area_m2']:,.0f} m²，"
+                f"用能人数 {inp['headcount']:,.0f} 人，用水量 {inp['water_m3']:,.2f} m³；定额来自 "
+                f"{'、'.join(dict.fromkeys(i.source for i in self.items))}。"
+                + (f"所用系数：{'；'.join(f.text() for f in self.factors)}。" if self.factors else "")
+                + "".join(self.notes))
+
+
+def check_quota(store: DataStore, institution: str, year: int) -> QuotaResult:
+    """把某单位某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。
+    用户问“是否超定额”“离引导值还差多少”时使用；定额按单位类型取自已导入的定额表。
+
+    Args:
+        institution: 单位名称或简称，例如“市第二中学”“二中”。
+        year: 年份，例如 2024。
+    """
+    year = check_year(year)
+    record = store.annual(institution, year)
+    if not record.category:
+        raise LookupFailed(f"“{record.institution}”没有单位类型，无法对应定额；请在能耗数据中填写“单位类型”后重新导入。")
+    quotas: list[Quota] = store.quotas(record.category)
+    if not quotas:
+        have = sorted({q.category for q in store.quotas()})
+        raise LookupFailed(f"还没有“{record.category}”类的能耗定额，请先导入定额表"
+                           + (f"（已有：{'、'.join(have)}）。" if have else "。"))
+    ind: IndicatorResult = compute_indicators(record, factors_for(store))
+    items = tuple(
+        QuotaItem(q.indicator, QUOTA_INDICATOR_NAMES[q.indicator], ind.metric(q.indicator), q.constraint, q.guide,
+                  q.unit, verdict(ind.metric(q.indicator), q.constraint, q.guide), q.source)
+        for q in quotas
+    )
+    used: dict[str, Factor] = {}
+    for q in quotas:
+        for f in _metric_factors(q.indicator, ind):
+            used.setdefault(f.name, f)
+    summary = {"year": year, "energy_kgce": r(ind.energy_kgce), "floor_area_m2": r(ind.floor_area_m2),
+               "headcount": r(ind.headcount), "water_m3": r(ind.water_m3), "carbon_t": r(ind.carbon_t),
+               "last_period": ind.last_period, "months": len(ind.months) or 12}
+    return QuotaResult(record.institution, year, record.category, items, (summary,), tuple(used.values()), ind.notes)
