@@ -108,7 +108,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "press-release", "新闻通稿", "宣传",
-        (*_CAMPAIGN_PARAMS, Param("activity", "活动名称", "节能宣传周启动仪式"), Param("participants", "参加人数")),
+        (*_CAMPAIGN_PARAMS, Param("activity", "活动名称", "启动仪式"), Param("participants", "参加人数")),
         ("活动概况", "主要做法", "下一步工作"),
         uses_data=True,
     ),
@@ -420,12 +420,12 @@ def _campaign_facts(sheet: FactSheet, year: int, values: Mapping[str, str], know
     source = "参数" if values.get("theme") else "内置宣传周主题表（FACTS.md §5.7）"
     if not theme and knowledge is not None:
         theme, source = _theme_from_knowledge(knowledge, year)
-    sheet.set("theme", "本年度活动主题", theme and f"“{theme}”", theme, source)
+    sheet.set("theme", "本年度活动主题", theme and _quoted(theme), theme, source)
     sheet.set("theme_plain", "本年度活动主题", theme, theme, source)
     sheet.set("week_dates", "本年度节能宣传周时间", known and f"{year}年{known.week}", known and known.week, source)
     sheet.set("low_carbon_day", "本年度全国低碳日时间", known and f"{year}年{known.low_carbon_day}",
               known and known.low_carbon_day, source)
-    sheet.set("low_carbon_theme", "本年度全国低碳日主题", known and f"“{known.low_carbon_theme}”",
+    sheet.set("low_carbon_theme", "本年度全国低碳日主题", known and _quoted(known.low_carbon_theme),
               known and known.low_carbon_theme, source)
     if year >= FIRST_CAMPAIGN_YEAR:
         n = year - FIRST_CAMPAIGN_YEAR + 1
@@ -435,6 +435,11 @@ def _campaign_facts(sheet: FactSheet, year: int, values: Mapping[str, str], know
         sheet.set("low_carbon_ordinal", "低碳日届次", f"第{n}个", n, "自2013年起设立")
     when = values.get("date") or (known and f"{year}年{known.week}")
     sheet.set("date", "活动时间", when, when, "参数" if values.get("date") else source)
+
+
+def _quoted(text: str) -> str:
+    """“…” around a phrase; quotes inside it become single quotes, as Chinese typesetting nests them."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 _THEME_RE = r"{year}\s*年[^。\n]{{0,40}}?主题[为是：:\s]*[“\"「]([^”\"」\n]{{4,30}})[”\"」]"

@@ -57,8 +57,6 @@ def _run_limited(path: Path, timeout_s: float, memory_mb: int) -> Document:
             process.kill()
     if status == "ok":
         return payload
-    if status == "document-error":
-        raise DocumentError(str(path), payload)
     raise DocumentError(str(path), payload)
 
 
@@ -71,15 +69,18 @@ def _child(source: str, memory_mb: int, sender) -> None:  # runs in the child pr
     try:
         result = ("ok", parse_file(Path(source)))
     except DocumentError as error:
-        result = ("document-error", error.reason)
+        result = ("error", error.reason)
     except GreenLeafError as error:
-        result = ("document-error", str(error))
+        result = ("error", str(error))
     except MemoryError:
         result = ("error", f"解析时内存超过 {memory_mb} MB 上限，文件过大或结构异常。")
     except RecursionError:
         result = ("error", "文件结构嵌套过深，无法解析。")
     except Exception as error:  # noqa: BLE001 - any parser failure is this file's failure, reported in Chinese
-        result = ("error", f"无法解析该文件（{type(error).__name__}），文件可能已损坏。")
+        if isinstance(error.__context__, MemoryError) or isinstance(error.__cause__, MemoryError):
+            result = ("error", f"解析时内存超过 {memory_mb} MB 上限，文件过大或结构异常。")
+        else:
+            result = ("error", f"无法解析该文件（{type(error).__name__}），文件可能已损坏。")
     try:
         sender.send(result)
     finally:
@@ -90,6 +91,7 @@ def _context():
     global _CONTEXT  # the forkserver is process-wide by nature; create it once, lazily
     if _CONTEXT is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["assistant.documents"])
+        # Parsers imported once in the server, so each child only forks: fast, and no imports under the memory cap.
+        context.set_forkserver_preload(["assistant.documents", "pypdf", "docx", "yaml", "charset_normalizer"])
         _CONTEXT = context
     return _CONTEXT

@@ -23,6 +23,7 @@ _SENTENCE_END = re.compile(f"[。！？；：!?;:」』”）)]$")
 # Spaces between two Chinese characters/punctuation, or between Chinese and a digit, carry no meaning.
 _ODD_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}0-9])"
                         f"|(?<=[0-9])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}])")
+_ARTICLE_ALONE = re.compile(r"^第[零〇一二三四五六七八九十百千0-9]+条$")
 _PAGE_NUMBER = re.compile(r"^[-—–－ ]*(第\s*)?[0-9０-９]+\s*(页)?(\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－ ]*$")
 _ARTICLE_LABEL = re.compile(f"^(第[零〇一二三四五六七八九十百千0-9]+条)\\s*(?=[{CJK}])")
 
@@ -44,15 +45,20 @@ def fix_spacing(line: str) -> str:
 
 def join_lines(lines: list[str]) -> list[str]:
     """Join physical lines into paragraphs; return one string per paragraph."""
-    lines = [fix_spacing(line) for line in lines]
-    lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
+    lines = [x for x in (fix_spacing(line) for line in lines) if x]
+    # A bare number is a page number only at the top or bottom of a page; mid-page it is a wrapped "31".
+    edge = set(range(2)) | set(range(len(lines) - 2, len(lines)))
+    lines = [x for i, x in enumerate(lines) if not (i in edge and _PAGE_NUMBER.match(x))]
     if not lines:
         return []
     lengths = sorted(len(line) for line in lines)
-    full = lengths[int(0.8 * (len(lengths) - 1))]  # a "full" line reaches the right margin
+    # A "full" line reaches the right margin; with few lines the longest one is the best guess.
+    full = lengths[int(0.8 * (len(lengths) - 1))] if len(lengths) >= 5 else lengths[-1]
     paragraphs: list[str] = [lines[0]]
     for prev, cur in zip(lines, lines[1:]):
-        if _starts_block(prev, cur, full):
+        if _ARTICLE_ALONE.match(paragraphs[-1]):
+            paragraphs[-1] += "\u3000" + cur  # "第十五条" wrapped onto a line of its own
+        elif _starts_block(prev, cur, full):
             paragraphs.append(cur)
         else:
             paragraphs[-1] = _glue(paragraphs[-1], cur)
@@ -96,8 +102,8 @@ def _starts_block(prev: str, cur: str, full: int) -> bool:
     short = len(prev) < 0.75 * full
     if _SENTENCE_END.search(prev) and short:
         return True  # the previous paragraph ended before the margin
-    # A short line without ending punctuation is a heading or a title line.
-    return short and len(prev) <= 30 and not re.search(r"[，、,]$", prev)
+    # A short line of Chinese without ending punctuation is a heading or a title line.
+    return short and len(prev) <= 30 and len(_CJK_CHAR.findall(prev)) >= 2 and not re.search(r"[，、,]$", prev)
 
 
 def _glue(left: str, right: str) -> str:
