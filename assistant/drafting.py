@@ -443,17 +443,37 @@ def _quoted(text: str) -> str:
 
 
 _THEME_RE = r"{year}\s*年[^。\n]{{0,40}}?主题[为是：:\s]*[“\"「]([^”\"」\n]{{4,30}})[”\"」]"
+_UNVERIFIED_WORDS = ("待核实", "待补充", "未核实", "—")
 
 
 def _theme_from_knowledge(knowledge: Knowledge, year: int) -> tuple[str | None, str]:
-    """Look the year's theme up in campaign documents; only a sentence naming that year's 主题 counts."""
-    pattern = re.compile(_THEME_RE.format(year=year))
+    """The year's week theme from campaign documents: a table row "| 2026年 | 日期 | 主题 | …" or a sentence
+    naming that year's 主题. Rows marked 待核实 and sentences about 全国低碳日 do not count."""
+    sentence = re.compile(_THEME_RE.format(year=year))
+    row = re.compile(rf"^\|\s*{year}\s*年?\s*\|[^|\n]*\|([^|\n]+)\|", re.M)
     for doc_type in ("campaign", None):
-        for hit in _hits(knowledge, f"{year}年 全国节能宣传周 活动主题", doc_type):
-            match = pattern.search(hit.chunk.text)
-            if match:
-                return match.group(1).strip(), _label(hit)
+        for hit in _hits(knowledge, f"{year}年 全国节能宣传周 日期与主题", doc_type):
+            text = hit.chunk.text
+            for match in (row.search(text), sentence.search(text)):
+                if match and "低碳日" not in match.group(0):
+                    theme = match.group(1).strip().strip("“”\"")
+                    if theme and not any(w in theme for w in _UNVERIFIED_WORDS):
+                        return theme, _label(hit)
     return None, ""
+
+
+def _join_citations(citations: list[Citation]) -> str:
+    """《条例》第十六条、第十七条：articles of one law share its title."""
+    parts: list[str] = []
+    last_law = None
+    for c in citations:
+        law, _, article = c.label.partition("》")
+        if law == last_law and article:
+            parts.append(article)
+        else:
+            parts.append(c.label)
+        last_law = law
+    return "、".join(parts)
 
 
 def _basis_facts(sheet: FactSheet, kind: Kind, knowledge: Knowledge | None) -> None:
@@ -484,7 +504,7 @@ def _label(hit: Any) -> str:
         return hit.chunk.title
 
 
-# Data facts: (name, label, to_dict key, scale, digits, unit)
+# Data facts: (name, label, IndicatorResult.to_dict key, scale, digits, unit)
 _INDICATORS = (
     ("energy_tce", "综合能耗", "energy_kgce", 0.001, 2, "吨标准煤"),
     ("energy_per_area", "单位建筑面积能耗", "energy_per_area_kgce_m2", 1, 2, "千克标准煤/平方米"),
@@ -493,20 +513,26 @@ _INDICATORS = (
     ("water_per_capita", "人均用水量", "water_per_capita_m3", 1, 2, "立方米/人"),
     ("carbon_t", "二氧化碳排放量", "carbon_t", 1, 2, "吨"),
     ("carbon_per_area", "单位建筑面积碳排放", "carbon_per_area_kg_m2", 1, 2, "千克/平方米"),
+    ("floor_area", "建筑面积", "floor_area_m2", 1, 0, "平方米"),
+    ("headcount", "用能人数", "headcount", 1, 0, "人"),
+    ("electricity", "用电量", "electricity_kwh", 1, 0, "千瓦时"),
 )
-# inputs: (name, label, candidate keys in IndicatorResult.inputs, digits, unit)
-_INPUTS = (
-    ("floor_area", "建筑面积", ("floor_area_m2",), 0, "平方米"),
-    ("headcount", "用能人数", ("headcount",), 0, "人"),
-    ("electricity", "用电量", ("electricity_kwh",), 0, "千瓦时"),
-    ("natural_gas", "天然气用量", ("natural_gas_m3",), 0, "立方米"),
-    ("gasoline", "汽油用量", ("gasoline_l",), 0, "升"),
-    ("diesel", "柴油用量", ("diesel_l",), 0, "升"),
+# by_source entries: (name, label, source key, digits, unit)
+_SOURCES = (
+    ("natural_gas", "天然气用量", "natural_gas", 0, "立方米"),
+    ("gasoline", "汽油用量", "gasoline", 0, "升"),
+    ("diesel", "柴油用量", "diesel", 0, "升"),
 )
 _COMPARED = ("energy", "energy_per_area", "energy_per_capita", "water", "water_per_capita", "carbon_per_area", "electricity")
 _COMPARED_LABELS = {
     "energy": "综合能耗", "energy_per_area": "单位建筑面积能耗", "energy_per_capita": "人均综合能耗", "water": "用水总量",
     "water_per_capita": "人均用水量", "carbon_per_area": "单位建筑面积碳排放", "electricity": "用电量",
+}
+# tool units -> (Chinese unit, scale, digits) as documents print them
+_UNITS = {
+    "kgce": ("吨标准煤", 0.001, 2), "kWh": ("千瓦时", 1, 0), "m³": ("立方米", 1, 0),
+    "kgce/m²": ("千克标准煤/平方米", 1, 2), "kgce/人": ("千克标准煤/人", 1, 2), "m³/人": ("立方米/人", 1, 2),
+    "kgCO2/m²": ("千克/平方米", 1, 2),
 }
 
 
@@ -516,103 +542,114 @@ def _data_facts(sheet: FactSheet, kind: Kind, values: Mapping[str, str], store: 
     year = int(values["year"]) - (1 if kind.group == "宣传" else 0)
     sheet.set("data_year", "数据年度", f"{year}", year, "参数")
     base_year = int(values.get("base_year") or 2020)
+    sheet.set("base_year", "对比基准年", str(base_year), base_year, "参数")
     prefix = f"{year}年"
-    ind = _call(store, institution, "energy", "indicators", year) if institution else None
+    ind = _call(store, institution, "energy", "indicators", year)
     data = ind.to_dict() if ind is not None else {}
+    if data.get("institution"):
+        sheet.set("institution", "单位名称", data["institution"], data["institution"], "数据库单位名称")
+        institution = data["institution"]
     for name, label, key, scale, digits, unit in _INDICATORS:
         raw = data.get(key)
-        number = raw * scale if isinstance(raw, (int, float)) else None
+        number = raw * scale if _is_number(raw) else None
         sheet.set(name, prefix + label, _fmt(number, digits, unit), number, "tools.energy.indicators")
-    inputs = data.get("inputs") or {}
-    for name, label, keys, digits, unit in _INPUTS:
-        raw = next((inputs[k] for k in keys if isinstance(inputs.get(k), (int, float))), None)
-        sheet.set(name, prefix + label, _fmt(raw, digits, unit), raw, "tools.energy.indicators")
-    if ind is not None:
-        sheet.notes.append(_safe_explain(ind))
+    by_source = {line["source"]: line["quantity"] for line in data.get("by_source") or []}
+    for name, label, key, digits, unit in _SOURCES:
+        quantity = by_source.get(key, 0.0) if ind is not None else None  # a source absent from the year is zero
+        sheet.set(name, prefix + label, _fmt(quantity, digits, unit), quantity, "tools.energy.indicators")
+    if data.get("explanation"):
+        sheet.notes.append(data["explanation"])
+    compare_base = int(values.get("base_year") or 2020) if kind.id != "emc-savings" else 2020
     for metric in _COMPARED:
-        for suffix, base, what in (("prev", year - 1, "上年"), ("base", base_year, f"{base_year}年")):
+        for suffix, base, what in (("prev", year - 1, "上年"), ("base", compare_base, f"{compare_base}年")):
             result = _call(store, institution, "energy", "compare", metric, year, base_year=base) if ind else None
-            d = result.to_dict() if result is not None else {}
-            pct = d.get("change_pct")
+            pct = result.to_dict().get("change_pct") if result is not None else None
             label = f"{prefix}{_COMPARED_LABELS[metric]}较{what}变化"
             sheet.set(f"{metric}_vs_{suffix}", label, _change_text(pct), pct, "tools.energy.compare")
-            if suffix == "base":
-                sheet.set("base_year", "对比基准年", str(base), base, "参数")
-    _quota_facts(sheet, store, institution, year, prefix, enabled=ind is not None)
+    _quota_facts(sheet, store, institution if ind else "", year, prefix)
     _budget_facts(sheet, store, institution, year, values, prefix)
     if kind.id == "emc-savings":
         _savings_facts(sheet, store, institution, year, values)
 
 
-def _quota_facts(sheet: FactSheet, store: Any, institution: str, year: int, prefix: str, enabled: bool) -> None:
-    result = _call(store, institution, "quota", "check_quota", year) if enabled else None
-    items = (result.to_dict().get("items") if result is not None else None) or []
+def _quota_facts(sheet: FactSheet, store: Any, institution: str, year: int, prefix: str) -> None:
+    result = _call(store, institution, "quota", "check_quota", year)
+    d = result.to_dict() if result is not None else {}
     lines = []
-    worst = None
-    for item in items:
-        unit = item.get("unit") or ""
-        value, constraint, guide = item.get("value"), item.get("constraint"), item.get("guide")
-        parts = [f"{item.get('indicator')}{_fmt(value, 2, unit)}"]
-        if constraint is not None:
-            parts.append(f"约束值{_fmt(constraint, 2, unit)}")
-        if guide is not None:
-            parts.append(f"引导值{_fmt(guide, 2, unit)}")
-        lines.append(f"{'，'.join(parts)}，{item.get('verdict')}")
-        if item.get("verdict") == "超过约束值":
-            worst = "超过约束值"
-        elif worst is None and item.get("verdict"):
-            worst = item.get("verdict")
-    sheet.set("quota_lines", prefix + "定额对标情况", "；".join(lines) if lines else None, len(lines), "tools.quota.check_quota")
-    overall = {"超过约束值": "有指标超过定额约束值", "达标": "各项指标均未超过定额约束值",
-               "优于引导值": "各项指标均优于定额引导值"}.get(worst or "")
-    if worst == "达标" and all(i.get("verdict") == "优于引导值" for i in items):
-        overall = "各项指标均优于定额引导值"
-    sheet.set("quota_verdict", prefix + "定额执行结论", overall, worst, "tools.quota.check_quota")
+    for item in d.get("items") or []:
+        unit, scale, digits = _UNITS.get(item.get("unit") or "", (item.get("unit") or "", 1, 2))
+        lines.append(
+            f"{item['indicator_name']}{_fmt(item['value'] * scale, digits, unit)}（约束值{item['constraint']:g}、"
+            f"引导值{item['guide']:g}），{item['verdict']}"
+        )
+    sheet.set("quota_lines", prefix + "定额对标情况", "；".join(lines) or None, len(lines), "tools.quota.check_quota")
+    overall = {"超过约束值": "有指标超过定额约束值，需作出说明并加以整改", "达标": "各项指标均控制在定额约束值以内",
+               "优于引导值": "各项指标均达到或优于定额引导值"}.get(d.get("overall") or "")
+    sheet.set("quota_verdict", prefix + "定额执行结论", overall, d.get("overall"), "tools.quota.check_quota")
 
 
 def _budget_facts(sheet: FactSheet, store: Any, institution: str, year: int, values: Mapping[str, str], prefix: str) -> None:
     month = values.get("through_month")
     result = _call(store, institution, "budget", "budget_status", year, through_month=int(month) if month else None)
     d = result.to_dict() if result is not None else {}
-    money = lambda v: _fmt(v / 10000 if isinstance(v, (int, float)) else None, 2, "万元")  # noqa: E731
-    sheet.set("budget", prefix + "用能预算", money(d.get("budget_yuan", d.get("budget"))), d.get("budget_yuan", d.get("budget")),
-              "tools.budget.budget_status")
-    sheet.set("budget_used", prefix + "已支出能源费用", money(d.get("used_yuan", d.get("used"))),
-              d.get("used_yuan", d.get("used")), "tools.budget.budget_status")
-    rate = d.get("execution_rate_pct", d.get("execution_rate"))
-    if isinstance(rate, (int, float)) and rate <= 1.5 and "execution_rate_pct" not in d:
-        rate = rate * 100  # a fraction, shown as a percentage
-    sheet.set("budget_rate", prefix + "预算执行率", _fmt(rate, 2, "%"), rate, "tools.budget.budget_status")
-    forecast = d.get("forecast_yuan", d.get("forecast"))
-    sheet.set("budget_forecast", prefix + "全年支出预测", money(forecast), forecast, "tools.budget.budget_status")
+    items = d.get("items") or []
     through = d.get("through_month")
     sheet.set("budget_through", "统计截至月份", f"{through}月" if through else None, through, "tools.budget.budget_status")
-    warnings = [str(w) for w in d.get("warnings") or []]
-    sheet.set("budget_warnings", prefix + "预算预警", "；".join(warnings) if warnings else None, len(warnings),
-              "tools.budget.budget_status")
+    span = f"1–{through}月" if through and through < 12 else "全年"
+    lines, used_lines = [], []
+    for item in items:
+        unit, scale, digits = _UNITS.get(item["unit"], (item["unit"], 1, 2))
+        lines.append(f"{item['name']}预算{_fmt(item['budget'] * scale, digits, unit)}")
+        text = (f"{item['name']}{span}实际{_fmt(item['used'] * scale, digits, unit)}，"
+                f"预算执行率{_fmt(item['execution_rate'], 1, '%')}")
+        if through and through < 12:
+            text += f"，预计全年{_fmt(item['forecast'] * scale, digits, unit)}，为预算的{_fmt(item['forecast_rate'], 1, '%')}"
+        used_lines.append(text)
+    source = "tools.budget.budget_status"
+    sheet.set("budget_lines", prefix + "用能预算", "，".join(lines) or None, len(lines), source)
+    sheet.set("budget_used_lines", prefix + "用能预算执行情况", "；".join(used_lines) or None, len(used_lines), source)
+    main = items[0] if items else {}
+    sheet.set("budget_rate", prefix + f"{main.get('name', '用能')}预算执行率", _fmt(main.get("execution_rate"), 1, "%"),
+              main.get("execution_rate"), source)
+    sheet.set("budget_forecast_rate", prefix + "全年预计用量占预算比例", _fmt(main.get("forecast_rate"), 1, "%"),
+              main.get("forecast_rate"), source)
+    # The tool puts spaces around numbers for the console; Chinese documents do not.
+    warnings = [re.sub(r"\s+", "", str(w)) for w in d.get("warnings") or []]
+    sheet.set("budget_warnings", prefix + "预算预警", "；".join(warnings) or None, len(warnings), source)
+    over = [i for i in items if i["execution_rate"] >= 100 or i["forecast_rate"] >= 100]
+    sheet.set("budget_over", "超预算指标", "、".join(i["name"] for i in over) or None, len(over), source)
 
 
 def _savings_facts(sheet: FactSheet, store: Any, institution: str, year: int, values: Mapping[str, str]) -> None:
     base_year = int(values.get("base_year") or year - 1)
-    base = _call(store, institution, "energy", "indicators", base_year) if institution else None
-    d = base.to_dict() if base is not None else {}
-    kgce = d.get("energy_kgce")
-    sheet.set("baseline_tce", f"{base_year}年（基准期）综合能耗", _fmt(kgce / 1000 if kgce is not None else None, 2, "吨标准煤"),
-              kgce, "tools.energy.indicators")
-    elec = (d.get("inputs") or {}).get("electricity_kwh")
-    sheet.set("baseline_electricity", f"{base_year}年（基准期）用电量", _fmt(elec, 0, "千瓦时"), elec, "tools.energy.indicators")
-    now = sheet.get("energy_tce").value if sheet.has("energy_tce") else None
-    saved = (kgce / 1000 - now) if (kgce is not None and now is not None) else None
-    sheet.set("saved_tce", "节能量（基准期能耗减核定期能耗，未作调整）", _fmt(saved, 2, "吨标准煤"), saved,
-              "基准期与核定期综合能耗之差")
-    if saved is not None and kgce:
-        rate = saved / (kgce / 1000) * 100
-        sheet.set("saved_rate", "节能率", _fmt(rate, 2, "%"), rate, "节能量除以基准期能耗")
-    else:
-        sheet.set("saved_rate", "节能率", None)
-    now_elec = sheet.get("electricity").value if sheet.has("electricity") else None
-    saved_elec = (elec - now_elec) if (elec is not None and now_elec is not None) else None
-    sheet.set("saved_electricity", "节电量", _fmt(saved_elec, 0, "千瓦时"), saved_elec, "基准期与核定期用电量之差")
+    base = _call(store, institution, "energy", "indicators", base_year)
+    b = base.to_dict() if base is not None else {}
+    now = sheet.get("electricity").value if sheet.has("electricity") else None
+    source = "tools.energy.indicators"
+    kgce = b.get("energy_kgce")
+    sheet.set("baseline_tce", f"{base_year}年（基准期）综合能耗", _fmt(kgce / 1000 if _is_number(kgce) else None, 2, "吨标准煤"),
+              kgce, source)
+    elec = b.get("electricity_kwh")
+    sheet.set("baseline_electricity", f"{base_year}年（基准期）用电量", _fmt(elec, 0, "千瓦时"), elec, source)
+    base_gas = {x["source"]: x["quantity"] for x in b.get("by_source") or []}.get("natural_gas", 0.0)
+    sheet.set("baseline_gas", f"{base_year}年（基准期）天然气用量", _fmt(base_gas if base else None, 0, "立方米"), base_gas, source)
+    result = None
+    if base is not None and now is not None:
+        from tools.savings import savings
+
+        result = savings(baseline_kwh=elec, actual_kwh=now, baseline_gas_m3=base_gas,
+                         actual_gas_m3=sheet.get("natural_gas").value or 0.0)
+    d = result.to_dict() if result is not None else {}
+    source = "tools.savings.savings（未作基准调整）"
+    sheet.set("saved_tce", "节能量", _fmt(d.get("saved_tce"), 2, "吨标准煤"), d.get("saved_tce"), source)
+    sheet.set("saved_rate", "综合节能率", _fmt(d.get("saving_rate_pct"), 2, "%"), d.get("saving_rate_pct"), source)
+    sheet.set("saved_electricity", "节电量", _fmt(d.get("saved_kwh"), 0, "千瓦时"), d.get("saved_kwh"), source)
+    sheet.set("saved_gas", "节约天然气", _fmt(d.get("saved_gas_m3"), 0, "立方米"), d.get("saved_gas_m3"), source)
+    sheet.set("saved_co2", "减少二氧化碳排放", _fmt(d.get("co2_saved_t"), 2, "吨"), d.get("co2_saved_t"), source)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _call(store: Any, institution: str, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
@@ -658,7 +695,8 @@ def _change_text(pct: Any) -> str | None:
 def render(kind: Kind, sheet: FactSheet) -> str:
     """Fill the kind's template with the facts; the result is Markdown (#, ##, ###, paragraphs, "- " lists)."""
     template = _environment().get_template(f"{kind.id}.md.j2")
-    text = template.render(f=_SheetView(sheet), citations=sheet.citations, kind=kind, slogans=_slogans(sheet))
+    text = template.render(f=_SheetView(sheet), citations=sheet.citations, cites=_join_citations(sheet.citations),
+                           kind=kind, slogans=_slogans(sheet))
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

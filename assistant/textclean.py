@@ -13,6 +13,7 @@ from collections import Counter
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_CJK_WIDE = re.compile(f"[{CJK}{CJK_PUNCT}]")
 
 # A line that starts a new block: 第X章/节/条, 一、 （一） 1. 1、 (1) 3.1, 附件, bullets, Markdown headings.
 STRUCTURE_START = re.compile(
@@ -45,24 +46,32 @@ def fix_spacing(line: str) -> str:
 
 def join_lines(lines: list[str]) -> list[str]:
     """Join physical lines into paragraphs; return one string per paragraph."""
-    lines = [x for x in (fix_spacing(line) for line in lines) if x]
+    # Line widths are measured on the raw line (spaces included, Chinese counted double), since whether a
+    # line reached the right margin is a matter of how it was laid out, not of the cleaned text.
+    raw = [(fix_spacing(line), _width(line)) for line in lines]
+    raw = [(text, width) for text, width in raw if text]
     # A bare number is a page number only at the top or bottom of a page; mid-page it is a wrapped "31".
-    edge = set(range(2)) | set(range(len(lines) - 2, len(lines)))
-    lines = [x for i, x in enumerate(lines) if not (i in edge and _PAGE_NUMBER.match(x))]
-    if not lines:
+    edge = set(range(2)) | set(range(len(raw) - 2, len(raw)))
+    raw = [x for i, x in enumerate(raw) if not (i in edge and _PAGE_NUMBER.match(x[0]))]
+    if not raw:
         return []
-    lengths = sorted(len(line) for line in lines)
+    widths = sorted(width for _, width in raw)
     # A "full" line reaches the right margin; with few lines the longest one is the best guess.
-    full = lengths[int(0.8 * (len(lengths) - 1))] if len(lengths) >= 5 else lengths[-1]
-    paragraphs: list[str] = [lines[0]]
-    for prev, cur in zip(lines, lines[1:]):
+    full = widths[int(0.8 * (len(widths) - 1))] if len(widths) >= 5 else widths[-1]
+    paragraphs: list[str] = [raw[0][0]]
+    for (prev, prev_width), (cur, _) in zip(raw, raw[1:]):
         if _ARTICLE_ALONE.match(paragraphs[-1]):
             paragraphs[-1] += "\u3000" + cur  # "第十五条" wrapped onto a line of its own
-        elif _starts_block(prev, cur, full):
+        elif _starts_block(prev, prev_width < 0.75 * full, cur):
             paragraphs.append(cur)
         else:
             paragraphs[-1] = _glue(paragraphs[-1], cur)
     return paragraphs
+
+
+def _width(line: str) -> int:
+    line = line.strip()
+    return len(line) + len(_CJK_WIDE.findall(line))
 
 
 def clean_page(text: str) -> str:
@@ -96,10 +105,9 @@ def garbage_ratio(text: str) -> float:
     return min(1.0, bad / visible) if visible else 1.0
 
 
-def _starts_block(prev: str, cur: str, full: int) -> bool:
+def _starts_block(prev: str, short: bool, cur: str) -> bool:
     if STRUCTURE_START.match(cur) or prev.startswith("#"):
         return True
-    short = len(prev) < 0.75 * full
     if _SENTENCE_END.search(prev) and short:
         return True  # the previous paragraph ended before the margin
     # A short line of Chinese without ending punctuation is a heading or a title line.
