@@ -1,10 +1,13 @@
 """“AI 诊断”: months of one year whose consumption departs from the same month in earlier years, or (without
 three earlier years) from the institution's own months of that year. Robust statistics, no model.
 
-Same-month check: median m and MAD of that calendar month over up to 5 earlier years; scale = max(1.4826 × MAD,
-5% × m); a month is flagged when |x − m| ≥ 3.5 × scale AND |x − m| ≥ 30% × m (Iglewicz–Hoaglin modified z-score
-3.5, plus a minimum relative size so that tiny but steady series do not alarm). A zero reading where the history
-is not zero is always flagged. Own-pattern check: the year's months, scale floor 10%, minimum 50%.
+Same-month check: the history of that calendar month over up to 5 earlier years, scaled by the year's overall
+level L (median over the year's months of x ÷ same-month median; a year-wide shift such as a retrofit or a fleet
+reform is a trend, not a monthly anomaly, and is reported as a note when |L − 1| ≥ 30%). With m = L × median and
+scale = max(1.4826 × L × MAD, 5% × m), a month is flagged when |x − m| ≥ 3.5 × scale AND |x − m| ≥ 30% × m
+(Iglewicz–Hoaglin modified z-score 3.5, plus a minimum relative size). A zero reading where the history is not zero
+is always flagged. Without 3 earlier years, the year's own months are the reference (scale floor 10%, minimum
++50%), and only highs and zeros are flagged, since seasonal lows (vacations) cannot be told from faults.
 """
 
 from __future__ import annotations
@@ -105,6 +108,10 @@ def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
         if not any(getattr(row, attr) for row in rows + history):
             continue  # the institution does not use this source
         own = [getattr(row, attr) for row in rows]
+        level = _year_level(rows, attr, by_month)
+        if abs(level - 1) >= 0.30:
+            notes.append(f"注意：{year}年{label}整体为往年同月水平的 {level:.0%}，属于全年性变化（如改造、车改、面积变化），"
+                         "已按这一水平调整后再找单月异常。")
         previous_zero = False
         for row in rows:
             checked += 1
@@ -113,10 +120,14 @@ def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
             if len(hist) >= MIN_HISTORY_YEARS:
                 values = [v for _, v in hist]
                 years = sorted(y for y, _ in hist)
-                found = _judge(x, values, SAME_MONTH_SCALE_FLOOR, SAME_MONTH_MIN_DEV)
+                found = _judge(x, [v * level for v in values], SAME_MONTH_SCALE_FLOOR, SAME_MONTH_MIN_DEV)
                 method, ref = "同月历史", f"{years[0]}–{years[-1]}年同月"
+                if abs(level - 1) >= 0.005:
+                    ref += f"（按本年整体水平 {level:.2f} 倍调整）"
             elif len(own) >= 6:
                 found = _judge(x, own, OWN_SCALE_FLOOR, OWN_MIN_DEV)
+                if found is not None and x != 0 and x < found[0]:
+                    found = None  # seasonal lows cannot be told from faults without history
                 method, ref = "本年各月", f"{year}年各月"
             else:
                 found = None
@@ -135,6 +146,17 @@ def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
     inputs = tuple({"period": row.period, **{a: getattr(row, a) for a in CHECKED}, "source": row.source} for row in rows)
     items.sort(key=lambda a: (a.period, a.field))
     return AnomalyResult(name, year, tuple(items), checked, inputs, (), tuple(notes))
+
+
+def _year_level(rows: list[ConsumptionRow], attr: str, by_month: dict) -> float:
+    """Median over the year's months of x ÷ same-month history median; 1 when fewer than 6 months compare."""
+    ratios = []
+    for row in rows:
+        hist = [v for _, v in by_month.get((attr, row.month), [])]
+        x = getattr(row, attr)
+        if len(hist) >= MIN_HISTORY_YEARS and median(hist) > 0 and x > 0:
+            ratios.append(x / median(hist))
+    return median(ratios) if len(ratios) >= 6 else 1.0
 
 
 def _judge(x: float, values: list[float], floor: float, min_dev: float) -> tuple[float, float | None, float | None] | None:

@@ -126,8 +126,7 @@ def grid_factor(factor_set: str) -> Factor:
     """Resolve a grid factor set name ("national_2023", "华东2022", "浙江 2022") to a Factor; LookupFailed if unknown."""
     key = resolve_factor_set(factor_set)
     value, scope, source, secondary = GRID_FACTOR_SETS[key]
-    note = "（二手来源，使用时请注明）" if secondary else ""
-    return Factor("grid_co2_kg_per_kwh", value, "kgCO2/kWh", source + note, f"电网排放因子（{scope}）")
+    return Factor("grid_co2_kg_per_kwh", value, "kgCO2/kWh", source, f"电网排放因子（{scope}）")
 
 
 def resolve_factor_set(factor_set: str) -> str:
