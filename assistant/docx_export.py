@@ -31,6 +31,8 @@ BODY_SIZE = Pt(16)  # 三号
 PAGE_NUMBER_SIZE = Pt(14)  # 四号
 LINE_PITCH = Pt(28.95)  # 22 lines in the 225 mm type area
 INDENT = Pt(32)  # two characters of 三号
+# Type area 156 mm = 442.2 pt; 28 characters of 16 pt need 15.79 pt each: condense by 0.25 pt (w:spacing -5).
+CHAR_SPACING = -5  # twentieths of a point
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,17 @@ def _page_setup(doc: Document) -> None:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(25)  # 页码位于版心下边缘之下约7 mm
-    # Grid of 28.95 pt lines and 28 characters: charSpace is the pitch change in 1/4096 pt (16 pt → 15.79 pt).
+    # A line grid of 28.95 pt. The 28 characters come from condensing body runs (CHAR_SPACING), not from a
+    # character grid: LibreOffice spreads text of a "linesAndChars" grid far wider than Word does.
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), "579")
-    grid.set(qn("w:charSpace"), "-849")
+    for name in ("w:charSpace",):
+        if grid.get(qn(name)) is not None:
+            del grid.attrib[qn(name)]
 
 
 def _base_style(doc: Document) -> None:
@@ -154,7 +159,11 @@ def _paragraph(doc, text: str, font: str, size: Pt, *, align=None, indent=None):
     else:
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if text:
-        _run(p, text, font, size)
+        run = _run(p, text, font, size)
+        if size == BODY_SIZE:
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(CHAR_SPACING))
+            run._element.get_or_add_rPr().append(spacing)
     return p
 
 
