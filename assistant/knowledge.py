@@ -41,7 +41,7 @@ class SearchHit:
     score: float
     lexical_score: float | None = None
     dense_score: float | None = None
-    coverage: float = 0.0  # share of the question's own terms found in the chunk (or its header)
+    coverage: float = 0.0  # IDF-weighted share of the question's own terms found in the chunk (or its header)
 
     def citation_label(self) -> str:
         """《标题》第十五条（第3页）"""
@@ -196,7 +196,7 @@ class KnowledgeBase:
         lex_scores, dense_scores = dict(lexical), dict(dense or [])
         chunks = self.manifest.chunks(order[: 3 * k])
         tokens = self.manifest.tokens(list(chunks))
-        plain = set(self.tokenizer.query_tokens(query, expand=False))
+        weights = self._query_weights(query)
         hits: list[SearchHit] = []
         seen_text: set[str] = set()
         for cid in order:
@@ -205,11 +205,17 @@ class KnowledgeBase:
                 continue  # a stale dense id, or the same passage stored twice
             seen_text.add(chunk.text)
             score = fused[cid] if mode == "hybrid" else lex_scores.get(cid, 0.0)
-            coverage = len(plain & tokens.get(cid, set())) / len(plain) if plain else 0.0
+            coverage = _coverage(weights, tokens.get(cid, set()))
             hits.append(SearchHit(chunk, float(score), lex_scores.get(cid), dense_scores.get(cid), coverage))
             if len(hits) == k:
                 break
         return SearchResult(query, mode, hits)
+
+    def _query_weights(self, query: str) -> dict[str, float]:
+        """The question's own terms weighted by IDF, so a rare word (火星) counts more than a common one (能耗)."""
+        index = self._lexical
+        tokens = set(self.tokenizer.query_tokens(query, expand=False))
+        return {t: (index.idf(t) if index is not None else 1.0) for t in tokens}
 
     def _lexical_ranking(self, query: str, doc_type: str | None,
                          pool: int) -> tuple[list[tuple[str, float]], dict[str, int]]:
@@ -475,6 +481,11 @@ class KnowledgeBase:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _coverage(weights: dict[str, float], chunk_tokens: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in chunk_tokens) / total if total else 0.0
 
 
 def _collect(paths: list[Path], sources: list[str] | None) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import shutil
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 
@@ -66,11 +68,18 @@ def load_stopwords() -> frozenset[str]:
 class LexicalIndex:
     """BM25 over the chunks' token lists; `scores(tokens)` returns one score per chunk, in `ids` order."""
 
-    def __init__(self, ids: list[str], retriever=None, generation: int = 0) -> None:
+    def __init__(self, ids: list[str], retriever=None, generation: int = 0, df: dict[str, int] | None = None) -> None:
         self.ids = ids
         self._retriever = retriever
         self.generation = generation
         self._vocab = set(retriever.vocab_dict) if retriever is not None else set()
+        self.df = df or {}  # token -> number of chunks containing it
+
+    def idf(self, token: str) -> float:
+        """BM25-style inverse document frequency; a token no chunk contains gets the highest weight."""
+        n = len(self.ids)
+        df = self.df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     @classmethod
     def build(cls, ids: list[str], token_lists: list[list[str]], generation: int) -> "LexicalIndex":
@@ -81,7 +90,8 @@ class LexicalIndex:
         retriever = bm25s.BM25()
         # bm25s needs at least one token per document; an empty chunk gets a placeholder it can never match.
         retriever.index([t or ["\u2205"] for t in token_lists], show_progress=False)
-        return cls(ids, retriever, generation)
+        df = Counter(token for tokens in token_lists for token in set(tokens))
+        return cls(ids, retriever, generation, dict(df))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in dict.fromkeys(tokens) if t in self._vocab]
@@ -97,6 +107,7 @@ class LexicalIndex:
         if self._retriever is not None:
             self._retriever.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}), encoding="utf-8")
+        (tmp / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -114,6 +125,7 @@ class LexicalIndex:
             retriever = None
             if meta["ids"]:
                 retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-            return cls(list(meta["ids"]), retriever, int(meta["generation"]))
+            df = json.loads((directory / "df.json").read_text(encoding="utf-8"))
+            return cls(list(meta["ids"]), retriever, int(meta["generation"]), df)
         except (OSError, ValueError, KeyError):
             return None
