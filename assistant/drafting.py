@@ -755,6 +755,7 @@ _NUMBER_RE = re.compile(
     r"|百分之([零〇一二两三四五六七八九十百点]+)"
     r"|([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+)"
 )
+_DATE_RE = re.compile(r"(\d{1,2})月(\d{1,2})日(?:\s*[至到~～—–-]\s*(?:(\d{1,2})月)?(\d{1,2})日)?")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _PLAN_NAMES = re.compile(r"十[一二三四五六七八九]五")  # 十四五, 十五五: plan names, not numbers
@@ -768,6 +769,7 @@ class Number:
     value: Decimal
     decimals: int
     percent: bool
+    date: bool = False  # "6月23日" is one number, month × 100 + day, compared with dates only
 
 
 def find_numbers(text: str) -> list[Number]:
@@ -775,6 +777,14 @@ def find_numbers(text: str) -> list[Number]:
     text = _PLAN_NAMES.sub("", unicodedata.normalize("NFKC", text))
     text = _PLACEHOLDER_RE.sub("", text)
     found: list[Number] = []
+    for m in _DATE_RE.finditer(text):
+        month = int(m.group(1))
+        found.append(Number(m.group(1) + "月" + m.group(2) + "日", Decimal(month * 100 + int(m.group(2))), 0, False, True))
+        if m.group(4):
+            end_month = int(m.group(3) or month)
+            raw = (f"{m.group(3)}月" if m.group(3) else "") + m.group(4) + "日"
+            found.append(Number(raw, Decimal(end_month * 100 + int(m.group(4))), 0, False, True))
+    text = _DATE_RE.sub(lambda m: " " * len(m.group(0)), text)  # dates are read once, as dates
     for m in _NUMBER_RE.finditer(text):
         if m.group(1):
             digits = m.group(1).replace(",", "")
@@ -823,12 +833,12 @@ def unverified_numbers(text: str, allowed_texts: Iterable[str]) -> list[Number]:
 
     Small whole numbers up to 10 pass: prose counts things ("三项措施", "2个方面") without stating facts.
     """
-    allowed = [n.value for t in allowed_texts for n in find_numbers(t)]
+    allowed = [(n.value, n.date) for t in allowed_texts for n in find_numbers(t)]
     bad = []
     for n in find_numbers(text):
-        if not n.percent and n.decimals == 0 and n.value <= 10:
+        if not n.percent and not n.date and n.decimals == 0 and n.value <= 10:
             continue
-        if not any(_matches(n, a) for a in allowed):
+        if not any(_matches(n, a) for a, is_date in allowed if is_date == n.date):
             bad.append(n)
     return bad
 

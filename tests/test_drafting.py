@@ -321,6 +321,13 @@ def test_find_numbers_reads_wan_and_yi():
     assert [float(n.value) for n in drafting.find_numbers("1.64亿吨，140万千瓦时，三万五千")] == [164000000.0, 1400000.0, 35000.0]
 
 
+def test_dates_are_read_as_month_and_day():
+    found = drafting.find_numbers("6月23日至29日，7月10日—8月2日")
+    assert [(int(n.value), n.date) for n in found] == [(623, True), (629, True), (710, True), (802, True)]
+    # 6月24日 is not allowed just because 24 and 6 occur somewhere among the facts
+    assert [n.raw for n in drafting.unverified_numbers("6月24日", ["6月23日，24人"])] == ["6月24日"]
+
+
 def test_unverified_numbers_allow_roundings_but_not_inventions():
     allowed = ["综合能耗189.54吨标准煤，下降4.26%"]
     assert drafting.unverified_numbers("综合能耗约189.5吨，下降4.3%，两项措施", allowed) == []
