@@ -333,7 +333,10 @@ class Draft:
 
             write_docx(self.text, path)
         elif suffix in (".md", ".markdown", ".txt"):
-            path.write_text(self.text, encoding="utf-8")
+            try:
+                path.write_text(self.text, encoding="utf-8")
+            except OSError as error:
+                raise GreenLeafError(f"无法写入 {path}：{error.strerror or error}。请检查路径和权限。") from None
         else:
             raise GreenLeafError(f"不支持的输出格式“{path.suffix or path.name}”：请用 .docx 或 .md。")
         return path
