@@ -619,8 +619,9 @@ def _budget_facts(sheet: FactSheet, store: Any, institution: str, year: int, val
     # The tool puts spaces around numbers for the console; Chinese documents do not.
     warnings = [re.sub(r"\s+", "", str(w)) for w in d.get("warnings") or []]
     sheet.set("budget_warnings", prefix + "预算预警", "；".join(warnings) or None, len(warnings), source)
-    over = [i for i in items if i["execution_rate"] >= 100 or i["forecast_rate"] >= 100]
-    sheet.set("budget_over", "超预算指标", "、".join(i["name"] for i in over) or None, len(over), source)
+    over = [f"{i['name']}已超出年度预算" if i["execution_rate"] >= 100 else f"{i['name']}预计全年超出预算"
+            for i in items if i["execution_rate"] >= 100 or i["forecast_rate"] >= 100]
+    sheet.set("budget_over", "超预算情况", "，".join(over) or None, len(over), source)
 
 
 def _savings_facts(sheet: FactSheet, store: Any, institution: str, year: int, values: Mapping[str, str]) -> None:

@@ -333,3 +333,45 @@ def test_unverified_numbers_allow_roundings_but_not_inventions():
     assert drafting.unverified_numbers("综合能耗约189.5吨，下降4.3%，两项措施", allowed) == []
     bad = drafting.unverified_numbers("节约12,345千瓦时，下降6%", allowed)
     assert [n.raw for n in bad] == ["12,345", "6%"]
+
+
+# ---------------------------------------------------------------- the committed sample data
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "corpus" / "data"
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    from dataclasses import replace
+
+    from assistant.config import Settings
+
+    settings = replace(Settings.from_env({}), home=tmp_path_factory.mktemp("sample") / "home", embed_model=None)
+    files = sorted(SAMPLE_DIR.glob("*.csv"))
+    assert len(files) >= 3, "corpus/data should hold consumption, budget and quota samples"
+    with DataStore.open(settings) as s:
+        for path in files:
+            s.import_file(path)
+        yield s
+
+
+@pytest.mark.parametrize("kind", [k.id for k in drafting.KINDS])
+def test_every_kind_renders_for_the_sample_data_with_the_tools_figures(kind, sample_store):
+    from tools.energy import compare, indicators
+
+    campaign = drafting.get_kind(kind).group == "宣传"
+    # campaign material for 2026 quotes 2025 figures; reports cover 2025 itself
+    extra = {"theme": "节能增效", "year": "2026"} if campaign else {"year": "2025"}  # 2026 has no theme in the table
+    result = make(kind, sample_store, institution="市行政中心", **extra)
+    assert not [m for m in result.missing if m[:2] == "20"], result.missing  # no figure left missing
+    if not result.kind.uses_data:
+        return
+    data_year = 2025
+    ind = indicators(sample_store, "市行政中心", data_year)
+    facts = {f.name: f for f in result.facts}
+    assert facts["energy_tce"].text == f"{ind.energy_kgce / 1000:,.2f}吨标准煤"
+    assert facts["energy_per_area"].text == f"{ind.energy_per_area_kgce_m2:.2f}千克标准煤/平方米"
+    pct = compare(sample_store, "市行政中心", "energy_per_capita", data_year).change_pct
+    assert facts["energy_per_capita_vs_prev"].text.endswith(f"{abs(pct):.2f}%")
+    shown = [f for f in result.facts if f.source.startswith("tools.") and f.text and f.text in result.text]
+    assert shown, "the draft prints figures from the tools"
