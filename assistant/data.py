@@ -467,7 +467,8 @@ class DataStore:
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
-        return {"institutions": one("SELECT COUNT(*) FROM institutions"), "rows": one("SELECT COUNT(*) FROM consumption"),
+        return {"institutions": one("SELECT COUNT(*) FROM institutions"),
+                "rows": one("SELECT COUNT(*) FROM consumption"),
                 "budgets": one("SELECT COUNT(*) FROM budgets"), "quotas": one("SELECT COUNT(*) FROM quotas")}
 
     # ------------------------------------------------------------ names

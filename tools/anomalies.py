@@ -143,7 +143,8 @@ def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
         notes.append(f"注意：{year}年只有{len(rows)}个月的数据。")
     if not history:
         notes.append("注意：没有往年月度数据，只能与本年各月比较，季节性用能高峰可能无法区分。")
-    inputs = tuple({"period": row.period, **{a: getattr(row, a) for a in CHECKED}, "source": row.source} for row in rows)
+    inputs = tuple({"period": row.period, **{a: getattr(row, a) for a in CHECKED}, "source": row.source}
+                   for row in rows)
     items.sort(key=lambda a: (a.period, a.field))
     return AnomalyResult(name, year, tuple(items), checked, inputs, (), tuple(notes))
 
@@ -159,7 +160,8 @@ def _year_level(rows: list[ConsumptionRow], attr: str, by_month: dict) -> float:
     return median(ratios) if len(ratios) >= 6 else 1.0
 
 
-def _judge(x: float, values: list[float], floor: float, min_dev: float) -> tuple[float, float | None, float | None] | None:
+def _judge(x: float, values: list[float], floor: float,
+           min_dev: float) -> tuple[float, float | None, float | None] | None:
     """(expected, deviation %, robust z) when x is anomalous against `values`, else None."""
     m = median(values)
     if m <= 0:

@@ -93,7 +93,8 @@ class BudgetResult:
         body = "；".join(i.sentence(self.through_month) for i in self.items)
         warn = ("预警：" + "；".join(self.warnings) + "。") if self.warnings else "未触发预警（执行率80%预警、100%超支）。"
         factors = f"所用系数：{'；'.join(f.text() for f in self.factors)}。" if self.factors else ""
-        return f"{self.institution}{self.year}年用能预算执行情况（截至{self.through_month}月）：{body}。{warn}{factors}" + "".join(self.notes)
+        head = f"{self.institution}{self.year}年用能预算执行情况（截至{self.through_month}月）"
+        return f"{head}：{body}。{warn}{factors}" + "".join(self.notes)
 
 
 def budget_status(store: DataStore, institution: str, year: int, through_month: int | None = None) -> BudgetResult:

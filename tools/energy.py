@@ -255,7 +255,8 @@ def aggregate_indicators(store: DataStore, year: int, factors: Factors, category
     label = f"全部{category or ''}单位（{len(records)}家）"
     total = AnnualRecord(institution=label, year=year, category=category, **sums)
     inputs = tuple(
-        {"institution": rec.institution, "year": year, "months": len(rec.months) or 12, **{f: r(getattr(rec, f)) for f in fields}}
+        {"institution": rec.institution, "year": year, "months": len(rec.months) or 12,
+         **{f: r(getattr(rec, f)) for f in fields}}
         for rec in records
     )
     partial = [rec.institution for rec in records if not rec.complete]
@@ -271,11 +272,7 @@ def indicators(store: DataStore, institution: str, year: int) -> IndicatorResult
         institution: 单位名称或简称，例如“市行政中心”“行政中心”；“全部”表示所有单位合计（按面积加权）。
         year: 年份，四位数字，例如 2024。
     """
-    year = check_year(year)
-    factors = factors_for(store)
-    if is_all(institution):
-        return aggregate_indicators(store, year, factors)
-    return compute_indicators(store.annual(institution, year), factors)
+    return _indicators_for(store, institution, check_year(year), factors_for(store))
 
 
 def _indicators_for(store: DataStore, institution: str, year: int, factors: Factors) -> IndicatorResult:
@@ -362,7 +359,8 @@ def _metric_factors(key: str, ind: IndicatorResult) -> tuple[Factor, ...]:
     return tuple(f for f in ind.factors if "kgce" not in f.name)
 
 
-def compare(store: DataStore, institution: str, metric: str, year: int, base_year: int | None = None) -> ComparisonResult:
+def compare(store: DataStore, institution: str, metric: str, year: int,
+            base_year: int | None = None) -> ComparisonResult:
     """比较某单位（或全部单位）某项指标在两个年份之间的变化量和变化率。
     用户问“比去年降了多少”“比2020年（十四五基期）下降多少”时使用；全部单位按面积加权（Σ能耗÷Σ面积）。
 
@@ -382,7 +380,7 @@ def compare(store: DataStore, institution: str, metric: str, year: int, base_yea
     if now.members != base.members:
         notes.append(f"注意：两年参与合计的单位数不同（{year}年{now.members}家，{base_year}年{base.members}家）。")
     return ComparisonResult(
-        institution=now.institution if not is_all(institution) else f"全部单位",
+        institution=now.institution if not is_all(institution) else "全部单位",
         metric=key, year=year, base_year=base_year, value=now.metric(key), base_value=base.metric(key),
         inputs=(_summary(now), _summary(base)),
         factors=_merge_factors(_metric_factors(key, now), _metric_factors(key, base)), notes=tuple(notes),
@@ -543,7 +541,8 @@ def trend(store: DataStore, institution: str, metric: str, from_year: int, to_ye
         if y in available:
             results[y] = _indicators_for(store, institution, y, factors)
     if not results:
-        raise LookupFailed(f"{institution}在{from_year}–{to_year}年没有数据，可用年份：{'、'.join(map(str, sorted(available))) or '无'}。")
+        have = "、".join(map(str, sorted(available))) or "无"
+        raise LookupFailed(f"{institution}在{from_year}–{to_year}年没有数据，可用年份：{have}。")
     base_year = 2020 if 2020 in available else min(results)
     base = results.get(base_year) or _indicators_for(store, institution, base_year, factors)
     base_value = base.metric(key)

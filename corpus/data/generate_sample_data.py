@@ -284,7 +284,8 @@ def budget_csv(rows: list[dict]) -> str:
         for year in (2023, 2024, 2025, 2026):
             prev = totals[(name, year - 1)]
             k = TIGHT_BUDGETS.get(name, 0.98)
-            body.append([name, year, round(prev["kgce"] * k, -2), round(prev["el"] * k, -3), round(prev["water"] * 0.97, -1)])
+            body.append([name, year, round(prev["kgce"] * k, -2), round(prev["el"] * k, -3),
+                         round(prev["water"] * 0.97, -1)])
     body = [[n, y, int(e), int(el), int(w)] for n, y, e, el, w in body]
     return _csv(["单位名称", "预算年度", "能耗预算(kgce)", "电力预算(kWh)", "用水预算(m³)"], body,
                 "样例数据：用能预算（虚构），按上年实际用量的98%编制，个别单位从紧，非真实预算")
