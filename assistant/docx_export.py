@@ -51,8 +51,8 @@ def blocks_from_markdown(text: str) -> list[Block]:
     def flush() -> None:
         if para:
             joined = "".join(para)
-            # A short line ending in a colon before any heading is the addressee (主送机关): no indent.
-            is_salutation = joined.endswith("：") and len(joined) <= 40 and not any(b.kind == "h1" for b in blocks)
+            # A short line ending in a colon right under the title is the addressee (主送机关): no indent.
+            is_salutation = joined.endswith("：") and len(joined) <= 40 and all(b.kind == "title" for b in blocks)
             blocks.append(Block("salutation" if is_salutation else "para", joined))
             para.clear()
 

@@ -120,8 +120,10 @@ def test_markdown_output_is_the_draft_text(tmp_path):
 
 
 def test_blocks_recognise_addressee_items_and_signature():
-    blocks = blocks_from_markdown("# 标题\n\n各处室：\n\n正文第一行\n续行。\n\n## 一、要求\n\n- 条目\n1. 标语\n\n> 某单位\n")
+    blocks = blocks_from_markdown(
+        "# 标题\n\n各处室：\n\n正文第一行\n续行。\n\n现提出如下倡议：\n\n## 一、要求\n\n- 条目\n1. 标语\n\n> 某单位\n")
     assert [(b.kind, b.text) for b in blocks] == [
-        ("title", "标题"), ("salutation", "各处室："), ("para", "正文第一行续行。"), ("h1", "一、要求"),
+        ("title", "标题"), ("salutation", "各处室："), ("para", "正文第一行续行。"), ("para", "现提出如下倡议："),
+        ("h1", "一、要求"),
         ("item", "条目"), ("item", "1. 标语"), ("sign", "某单位"),
     ]
