@@ -20,7 +20,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "—"
     text = f"{value:,.{digits}f}"
-    if digits and float(value).is_integer():
+    if digits and float(value).is_integer() and abs(value) >= 100:
         text = text.split(".")[0]
     return text
 
