@@ -54,6 +54,7 @@ class Kind:
     uses_data: bool = False  # pulls indicators, comparisons, quota, budget from the tools
     basis: tuple[tuple[str, str, str], ...] = ()  # (law, article, what it requires) cited as policy basis
     basis_query: str = ""  # knowledge-base query for further policy basis
+    basis_must: str = ""  # a hit is cited only if its text contains this word (keeps look-alike articles out)
 
     def to_dict(self, today: date | None = None) -> dict[str, Any]:
         defaults = _resolved_defaults(self, today or date.today())
@@ -98,7 +99,7 @@ KINDS: tuple[Kind, ...] = (
         uses_data=True,
         basis=((_TIAOLI, "第六条", "公共机构负责人对本单位节能工作全面负责"),
                (_JIENENGFA, "第四十七条", "公共机构应当厉行节约，在节约能源工作中起表率作用")),
-        basis_query="节能宣传周 活动 主题",
+        basis_query="节能宣传周 活动 主题", basis_must="宣传",
     ),
     Kind(
         "event-notice", "活动通知", "宣传",
@@ -486,7 +487,7 @@ def _basis_facts(sheet: FactSheet, kind: Kind, knowledge: Knowledge | None) -> N
         return
     seen = {c.label for c in sheet.citations}
     for hit in _hits(knowledge, kind.basis_query, None)[:3]:
-        if hit.chunk.article:
+        if hit.chunk.article and kind.basis_must in hit.chunk.text:
             label = f"《{hit.chunk.title}》{hit.chunk.article}"
             if label not in seen:
                 sheet.citations.append(Citation(label, "", _label(hit)))

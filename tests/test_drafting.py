@@ -254,6 +254,25 @@ def test_theme_of_a_new_year_comes_from_the_knowledge_base():
     assert theme.source == "《全国节能宣传周（日期与主题）》"
 
 
+def test_theme_lookup_works_against_the_real_knowledge_base(settings, tmp_path):
+    from assistant.knowledge import KnowledgeBase
+
+    doc = tmp_path / "week.md"
+    doc.write_text(
+        "---\ntitle: 全国节能宣传周（日期与主题）\ndoc_type: campaign\n---\n# 全国节能宣传周（日期与主题）\n\n"
+        "## 日期与主题表\n\n| 年份 | 节能宣传周日期 | 节能宣传周主题 | 全国低碳日 | 低碳日主题 |\n|---|---|---|---|---|\n"
+        "| 2025年 | 6月23日至29日 | 节能增效，焕“新”引领 | 6月25日 | 碳路先锋、绿动未来 |\n"
+        "| 2026年 | 6月15日至21日 | 示例主题甲，示例主题乙 | 6月17日 | 示例低碳日主题 |\n",
+        encoding="utf-8",
+    )
+    with KnowledgeBase.open(settings) as kb:
+        assert not kb.ingest([doc]).failed
+    with KnowledgeBase.open(settings, read_only=True) as kb:
+        result = make("initiative", knowledge=kb, year="2026")
+    assert "今年的活动主题是“示例主题甲，示例主题乙”" in result.text
+    assert next(f for f in result.facts if f.name == "theme").source.startswith("《全国节能宣传周（日期与主题）》")
+
+
 def test_unverified_theme_in_the_knowledge_base_stays_missing():
     kb = TinyKnowledge(_Chunk("| 2026年 | 待核实 | 待核实 | 待核实 | 待核实 |", "全国节能宣传周"),
                        _Chunk("2026年全国低碳日的主题为“低碳日主题不可当作宣传周主题”。", "全国低碳日"))
@@ -261,9 +280,11 @@ def test_unverified_theme_in_the_knowledge_base_stays_missing():
 
 
 def test_policy_basis_from_the_knowledge_base_is_cited_by_article():
-    kb = TinyKnowledge(_Chunk("节能宣传周期间，公共机构应当组织开展活动。", "某市公共机构节能办法", "第十二条"))
+    kb = TinyKnowledge(_Chunk("节能宣传周期间，公共机构应当组织开展活动。", "某市公共机构节能办法", "第十二条"),
+                       _Chunk("公共机构应当建立节能主题的统计台账。", "某市统计办法", "第三条"))
     text = make("campaign-plan", knowledge=kb, institution=NAME, year="2025").text
-    assert "《公共机构节能条例》第六条、《中华人民共和国节约能源法》第四十七条、《某市公共机构节能办法》第十二条" in text
+    assert "《公共机构节能条例》第六条、《中华人民共和国节约能源法》第四十七条、《某市公共机构节能办法》第十二条的" in text
+    assert "某市统计办法" not in text  # an article that says nothing about 宣传 is not cited
 
 
 # ---------------------------------------------------------------- kinds with options
