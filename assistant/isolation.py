@@ -1,25 +1,33 @@
-"""Parse untrusted files in a separate process with a size, time and memory limit.
+"""Parse untrusted files in a separate worker process with a size, time and memory limit.
 
-A hostile or broken PDF can loop forever or allocate without bound inside pypdf; parsing it in a forked child
-(from a clean forkserver, so no model or database threads are inherited) turns that into a DocumentError for
-that one file while the ingest goes on.
+A hostile or broken PDF can loop forever or allocate without bound inside pypdf; parsing it in a worker process
+(`python -m assistant.parse_worker`, started fresh with an address-space limit) turns that into a DocumentError
+for that one file while the ingest goes on. The worker is reused across files and restarted after a failure.
+A plain subprocess, not multiprocessing, so a caller's script is never re-imported in the child.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
 import resource
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.documents import Document, SUPPORTED_SUFFIXES, parse_file
-from assistant.errors import DocumentError, GreenLeafError
+from assistant.documents import SUPPORTED_SUFFIXES, Document
+from assistant.errors import DocumentError
 
-_CONTEXT = None
+_HEADER = struct.Struct("!Q")
 
 
 def load_document(path: Path, settings: Settings) -> Document:
-    """Check the size and type, then parse `path` in a limited child process."""
+    """Check the size and type, then parse `path` in the limited worker process."""
     source = str(path)
     if not path.is_file():
         raise DocumentError(source, "文件不存在或不是普通文件。")
@@ -30,68 +38,100 @@ def load_document(path: Path, settings: Settings) -> Document:
         raise DocumentError(
             source, f"文件大小 {size_mb:.1f} MB，超过上限 {settings.max_file_mb:g} MB（可用 GREENLEAF_MAX_FILE_MB 调整）。"
         )
-    return _run_limited(path, settings.parse_timeout_s, settings.parse_memory_mb)
+    return _pool(settings.parse_memory_mb).parse(path, settings.parse_timeout_s)
 
 
-def _run_limited(path: Path, timeout_s: float, memory_mb: int) -> Document:
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(str(path), memory_mb, sender), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_s):
-            process.kill()
-            raise DocumentError(str(path), f"解析超时（超过 {timeout_s:g} 秒），文件可能已损坏或结构异常。")
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            process.join(5)
-            raise DocumentError(
-                str(path), f"解析进程异常退出（内存超过 {memory_mb} MB 上限或文件损坏），已跳过该文件。"
-            ) from None
-    finally:
-        receiver.close()
-        process.join(5)
-        if process.is_alive():
-            process.kill()
-    if status == "ok":
-        return payload
-    raise DocumentError(str(path), payload)
+class ParseWorker:
+    """One long-lived parsing process; `parse` sends a path and waits, at most `timeout_s`, for the Document."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def parse(self, path: Path, timeout_s: float) -> Document:
+        with self._lock:
+            process = self._ensure()
+            request = pickle.dumps(str(path))
+            try:
+                process.stdin.write(_HEADER.pack(len(request)) + request)
+                process.stdin.flush()
+                status, payload = self._read(process, timeout_s)
+            except TimeoutError:
+                self._kill()
+                raise DocumentError(str(path), f"解析超时（超过 {timeout_s:g} 秒），文件可能已损坏或结构异常。") from None
+            except (EOFError, BrokenPipeError, OSError, pickle.UnpicklingError):
+                self._kill()
+                raise DocumentError(
+                    str(path), f"解析进程异常退出（可能超过 {self.memory_mb} MB 内存上限，或文件损坏），已跳过该文件。"
+                ) from None
+        if status == "ok":
+            return payload
+        raise DocumentError(str(path), payload)
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+    def _ensure(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            limit = self.memory_mb << 20
+
+            def limit_memory() -> None:  # runs in the child before exec
+                try:
+                    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                except (ValueError, OSError):
+                    pass
+
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "assistant.parse_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=None, preexec_fn=limit_memory, cwd=str(Path(__file__).resolve().parent.parent),
+            )
+        return self._process
+
+    def _read(self, process: subprocess.Popen, timeout_s: float) -> tuple[str, object]:
+        deadline = time.monotonic() + timeout_s
+        header = _read_exact(process.stdout, _HEADER.size, deadline)
+        (length,) = _HEADER.unpack(header)
+        return pickle.loads(_read_exact(process.stdout, length, deadline))
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self._process = None
 
 
-def _child(source: str, memory_mb: int, sender) -> None:  # runs in the child process
-    limit = memory_mb << 20
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):
-        pass  # the limit is best effort where the platform refuses it
-    try:
-        result = ("ok", parse_file(Path(source)))
-    except DocumentError as error:
-        result = ("error", error.reason)
-    except GreenLeafError as error:
-        result = ("error", str(error))
-    except MemoryError:
-        result = ("error", f"解析时内存超过 {memory_mb} MB 上限，文件过大或结构异常。")
-    except RecursionError:
-        result = ("error", "文件结构嵌套过深，无法解析。")
-    except Exception as error:  # noqa: BLE001 - any parser failure is this file's failure, reported in Chinese
-        if isinstance(error.__context__, MemoryError) or isinstance(error.__cause__, MemoryError):
-            result = ("error", f"解析时内存超过 {memory_mb} MB 上限，文件过大或结构异常。")
-        else:
-            result = ("error", f"无法解析该文件（{type(error).__name__}），文件可能已损坏。")
-    try:
-        sender.send(result)
-    finally:
-        sender.close()
+def _read_exact(stream, size: int, deadline: float) -> bytes:
+    data = b""
+    fd = stream.fileno()
+    while len(data) < size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            raise TimeoutError
+        chunk = os.read(fd, min(1 << 20, size - len(data)))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
 
 
-def _context():
-    global _CONTEXT  # the forkserver is process-wide by nature; create it once, lazily
-    if _CONTEXT is None:
-        context = multiprocessing.get_context("forkserver")
-        # Parsers imported once in the server, so each child only forks: fast, and no imports under the memory cap.
-        context.set_forkserver_preload(["assistant.documents", "pypdf", "docx", "yaml", "charset_normalizer"])
-        _CONTEXT = context
-    return _CONTEXT
+_WORKERS: dict[int, ParseWorker] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def _pool(memory_mb: int) -> ParseWorker:
+    # One worker per memory limit, shared by the process: starting Python and importing pypdf once, not per file.
+    with _WORKERS_LOCK:
+        if memory_mb not in _WORKERS:
+            _WORKERS[memory_mb] = ParseWorker(memory_mb)
+        return _WORKERS[memory_mb]

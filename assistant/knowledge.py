@@ -196,7 +196,7 @@ class KnowledgeBase:
         lex_scores, dense_scores = dict(lexical), dict(dense or [])
         chunks = self.manifest.chunks(order[: 3 * k])
         tokens = self.manifest.tokens(list(chunks))
-        weights = self._query_weights(query)
+        weights = self.query_weights(query)
         hits: list[SearchHit] = []
         seen_text: set[str] = set()
         for cid in order:
@@ -211,7 +211,7 @@ class KnowledgeBase:
                 break
         return SearchResult(query, mode, hits)
 
-    def _query_weights(self, query: str) -> dict[str, float]:
+    def query_weights(self, query: str) -> dict[str, float]:
         """The question's own terms weighted by IDF, so a rare word (火星) counts more than a common one (能耗)."""
         index = self._lexical
         tokens = set(self.tokenizer.query_tokens(query, expand=False))

@@ -1,0 +1,285 @@
+"""Offline question understanding: intent and slots (institution, years, month, metric, category, draft kind).
+
+Rules, not a model: staff questions about their own data are short and formulaic ("行政中心2024年单位面积能耗
+多少？比2020年降了多少？"), and a rule that misfires can be read and fixed. Follow-ups ("那2023年呢？",
+"和实验中学比呢？") inherit the previous question's slots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tools.energy import METRIC_SYNONYMS
+
+INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert",
+           "knowledge", "draft", "greeting", "out_of_scope")
+NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
+ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
+CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
+                  "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
+# Extra metric phrasings beyond tools.energy.METRIC_SYNONYMS.
+_EXTRA_METRICS = {"单位面积碳排放": "carbon_per_area", "面积碳排放": "carbon_per_area", "人均耗水": "water_per_capita",
+                  "耗电": "electricity", "用电情况": "electricity", "能源消耗总量": "energy", "水耗量": "water",
+                  "用气": "energy", "能耗强度": "energy_per_area", "碳排": "carbon"}
+_GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
+                       r"能做什么|怎么用|帮助|help)[！!。.？?，,～~\s]*(你好|您好)?[！!。.？?\s]*$", re.I)
+_OUT_OF_SCOPE = re.compile(
+    r"天气|股票|股市|基金|彩票|电影|电视剧|明星|菜谱|做菜|怎么做饭|个人所得税|个税|房价|买房|足球|篮球|比赛结果|写诗|作诗|"
+    r"笑话|星座|算命|旅游攻略|机票|火车票|减肥|游戏|翻译成英文|世界杯|演唱会|汇率|比特币|高考分数")
+_DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
+_DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
+    (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "activity-notice"),
+    (r"新闻|通稿", "press-release"), (r"标语|口号", "slogans"), (r"海报|展板", "poster"),
+    (r"预算执行|执行情况报告", "budget-report"), (r"统计分析|消费统计", "statistics-report"),
+    (r"自评", "self-assessment"), (r"节水型|节水单位", "water-saving-application"),
+    (r"节能量确认|托管项目|合同能源管理项目", "emc-savings"), (r"审计", "audit-outline"),
+]
+_CONVERT = re.compile(r"(\d+(?:\.\d+)?)\s*(万千瓦时|万kWh|千瓦时|度电|度|kWh|立方米天然气|立方米|m³|m3|升汽油|升柴油|升|L|"
+                      r"千克|公斤|kg|吨标准煤|吨标煤|tce|千克标准煤|kgce|吨)", re.I)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    unknown_institution: str | None = None  # a phrase that looks like a unit name but matches none
+    ambiguous: tuple[str, ...] = ()  # candidates when a name matches several units
+
+    def to_dict(self) -> dict:
+        return {"intent": self.intent, "slots": dict(self.slots)}
+
+
+def understand(question: str, institutions: list[str], context: dict | None = None,
+               today: date | None = None) -> Understanding:
+    """Classify a question and fill its slots; `context` is the previous question's slots and intent."""
+    today = today or date.today()
+    text = _normalise(question)
+    if _GREETING.match(text):
+        return Understanding("greeting")
+    if _OUT_OF_SCOPE.search(text):
+        return Understanding("out_of_scope")
+    slots: dict[str, Any] = {}
+    names, ambiguous = _find_institutions(text, institutions)
+    if any(w in text for w in ALL_WORDS) and not names:
+        names = ["全部"]
+    if names:
+        slots["institution"] = names[0]
+        if len(names) > 1:
+            slots["other_institution"] = names[1]
+    years = _years(text, today)
+    if len(years) == 1:
+        slots["year"] = years[0]
+    elif years:
+        slots["year"], slots["base_year"] = max(years), min(years)
+    if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间", text) and "base_year" not in slots:
+        slots["base_year"] = 2020
+    month = re.search(r"(?<![0-9年])(1[0-2]|[1-9])\s*月(?!份?以来)", text) or re.search(r"前(1[0-2]|[1-9])个?月", text)
+    if month:
+        slots["month"] = int(month.group(1))
+    metric = _metric(text)
+    if metric:
+        slots["metric"] = metric
+    category = next((v for k, v in CATEGORY_WORDS.items() if k in text and not names), None)
+    if category:
+        slots["category"] = category
+    top = re.search(r"前\s*(\d+)\s*(名|位|个)?", text)
+    if top and not re.search(r"前\d+个?月", text):
+        slots["top"] = int(top.group(1))
+
+    if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
+        kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
+        if kind:
+            slots["kind"] = kind
+        return Understanding("draft", slots)
+    convert = _CONVERT.search(text)
+    if convert and re.search(r"折合|折算|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于", text):
+        slots["quantity"], slots["unit"] = float(convert.group(1)), convert.group(2)
+        target = re.search(r"(吨标准煤|吨标煤|tce|千克标准煤|kgce|公斤标准煤|吨二氧化碳|tCO2|千克二氧化碳|kgCO2|二氧化碳|万千瓦时|千瓦时)",
+                           text[convert.end():], re.I)
+        if target:
+            slots["to_unit"] = target.group(1)
+        return Understanding("convert", slots)
+
+    followup = _is_followup(text) and context is not None
+    if followup:
+        merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
+        if re.match(r"^(比|较|相比|与|和|跟)?(20\d\d)年?(相比|比)?", text) and re.match(r"^(比|较|相比)", text) \
+                and len(years) == 1:
+            slots.pop("year", None)
+            return Understanding("compare", {**merged, **slots, "base_year": years[0]})
+        if "other_institution" not in slots and names and context.get("slots", {}).get("institution") \
+                and re.match(r"^(和|跟|与|同|对比|比较)", text):
+            merged["other_institution"] = names[0]
+            slots.pop("institution", None)
+            return Understanding("compare", {**merged, **{k: v for k, v in slots.items() if k != "institution"}})
+        merged.update(slots)
+        return Understanding(context.get("intent", "indicator"), merged)
+
+    intent = _numeric_intent(text, slots)
+    if intent is None and (names or ambiguous) and _data_words(text):
+        intent = "indicator"
+    if intent is None and not names and _unit_phrase(text) and _data_words(text) and ("year" in slots or "metric" in slots):
+        intent = "indicator"
+    if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
+            and not ambiguous and not _unit_phrase(text) and "category" not in slots \
+            and not re.search(r"哪些|哪个|哪家|各单位|全部|所有|全市", text):
+        slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
+    if intent is not None:
+        if ambiguous and "institution" not in slots:
+            return Understanding(intent, slots, ambiguous=tuple(ambiguous))
+        if "institution" not in slots and intent not in {"rank", "quota", "budget", "anomaly", "trend"}:
+            phrase = _unit_phrase(text)
+            if phrase:
+                return Understanding(intent, slots, unknown_institution=phrase)
+        return Understanding(intent, slots)
+    if ambiguous and _data_words(text):
+        return Understanding("indicator", slots, ambiguous=tuple(ambiguous))
+    return Understanding("knowledge", slots)
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def _normalise(question: str) -> str:
+    text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
+    return re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text
+
+
+def _numeric_intent(text: str, slots: dict) -> str | None:
+    has_target = "institution" in slots or "category" in slots
+    if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
+            not re.search(r"20\d\d|今年|去年", text):
+        return None
+    if re.search(r"异常|诊断|突增|突降|不正常|偏高的月|漏水|跑冒滴漏", text):
+        return "anomaly" if has_target or "year" in slots else None
+    if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少", text):
+        return "budget"
+    if re.search(r"定额|约束值|引导值|超标|达标", text):
+        return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text)) else None
+    if re.search(r"排名|排行|排序|最高|最低|最多|最少|前\d+名|哪些单位|哪个单位|哪家", text):
+        return "rank"
+    if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|十四五进展|完成情况", text) and has_target:
+        return "trend"
+    if has_target and (_is_compare(text) or "other_institution" in slots):
+        return "compare"
+    if has_target and re.search(r"碳排放|二氧化碳|碳排", text) and re.search(r"因子|华东|浙江|全国|按.*计算", text):
+        return "carbon"
+    if has_target and _data_words(text):
+        return "indicator"
+    return None
+
+
+def _is_compare(text: str) -> bool:
+    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
+                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比", text))
+
+
+def _data_words(text: str) -> bool:
+    return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗", text))
+
+
+def _metric(text: str) -> str | None:
+    table = {**METRIC_SYNONYMS, **_EXTRA_METRICS}
+    table.pop("水", None)  # too short to mean 用水量 on its own (节水型单位, 水效)
+    found = [(text.find(name), -len(name), key) for name, key in table.items() if name in text]
+    if not found:
+        return None
+    # The longest phrase wins ("人均用水量" over "用水量"); at equal length the earliest.
+    found.sort(key=lambda t: (t[1], t[0]))
+    return found[0][2]
+
+
+def _years(text: str, today: date) -> list[int]:
+    years = [int(y) for y in re.findall(r"(?<!\d)(20[0-9]{2})(?:年|$|[^0-9])", text)]
+    for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
+        if word in text and not re.search(word + r"(度)?(同期|以来)", text):
+            years.append(today.year + offset)
+    return list(dict.fromkeys(years))
+
+
+def _is_followup(text: str) -> bool:
+    if len(text) > 20:
+        return False
+    return bool(re.match(r"^(那|那么|那如果|如果是|换成|改成|和|跟|与|同|对比|比较|还有|比|较|相比)", text)
+                or text.endswith(("呢", "呢?")))
+
+
+def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
+    """Institutions named in `text`, in order of appearance; and candidates when a mention is ambiguous."""
+    scored: list[tuple[int, int, str]] = []  # (position, -match length, name)
+    for name in names:
+        bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
+        span = _longest_common(text, bare)
+        length = len(span)
+        if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
+                     or (length >= 4 and length >= 0.5 * len(bare))):
+            scored.append((text.find(span), -length, name))
+            continue
+        abbrev = _abbreviation(text, bare)  # 发改委 → 发展改革委, 人社局 → 人力资源和社会保障局
+        if abbrev:
+            scored.append((text.find(abbrev), -len(abbrev), name))
+        elif length >= 2 and bare.endswith(span) and span in _GENERIC_SUFFIXES:
+            scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools
+    if not scored:
+        return [], []
+    # Keep, at each position, only the best (longest) matches; equal best at one position = ambiguous.
+    by_pos: dict[int, list[tuple[int, str]]] = {}
+    for pos, neg_len, name in scored:
+        by_pos.setdefault(pos, []).append((neg_len, name))
+    found: list[str] = []
+    ambiguous: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for pos in sorted(by_pos):
+        best = min(n for n, _ in by_pos[pos])
+        winners = [name for n, name in by_pos[pos] if n == best]
+        span = (pos, pos - best)
+        if any(a <= span[0] < b for a, b in covered):
+            continue
+        covered.append(span)
+        exact = [w for w in winners if w in text or w.lstrip("市区县") in text]
+        if len(winners) == 1 or len(exact) == 1:
+            found.append((exact or winners)[0])
+        else:
+            ambiguous.extend(winners)
+    return found, ambiguous
+
+
+_GENERIC_SUFFIXES = {"中学", "小学", "医院", "学院", "中心", "大学"}
+
+
+def _abbreviation(text: str, name: str) -> str | None:
+    """A span of `text` of 3+ characters that keeps `name`'s first and last characters and skips some between."""
+    for i, ch in enumerate(text):
+        if ch != name[0]:
+            continue
+        k = 1
+        for j in range(i + 1, min(len(text), i + len(name))):
+            found = name.find(text[j], k)
+            if found < 0:
+                break
+            k = found + 1
+            span = text[i:j + 1]
+            if len(span) >= 3 and k == len(name) and len(span) < len(name):
+                return span
+    return None
+
+
+def _longest_common(text: str, name: str) -> str:
+    best = ""
+    for i in range(len(name)):
+        for j in range(len(name), i + len(best), -1):
+            if name[i:j] in text:
+                best = name[i:j]
+                break
+    return best
+
+
+def _unit_phrase(text: str) -> str | None:
+    """A phrase that names an institution the data does not know ("市税务局2024年能耗多少" → "市税务局")."""
+    match = re.match(r"^(.{2,15}?(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|检察院|部|厅|处|队))", text)
+    if match and not re.search(r"什么|怎么|如何|哪些|哪个", match.group(1)):
+        return match.group(1)
+    return None

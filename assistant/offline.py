@@ -1,0 +1,309 @@
+"""The offline engine: answers with no LLM, from the same tools and retrieval the agent uses.
+
+Numeric questions go to a tool and the answer is the tool's own explanation (figure, unit, period, formula,
+factors); knowledge questions get the sentences that answer them from the best passages, each cited; weak
+evidence gets "知识库中未找到相关内容" and no citations. It never writes a number of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from assistant.answers import NOT_FOUND, Answer, Citation, ToolCall
+from assistant.config import Settings
+from assistant.errors import GreenLeafError, LookupFailed
+from assistant.intents import NUMERIC_INTENTS, Understanding, understand
+from assistant.knowledge import KnowledgeBase, SearchHit
+
+MIN_COVERAGE = 0.6  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
+_INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
+                        r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
+                        r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
+
+GREETING = (
+    "您好，我是绿叶智答，公共机构节能工作的知识库助手。可以这样问我：\n"
+    "· 政策法规：“公共机构节能条例第十五条讲什么？”“能源费用托管有什么政策？”\n"
+    "· 能耗数据：“行政中心2024年单位面积能耗多少？比2020年降了多少？”“哪些单位超定额了？”\n"
+    "· 用能预算：“行政中心2025年用能预算执行情况”\n"
+    "· 文稿起草：“帮我起草一份节能宣传周倡议书”\n"
+    "回答中的数字都由计算工具从能耗数据算出，政策内容都附出处。"
+)
+
+
+@dataclass
+class OfflineEngine:
+    settings: Settings
+    kb: KnowledgeBase
+    store: Any  # assistant.data.DataStore
+
+    def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
+        understanding = self.understand(question, history)
+        if _ACTIONS.search(question):
+            return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作，"
+                                "或使用命令 greenleaf kb remove / greenleaf data import。", "out_of_scope")
+        handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
+        try:
+            return handler(question, understanding)
+        except LookupFailed as error:
+            return self._answer(str(error), understanding.intent)
+
+    def understand(self, question: str, history: list[tuple[str, str]]) -> Understanding:
+        """Intent and slots of `question`, with the slots of earlier questions as context for follow-ups."""
+        names = self.store.institution_names()
+        context = None
+        for previous, _ in history[-6:]:
+            u = understand(previous, names, context)
+            if u.intent not in {"greeting", "out_of_scope"}:
+                context = {"intent": u.intent, "slots": u.slots}
+        return understand(question, names, context)
+
+    # ------------------------------------------------------------ simple intents
+
+    def _greeting(self, question: str, u: Understanding) -> Answer:
+        return self._answer(GREETING, "greeting")
+
+    def _out_of_scope(self, question: str, u: Understanding) -> Answer:
+        return self._answer(NOT_FOUND + "这个问题不在公共机构节能工作的范围内，绿叶智答只回答节能政策、标准、案例和本单位能耗数据方面的问题。",
+                            "out_of_scope")
+
+    def _draft(self, question: str, u: Understanding) -> Answer:
+        from assistant import drafting
+
+        kind = u.slots.get("kind")
+        if not kind:
+            kinds = "、".join(k.title for k in drafting.list_kinds())
+            return self._answer(f"可以起草这些文稿：{kinds}。请说明要哪一种，例如“起草一份节能宣传周活动方案”；"
+                                "也可在“文稿起草”页面填写参数后下载 Word 文件。", "draft")
+        params = {k: str(u.slots[k]) for k in ("institution", "year") if k in u.slots and u.slots[k] != "全部"}
+        known = {p.name for p in drafting.get_kind(kind).params}
+        params = {k: v for k, v in params.items() if k in known}
+        try:
+            result = drafting.draft(kind, params, store=self.store, knowledge=self.kb)
+        except GreenLeafError as error:
+            return self._answer(f"起草失败：{error}", "draft")
+        missing = f"\n\n待补充：{'；'.join(result.missing)}。" if result.missing else ""
+        text = (f"已按模板起草《{result.title}》，数字均来自数据工具，缺少的事实标为【待补充】。"
+                f"完整 Word 文件请在“文稿起草”页面下载，或运行 greenleaf draft {kind} --out 文稿.docx。{missing}\n\n"
+                f"{result.text}")
+        call = ToolCall("draft", {"kind": kind, **params}, {"title": result.title, "missing": result.missing})
+        return Answer(text, "offline", [], [call], intent="draft")
+
+    # ------------------------------------------------------------ knowledge
+
+    def _knowledge(self, question: str, u: Understanding) -> Answer:
+        result = self.kb.search(question, k=6)
+        hits = [h for h in result.hits if not _INJECTION.search(h.chunk.text)]
+        if not hits:
+            return self._answer(NOT_FOUND, "knowledge")
+        article = _asked_article(question)
+        if article and hits[0].chunk.article == article and hits[0].coverage >= 0.3:
+            chosen = [h for h in hits if h.chunk.doc_id == hits[0].chunk.doc_id and h.chunk.article == article]
+            body = "\n".join(f"{h.chunk.text}[1]" for h in chosen)
+            citation = Citation.from_hit(chosen[0])
+            return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
+                          [citation], [], intent="knowledge")
+        best = hits[0].coverage
+        if best < MIN_COVERAGE:
+            return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
+        weights = self.kb.query_weights(question)
+        used = [h for h in hits[:4] if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)][:3]
+        lines, citations = [], []
+        budget = 420
+        for number, hit in enumerate(used, start=1):
+            sentences = self._best_sentences(hit, weights, max_chars=max(120, budget // len(used)))
+            if not sentences:
+                continue
+            citations.append(Citation.from_hit(hit))
+            lines.append(f"{''.join(sentences)}[{len(citations)}]")
+        if not citations:
+            return self._answer(NOT_FOUND, "knowledge")
+        sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
+        body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
+        return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
+
+    def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[str]:
+        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text) if s.strip()]
+        scored = []
+        for position, sentence in enumerate(sentences):
+            tokens = set(self.kb.tokenizer.tokens(sentence))
+            score = sum(w for t, w in weights.items() if t in tokens)
+            if score > 0:
+                scored.append((score, position, sentence))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        chosen, length = [], 0
+        for score, position, sentence in scored:
+            if chosen and length + len(sentence) > max_chars:
+                continue
+            chosen.append((position, sentence))
+            length += len(sentence)
+            if length >= max_chars * 0.6:
+                break
+        return [s for _, s in sorted(chosen)]
+
+    # ------------------------------------------------------------ numeric intents
+
+    def _indicator(self, question: str, u: Understanding) -> Answer:
+        return self._numeric(question, u)
+
+    _compare = _rank = _quota = _budget = _carbon = _anomaly = _trend = _indicator
+
+    def _convert(self, question: str, u: Understanding) -> Answer:
+        import tools
+
+        unit_to = u.slots.get("to_unit") or "tce"
+        return self._call("convert", tools.convert, {"quantity": u.slots["quantity"], "unit": u.slots["unit"],
+                                                    "to_unit": unit_to}, "convert", store=False)
+
+    def _numeric(self, question: str, u: Understanding) -> Answer:
+        import tools
+
+        slots = dict(u.slots)
+        if u.unknown_institution:
+            try:
+                self.store.resolve(u.unknown_institution)
+            except LookupFailed as error:
+                return self._answer(str(error), u.intent)
+        if u.ambiguous:
+            return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
+        institution = slots.get("institution")
+        if institution is None and u.intent in {"indicator", "compare", "carbon", "budget", "anomaly"}:
+            names = [i.name for i in self.store.institutions(slots.get("category"))] if slots.get("category") \
+                else self.store.institution_names()
+            shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+            return self._answer(f"请说明要查询哪个单位，例如：{shown}。", u.intent)
+        year = slots.get("year") or self._latest_year(institution)
+        metric = slots.get("metric") or "energy_per_area"
+        note = "" if slots.get("year") else f"（未指定年份，按有数据的最近年份 {year} 年计算）"
+        if u.intent == "indicator":
+            answer = self._call("indicators", tools.indicators, {"institution": institution, "year": year}, u.intent)
+            return self._focus(answer, metric, note)
+        if u.intent == "compare":
+            if slots.get("other_institution"):
+                return self._compare_two(institution, slots["other_institution"], metric, year, note)
+            args = {"institution": institution, "metric": metric, "year": year, "base_year": slots.get("base_year")}
+            return self._call("compare", tools.compare, args, u.intent, note=note)
+        if u.intent == "rank":
+            args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
+            return self._call("rank", tools.rank, args, u.intent, note=note)
+        if u.intent == "quota":
+            if institution in (None, "全部"):
+                return self._quota_all(year, note)
+            return self._call("check_quota", tools.check_quota, {"institution": institution, "year": year}, u.intent,
+                              note=note)
+        if u.intent == "budget":
+            args = {"institution": institution, "year": year, "through_month": slots.get("month")}
+            return self._call("budget_status", tools.budget_status, args, u.intent, note=note)
+        if u.intent == "carbon":
+            args = {"institution": institution, "year": year, "factor_set": _factor_set(question)}
+            return self._call("carbon", tools.carbon, args, u.intent, note=note)
+        if u.intent == "anomaly":
+            return self._call("anomalies", tools.anomalies, {"institution": institution, "year": year}, u.intent,
+                              note=note)
+        start = slots.get("base_year") or 2015
+        args = {"institution": institution or "全部", "metric": metric, "from_year": start,
+                "to_year": slots.get("year") or self._latest_year(institution)}
+        return self._call("trend", tools.trend, args, "trend")
+
+    def _call(self, name: str, func: Callable, args: dict, intent: str, note: str = "", store: bool = True) -> Answer:
+        try:
+            result = func(self.store, **args) if store else func(**args)
+        except GreenLeafError as error:
+            call = ToolCall(name, args, {"error": str(error)})
+            return Answer(f"无法计算：{error}", "offline", [], [call], intent=intent)
+        explanation = result.explain()
+        call = ToolCall(name, args, result.to_dict(), explanation)
+        return Answer(explanation + note, "offline", [], [call], intent=intent)
+
+    def _focus(self, answer: Answer, metric: str, note: str) -> Answer:
+        """Lead with the figure that was asked for, taken from the tool result."""
+        from tools.common import fmt
+        from tools.energy import METRICS
+
+        if not answer.tool_calls or "error" in answer.tool_calls[0].result:
+            return answer
+        result = answer.tool_calls[0].result
+        field = {"energy": "energy_kgce", "energy_per_area": "energy_per_area_kgce_m2",
+                 "energy_per_capita": "energy_per_capita_kgce", "water": "water_m3",
+                 "water_per_capita": "water_per_capita_m3", "carbon": "carbon_t",
+                 "carbon_per_area": "carbon_per_area_kg_m2"}.get(metric)
+        value = result.get(field) if field else None
+        if metric == "electricity":
+            value = result.get("electricity_kwh", (result.get("inputs") or {}).get("electricity_kwh")
+                               if isinstance(result.get("inputs"), dict) else None)
+        if value is None:
+            return answer
+        name, unit = METRICS[metric]
+        lead = f"{result['institution']}{result['year']}年{name}为 {fmt(value)} {unit}{note}。\n"
+        return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
+
+    def _compare_two(self, first: str, second: str, metric: str, year: int, note: str) -> Answer:
+        import tools
+        from tools.common import fmt
+        from tools.energy import METRICS
+
+        answers = [self._call("indicators", tools.indicators, {"institution": n, "year": year}, "compare")
+                   for n in (first, second)]
+        calls = [a.tool_calls[0] for a in answers]
+        failed = [c for c in calls if "error" in c.result]
+        if failed:
+            return Answer("无法比较：" + "；".join(c.result["error"] for c in failed), "offline", [], calls,
+                          intent="compare")
+        tool_metric = "energy_per_area" if metric == "electricity" else metric
+        values = [tools.indicators(self.store, n, year).metric(tool_metric) for n in (first, second)]
+        name, unit = METRICS[tool_metric]
+        a, b = calls[0].result["institution"], calls[1].result["institution"]
+        relation = "高于" if values[0] > values[1] else "低于" if values[0] < values[1] else "等于"
+        text = (f"{year}年{name}：{a} {fmt(values[0])} {unit}，{b} {fmt(values[1])} {unit}，{a}{relation}{b}"
+                f"{'' if relation == '等于' else f'（相差 {fmt(abs(values[0] - values[1]))} {unit}）'}{note}。\n"
+                + "\n".join(c.explanation for c in calls))
+        return Answer(text, "offline", [], calls, intent="compare")
+
+    def _quota_all(self, year: int, note: str) -> Answer:
+        import tools
+
+        calls, over = [], []
+        for name in self.store.institution_names():
+            try:
+                result = tools.check_quota(self.store, name, year)
+            except GreenLeafError:
+                continue
+            data = result.to_dict()
+            calls.append(ToolCall("check_quota", {"institution": name, "year": year}, data, result.explain()))
+            for item in data.get("items", []):
+                if item.get("verdict") == "超过约束值":
+                    over.append(f"{name}（{item['indicator']} {item['value']} {item['unit']}，约束值 {item['constraint']}）")
+        if not calls:
+            return Answer(f"无法核对：{year}年没有可对照定额的数据。", "offline", [], [], intent="quota")
+        head = f"{year}年共核对 {len(calls)} 家单位{note}。"
+        body = ("超过约束值的有：" + "；".join(over) + "。") if over else "没有单位超过约束值。"
+        return Answer(head + body + "判定规则：高于约束值为超过约束值；等于约束值仍算达标。", "offline", [], calls,
+                      intent="quota")
+
+    def _latest_year(self, institution: str | None) -> int:
+        years = self.store.years(None if institution in (None, "全部") else institution)
+        if not years:
+            raise LookupFailed("还没有导入能耗数据，请先在“能耗数据”页面导入。")
+        return max(years)
+
+    @staticmethod
+    def _answer(text: str, intent: str) -> Answer:
+        return Answer(text, "offline", [], [], intent=intent)
+
+
+def _asked_article(question: str) -> str | None:
+    from assistant.chunking import find_article
+
+    return find_article(question)
+
+
+def _factor_set(question: str) -> str:
+    year = "2023" if "2023" in question and "因子" in question else "2022"
+    if "华东" in question:
+        return f"east_china_{year}"
+    if "浙江" in question:
+        return "zhejiang_2022"
+    return f"national_{year}"
