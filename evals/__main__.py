@@ -1,0 +1,40 @@
+"""`python -m evals [--modes lexical,dense,hybrid] [--out DIR]`: score the gold sets, print one table, write
+evals/results/<YYYY-MM-DD>.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from evals.quality import MODES, run, table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals", description="GreenLeaf quality evals")
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: lexical,dense,hybrid")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    args = parser.parse_args(argv)
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        parser.error(f"unknown mode(s): {', '.join(unknown)}")
+    report = run(modes)
+    print(table(report))
+    for note in report.notes:
+        print(f"- {note}")
+    for key in ("routing", "drafting"):
+        part = report.shared.get(key, {})
+        if part and not part.get("available", True):
+            print(f"- {key}: not available ({part['reason']})")
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / f"{date.today().isoformat()}.json"
+    target.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(f"results: {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
