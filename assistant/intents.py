@@ -118,6 +118,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         merged.update(slots)
         return Understanding(context.get("intent", "indicator"), merged)
 
+    if re.search(r"舟山|案例|经验|做法|怎么做的|改造|项目|托管", text) and "year" not in slots:
+        return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
     intent = _numeric_intent(text, slots)
     if intent is None and (names or ambiguous) and _data_words(text):
         intent = "indicator"

@@ -111,22 +111,25 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
         weights = self.kb.query_weights(question)
         used = [h for h in hits[:4] if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)][:3]
+        picked = []  # (best sentence score, hit, sentences)
+        for hit in used:
+            scored = self._best_sentences(hit, weights, max_chars=max(120, 420 // len(used)))
+            if scored:
+                picked.append((max(score for score, _ in scored), hit, [s for _, s in scored]))
+        if not picked:
+            return self._answer(NOT_FOUND, "knowledge")
+        picked.sort(key=lambda p: -p[0])  # the passage whose sentence answers best comes first
         lines, citations = [], []
-        budget = 420
-        for number, hit in enumerate(used, start=1):
-            sentences = self._best_sentences(hit, weights, max_chars=max(120, budget // len(used)))
-            if not sentences:
-                continue
+        for _, hit, sentences in picked:
             citations.append(Citation.from_hit(hit))
             lines.append(f"{''.join(sentences)}[{len(citations)}]")
-        if not citations:
-            return self._answer(NOT_FOUND, "knowledge")
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
 
-    def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[str]:
-        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text) if s.strip()]
+    def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[tuple[float, str]]:
+        """The passage's sentences that share most (IDF-weighted) terms with the question, in passage order."""
+        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text) if s.strip() and not s.strip().startswith("|")]
         scored = []
         for position, sentence in enumerate(sentences):
             tokens = set(self.kb.tokenizer.tokens(sentence))
@@ -138,11 +141,11 @@ class OfflineEngine:
         for score, position, sentence in scored:
             if chosen and length + len(sentence) > max_chars:
                 continue
-            chosen.append((position, sentence))
+            chosen.append((position, score, sentence))
             length += len(sentence)
             if length >= max_chars * 0.6:
                 break
-        return [s for _, s in sorted(chosen)]
+        return [(score, s) for _, score, s in sorted(chosen)]
 
     # ------------------------------------------------------------ numeric intents
 
