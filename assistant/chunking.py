@@ -1,8 +1,10 @@
 """Chinese structure-aware chunking: 章/节/条, 一、（一） clauses, Markdown headings, sentence ends.
 
 A chunk never spans two articles (条) or two headed sections; a long article splits at 。！？； with a small
-overlap. Each chunk carries its title, heading path, article label and start page, so answers cite
-"《公共机构节能条例》第十五条（第3页）". Chunk size: see docs/ARCHITECTURE.md ("Chunk size").
+overlap. Tables (tables.py: a "表格：" caption line, then self-describing rows) split between rows only, and
+each continuation chunk starts with the caption again. Each chunk carries its title, heading path, article
+label and start page, so answers cite "《公共机构节能条例》第十五条（第3页）". Chunk size: see
+docs/ARCHITECTURE.md ("Chunk size").
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from assistant import tables
 from assistant.documents import Document
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -180,19 +183,34 @@ def _units(doc: Document) -> list[_Unit]:
 
 
 def _pack(paragraphs: list[tuple[str, int | None]], max_chars: int, overlap: int) -> list[tuple[str, int | None]]:
-    """Pack paragraphs into chunks of at most about `max_chars`; split long ones at sentence ends."""
-    pieces: list[tuple[str, int | None]] = []
+    """Pack paragraphs into chunks of at most about `max_chars`; split long ones at sentence ends.
+
+    Table rows are never cut between a header and its value: a long row splits between cells (its label
+    repeated), and a chunk that starts inside a table starts with the table's caption and "（续）".
+    """
+    pieces: list[tuple[str, int | None, str | None]] = []  # (text, page, caption of the table it belongs to)
+    caption: str | None = None
     for text, page in paragraphs:
-        if len(text) <= max_chars:
-            pieces.append((text, page))
+        if tables.is_caption_line(text):
+            caption = text
+            pieces.append((text, page, None))
+        elif caption is not None and tables.is_row_line(text):
+            pieces.extend((row, page, caption) for row in
+                          (tables.split_row(text, max_chars - len(caption) - 4) if len(text) > max_chars else [text]))
         else:
-            pieces.extend((s, page) for s in _split_sentences(text, max_chars, overlap))
+            caption = None
+            if len(text) <= max_chars:
+                pieces.append((text, page, None))
+            else:
+                pieces.extend((s, page, None) for s in _split_sentences(text, max_chars, overlap))
     chunks: list[tuple[str, int | None]] = []
     buffer, buffer_page = "", None
-    for text, page in pieces:
+    for text, page, table in pieces:
         if buffer and len(buffer) + 1 + len(text) > max_chars:
             chunks.append((buffer, buffer_page))
             buffer, buffer_page = "", None
+            if table is not None:
+                buffer, buffer_page = table.removesuffix(tables.CONTINUED) + tables.CONTINUED, page
         buffer = f"{buffer}\n{text}" if buffer else text
         buffer_page = buffer_page if buffer_page is not None else page
     if buffer:

@@ -1,8 +1,10 @@
 """Loaders: one file → Document(title, sections with page numbers, metadata, warnings).
 
-Formats: .pdf (pypdf, page by page), .docx, .md (YAML front matter), .txt (UTF-8/BOM/GBK/GB18030), .html.
-Untrusted files are parsed in a separate, time- and memory-limited process (isolation.py); this module holds
-the parsers themselves and raises DocumentError with a Chinese reason. Scanned pages are reported, not OCR'd.
+Formats: .pdf (pypdf, page by page; ruled tables via pdfplumber), .docx, .md (YAML front matter), .txt
+(UTF-8/BOM/GBK/GB18030), .html, images (.png .jpg .tif, by OCR), and — when named explicitly — .csv/.xlsx as
+knowledge tables. Untrusted files are parsed in a separate, time- and memory-limited process (isolation.py);
+this module holds the parsers and raises DocumentError with a Chinese reason. Scanned pages are OCR'd only when
+asked (`ocr=True`) and rapidocr-onnxruntime is installed; otherwise they are reported as warnings.
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ import html.parser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
+from assistant import tables
 from assistant.errors import DocumentError
-from assistant.textclean import clean_page, drop_running_lines, garbage_ratio, join_lines
+from assistant.textclean import STRUCTURE_START, fix_spacing, garbage_ratio, join_lines, running_lines
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+# Folder ingests take these; spreadsheets are loaded only when named one by one, since a folder's CSV/XLSX is
+# more often consumption data (greenleaf data import) than knowledge.
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm") + IMAGE_SUFFIXES
+TABLE_SUFFIXES = (".csv", ".xlsx")
+LOADABLE_SUFFIXES = SUPPORTED_SUFFIXES + TABLE_SUFFIXES
+SUPPORTED_NAMES = "PDF、DOCX、MD、TXT、HTML、图片（PNG/JPG/TIF）、CSV、XLSX"
+PageProgress = Callable[[int, int, int], None]  # (pages done, pages to OCR, page number): OCR progress
 DOC_TYPES = ("policy", "standard", "case", "campaign", "data", "guide")
 META_KEYS = ("issuer", "doc_number", "date")
 
@@ -56,12 +66,16 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_file(path: Path) -> Document:
-    """Parse one file in this process. Use isolation.load_document for untrusted input."""
+def parse_file(path: Path, ocr: bool = False, progress: PageProgress | None = None) -> Document:
+    """Parse one file in this process. Use isolation.load_document for untrusted input.
+
+    `ocr`: read scanned PDF pages and image files with OCR (when rapidocr-onnxruntime is installed);
+    `progress` is called before and after each OCR'd page.
+    """
     suffix = path.suffix.lower()
     source = str(path)
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(source, f"不支持的文件类型“{suffix or '无扩展名'}”，支持 PDF、DOCX、MD、TXT、HTML。")
+    if suffix not in LOADABLE_SUFFIXES:
+        raise DocumentError(source, f"不支持的文件类型“{suffix or '无扩展名'}”，支持 {SUPPORTED_NAMES}。")
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -69,9 +83,14 @@ def parse_file(path: Path) -> Document:
     if not data.strip():
         raise DocumentError(source, "文件为空。")
     sha = hashlib.sha256(data).hexdigest()
-    parser = {".pdf": _parse_pdf, ".docx": _parse_docx, ".md": _parse_markdown, ".markdown": _parse_markdown,
-              ".txt": _parse_text, ".html": _parse_html, ".htm": _parse_html}[suffix]
-    doc = parser(path, data, sha)
+    if suffix == ".pdf":
+        doc = _parse_pdf(path, data, sha, ocr, progress)
+    elif suffix in IMAGE_SUFFIXES:
+        doc = _parse_image(path, data, sha, ocr, progress)
+    else:
+        parser = {".docx": _parse_docx, ".md": _parse_markdown, ".markdown": _parse_markdown, ".txt": _parse_text,
+                  ".html": _parse_html, ".htm": _parse_html, ".csv": _parse_csv, ".xlsx": _parse_xlsx}[suffix]
+        doc = parser(path, data, sha)
     if not doc.text.strip():
         raise DocumentError(source, "文件中没有可提取的文字。")
     return doc
@@ -80,7 +99,8 @@ def parse_file(path: Path) -> Document:
 # ---------------------------------------------------------------- PDF
 
 
-def _parse_pdf(path: Path, data: bytes, sha: str) -> Document:
+def _parse_pdf(path: Path, data: bytes, sha: str, ocr: bool = False,
+               progress: PageProgress | None = None) -> Document:
     import io
 
     from pypdf import PdfReader
@@ -111,22 +131,222 @@ def _parse_pdf(path: Path, data: bytes, sha: str) -> Document:
     if not raw_pages:
         raise DocumentError(source, "PDF 没有任何页面。")
 
-    pages_lines = drop_running_lines([text.splitlines() for text in raw_pages])
-    sections: list[Section] = []
-    warnings: list[str] = []
-    for number, (raw, lines) in enumerate(zip(raw_pages, pages_lines), start=1):
-        visible = re.sub(r"\s", "", raw)
-        if len(visible) < 5 or garbage_ratio(raw) > 0.1:
-            warnings.append(f"第{number}页无可提取文字（可能是扫描件）")
+    running = running_lines([text.splitlines() for text in raw_pages])
+    scanned = [n for n, raw in enumerate(raw_pages, start=1)
+               if len(re.sub(r"\s", "", raw)) < 5 or garbage_ratio(raw) > 0.1]
+    table_pages = _pdf_table_pages(data, [n for n in range(1, len(raw_pages) + 1) if n not in scanned], running)
+    read: dict[int, list[Section]] = {}
+    for number, raw in enumerate(raw_pages, start=1):
+        if number in scanned:
             continue
+        if number in table_pages:
+            read[number] = table_pages[number]
+            continue
+        lines = [x for x in raw.splitlines() if fix_spacing(x) not in running]
         text = "\n".join(join_lines(lines))
         if text:
-            sections.append(Section(text, number))
+            read[number] = [Section(text, number)]
+    warnings: list[str] = []
+    meta: dict[str, str] = {}
+    ocr_used = False
+    if scanned and ocr:
+        ocr_read, ocr_warnings, ocr_used = _ocr_pdf_pages(data, scanned, progress)
+        read.update(ocr_read)
+        warnings.extend(ocr_warnings)
+        if ocr_used:
+            meta["ocr_pages"] = _page_ranges(sorted(ocr_read))
+    else:
+        warnings.extend(f"第{n}页无可提取文字（可能是扫描件）" for n in scanned)
+    sections = [section for number in sorted(read) for section in read[number]]
     if not sections:
-        raise DocumentError(source, f"PDF 共 {len(raw_pages)} 页，均无可提取文字（可能是扫描件或图片），无法导入。")
+        raise DocumentError(source, f"PDF 共 {len(raw_pages)} 页，均无可提取文字（可能是扫描件或图片），无法导入。"
+                            + _no_ocr_hint(ocr))
     first_lines = sections[0].text.splitlines()
     title = info_title or _title_from_lines(first_lines) or path.stem
-    return Document(source, title, tuple(sections), sha, warnings=tuple(warnings))
+    return Document(source, title, tuple(sections), sha, meta=meta, warnings=tuple(warnings), ocr=ocr_used)
+
+
+def _no_ocr_hint(ocr: bool) -> str:
+    from assistant import ocr as ocr_module
+
+    if not ocr:
+        return "OCR 识别已关闭（GREENLEAF_OCR=off）；如需识别扫描件，请设为 auto。"
+    if not ocr_module.available():
+        return "未安装 OCR 组件（rapidocr-onnxruntime），可运行 pip install rapidocr-onnxruntime 后重试。"
+    return "OCR 也未识别出文字。"
+
+
+def _ocr_pdf_pages(data: bytes, numbers: list[int],
+                   progress: PageProgress | None) -> tuple[dict[int, list[Section]], list[str], bool]:
+    """OCR the scanned pages; returns sections by page, warnings, and whether any page yielded text."""
+    from assistant import ocr as ocr_module
+
+    if not ocr_module.available():
+        hint = "未安装 OCR 组件 rapidocr-onnxruntime，未识别"
+        return {}, [f"第{n}页无可提取文字（可能是扫描件），{hint}" for n in numbers], False
+    engine = ocr_module.OcrEngine()
+    read: dict[int, list[Section]] = {}
+    warnings: list[str] = []
+    uncertain = 0
+    if progress:
+        progress(0, len(numbers), numbers[0])
+    try:
+        for done, (number, image) in enumerate(ocr_module.pdf_page_images(data, numbers), start=1):
+            page = engine.read(image)
+            if page.paragraphs:
+                read[number] = [Section(page.text, number)]
+            else:
+                warnings.append(f"第{number}页无可提取文字（可能是扫描件）")
+            if page.uncertain:
+                uncertain += len(page.uncertain)
+                warnings.append(f"第{number}页有 {len(page.uncertain)} 行 OCR 识别置信度较低，已用〖存疑：…〗标出，"
+                                "请对照原件核实")
+            if progress:
+                progress(done, len(numbers), number)
+    except ocr_module.OcrUnavailable as error:
+        warnings.append(f"OCR 组件无法加载（{error}），扫描页未识别")
+    if read:
+        warnings.insert(0, f"第{_page_ranges(sorted(read))}页为扫描件，已用 OCR 识别文字，引用前请核对原件")
+    return read, warnings, bool(read)
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1-3、5"."""
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = out[-1].split("-")[0] + f"-{n}"
+        else:
+            out.append(str(n))
+    return "、".join(out)
+
+
+def _pdf_table_pages(data: bytes, numbers: list[int], running: set[str]) -> dict[int, list[Section]]:
+    """Pages holding ruled tables, read as text above/between/below the tables plus table rows."""
+    candidates = _pages_with_rules(data, numbers)
+    if not candidates:
+        return {}
+    import io
+
+    try:
+        import pdfplumber
+    except ImportError:
+        return {}
+    out: dict[int, list[Section]] = {}
+    heading = ""
+    previous: tables.Table | None = None  # the last table of the previous page, for tables that run on
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number in candidates:
+                try:
+                    sections, heading, previous = _pdf_page_with_tables(
+                        pdf.pages[number - 1], number, running, heading,
+                        previous if number - 1 in out else None)
+                except Exception:  # noqa: BLE001 - pdfminer fails on odd pages; pypdf's text still serves
+                    continue
+                if sections:
+                    out[number] = sections
+    except Exception:  # noqa: BLE001 - a file pdfminer cannot open at all keeps pypdf's plain text
+        return out
+    return out
+
+
+def _pages_with_rules(data: bytes, numbers: list[int]) -> list[int]:
+    """Pages with enough drawn paths to hold a ruled table (a cheap check before pdfplumber's slower one)."""
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+    except ImportError:
+        return numbers
+    found = []
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - pdfium refuses some files pypdf opens; then check every page
+        return numbers
+    try:
+        for number in numbers:
+            page = document[number - 1]
+            try:
+                paths = 0
+                for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
+                    paths += 1
+                    if paths >= 4:
+                        found.append(number)
+                        break
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return found
+
+
+def _pdf_page_with_tables(page: Any, number: int, running: set[str], heading: str,
+                          previous: "tables.Table | None") -> tuple[list[Section], str, "tables.Table | None"]:
+    """Split one page into text bands and tables, in reading order; return its sections, the last heading
+    seen (a caption for later tables) and the page's last table."""
+    found = [t for t in page.find_tables() if len(t.rows) >= 2]
+    if not found:
+        return [], heading, None
+    found.sort(key=lambda t: t.bbox[1])
+    sections: list[Section] = []
+    top = 0.0
+    last_table: tables.Table | None = None
+    for i, table in enumerate(found):
+        x0, t0, x1, t1 = table.bbox
+        lines = _band_lines(page, top, t0, running)
+        caption = ""
+        if lines and _looks_like_caption(lines[-1]):
+            caption = fix_spacing(lines[-1])
+            if not STRUCTURE_START.match(caption):
+                lines.pop()  # "表1 ……" goes with the table; a heading stays in the text as well
+        prose = join_lines(lines)
+        heading = _last_heading(prose) or heading
+        if prose:
+            sections.append(Section("\n".join(prose), number))
+        grid = table.extract()
+        if i == 0 and not prose and not caption and previous is not None and len(previous.headers) == len(grid[0]):
+            # A table running on from the previous page: same caption; its header row may or may not be repeated.
+            caption = previous.caption.removesuffix(tables.CONTINUED) + tables.CONTINUED
+            repeated = not any(tables.looks_numeric(c) for c in grid[0][1:])
+            parsed = tables.from_grid(grid, caption, headers=None if repeated else previous.headers)
+        else:
+            parsed = tables.from_grid(grid, caption or heading)
+        if parsed is not None:
+            sections.append(Section(parsed.text(), number))
+            last_table = parsed
+        top = t1
+    lines = _band_lines(page, top, float(page.height) + 1, running)
+    prose = join_lines(lines)
+    heading = _last_heading(prose) or heading
+    if prose:
+        sections.append(Section("\n".join(prose), number))
+        last_table = None  # text after the table: a table on the next page starts afresh
+    return sections, heading, last_table
+
+
+def _band_lines(page: Any, top: float, bottom: float, running: set[str]) -> list[str]:
+    """Text lines whose characters' vertical centres fall between `top` and `bottom`."""
+    if bottom - top < 1:
+        return []
+    band = page.filter(lambda obj: obj.get("object_type") != "char"
+                       or top <= (obj["top"] + obj["bottom"]) / 2 < bottom)
+    text = band.extract_text() or ""
+    return [x for x in text.splitlines() if x.strip() and fix_spacing(x) not in running]
+
+
+def _looks_like_caption(line: str) -> bool:
+    line = fix_spacing(line)
+    if re.match(r"^(续?表|附表)\s*[0-9０-９A-Za-z一二三四五六七八九十.\-－—]*", line):
+        return True
+    return len(line) <= 40 and not re.search(r"[。；，：:,;]$", line) and not line.startswith("注")
+
+
+def _last_heading(paragraphs: list[str]) -> str:
+    for line in reversed(paragraphs):
+        if len(line) <= 30 and not re.search(r"[。；，]$", line) and (STRUCTURE_START.match(line) or
+                                                                     re.match(r"^第.{1,4}[章节]", line)):
+            return line
+    return ""
 
 
 def _pdf_info_title(reader: Any) -> str | None:
@@ -169,6 +389,7 @@ def _parse_docx(path: Path, data: bytes, sha: str) -> Document:
         raise DocumentError(source, f"DOCX 文件已损坏或不是 Word 2007 以上格式（{type(error).__name__}）。") from None
     blocks: list[str] = []
     first_heading = None
+    heading = ""  # the nearest heading above a table, its caption when it has none of its own
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -183,17 +404,37 @@ def _parse_docx(path: Path, data: bytes, sha: str) -> Document:
             else:
                 blocks.extend(join_lines(text.splitlines()))
         elif tag == "tbl":
-            for row in Table(element, document).rows:
-                cells = []
-                for cell in row.cells:
-                    value = " ".join(cell.text.split())
-                    if value and (not cells or cells[-1] != value):  # merged cells repeat their text
-                        cells.append(value)
-                if cells:
-                    blocks.append("｜".join(cells))
+            caption = ""
+            if blocks and blocks[-1].startswith("#"):
+                caption = blocks[-1].lstrip("#").strip()
+            elif blocks and _looks_like_caption(blocks[-1]):
+                caption = blocks[-1] if STRUCTURE_START.match(blocks[-1]) else blocks.pop()
+            parsed = tables.from_grid(_docx_grid(Table(element, document)), caption or heading)
+            if parsed is not None:
+                blocks.extend(parsed.lines())
+            continue
+        if blocks and blocks[-1].startswith("#"):
+            heading = blocks[-1].lstrip("#").strip()
+        elif blocks:
+            heading = _last_heading(blocks[-1:]) or heading
     core_title = (document.core_properties.title or "").strip()
     title = core_title or first_heading or _title_from_lines(blocks) or path.stem
     return Document(source, title, (Section("\n".join(blocks)),), sha)
+
+
+def _docx_grid(table: Any) -> list[list[str | None]]:
+    """Cell texts; None where a cell continues a merge (python-docx repeats the merged cell's object)."""
+    grid: list[list[str | None]] = []
+    above: list[Any] = []
+    for row in table.rows:
+        cells = list(row.cells)
+        out: list[str | None] = []
+        for j, cell in enumerate(cells):
+            merged = (j > 0 and cell._tc is cells[j - 1]._tc) or (j < len(above) and cell._tc is above[j]._tc)
+            out.append(None if merged else "\n".join(p.text for p in cell.paragraphs))
+        grid.append(out)
+        above = cells
+    return grid
 
 
 def _docx_heading_level(style: str) -> int:
@@ -259,6 +500,126 @@ def _parse_text(path: Path, data: bytes, sha: str) -> Document:
     body = "\n".join(paragraphs)
     title = _title_from_lines(paragraphs) or path.stem
     return Document(str(path), title, (Section(body),), sha)
+
+
+# ---------------------------------------------------------------- images (OCR)
+
+
+def _parse_image(path: Path, data: bytes, sha: str, ocr: bool, progress: PageProgress | None) -> Document:
+    from assistant import ocr as ocr_module
+
+    source = str(path)
+    if not ocr:
+        raise DocumentError(source, "图片只能靠 OCR 识别文字，但 OCR 识别已关闭（GREENLEAF_OCR=off）；如需导入，请设为 auto。")
+    if not ocr_module.available():
+        raise DocumentError(source, "图片需要 OCR 识别文字，但未安装 OCR 组件（rapidocr-onnxruntime），"
+                                    "可运行 pip install rapidocr-onnxruntime 后重试。")
+    try:
+        frames = list(ocr_module.image_frames(data))
+    except Exception as error:  # noqa: BLE001 - PIL raises many types for damaged or unknown images
+        raise DocumentError(source, f"图片文件已损坏或格式不受支持（{type(error).__name__}）。") from None
+    engine = ocr_module.OcrEngine()
+    sections: list[Section] = []
+    warnings: list[str] = []
+    multi = len(frames) > 1  # a multi-page TIFF cites pages; a single picture has none
+    if progress:
+        progress(0, len(frames), 1)
+    for number, frame in enumerate(frames, start=1):
+        try:
+            page = engine.read(frame)
+        except ocr_module.OcrUnavailable as error:
+            raise DocumentError(source, f"OCR 组件无法加载（{error}）。") from None
+        where = f"第{number}页" if multi else "图片中"
+        if page.paragraphs:
+            sections.append(Section(page.text, number if multi else None))
+        elif multi:
+            warnings.append(f"{where}未识别出文字")
+        if page.uncertain:
+            warnings.append(f"{where}有 {len(page.uncertain)} 行 OCR 识别置信度较低，已用〖存疑：…〗标出，请对照原件核实")
+        if progress:
+            progress(number, len(frames), number)
+    if not sections:
+        raise DocumentError(source, "OCR 未在图片中识别出文字（图片可能过于模糊、过小或不含文字）。")
+    warnings.insert(0, "图片文字由 OCR 识别，引用前请核对原件")
+    title = _title_from_lines(sections[0].text.splitlines()) or path.stem
+    meta = {"ocr_pages": _page_ranges([s.page for s in sections if s.page]) if multi else "1"}
+    return Document(source, title, tuple(sections), sha, meta=meta, warnings=tuple(warnings), ocr=True)
+
+
+# ---------------------------------------------------------------- CSV and XLSX as knowledge tables
+
+_DATA_HEADERS = ({"单位名称", "institution"}, {"统计期", "period"})
+
+
+def _parse_csv(path: Path, data: bytes, sha: str) -> Document:
+    import csv
+
+    source = str(path)
+    text = decode_text(data, source).replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [[c.strip() for c in row] for row in csv.reader(text.splitlines(), delimiter=delimiter)]
+    return _sheet_document(path, sha, [(path.stem, rows)])
+
+
+def _parse_xlsx(path: Path, data: bytes, sha: str) -> Document:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    source = str(path)
+    try:
+        # Not read-only: merged-cell ranges are only known in the full model.
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise DocumentError(source, f"XLSX 文件已损坏或不是 Excel 2007 以上格式（{type(error).__name__}）。") from None
+    sheets = []
+    for sheet in book.worksheets:
+        covered: set[tuple[int, int]] = set()
+        for merged in sheet.merged_cells.ranges:
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        covered.add((r, c))
+        rows: list[list[str | None]] = []
+        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append([None if (r, c) in covered else tables.cell_text(v) for c, v in enumerate(row, start=1)])
+        sheets.append((sheet.title, rows))
+    return _sheet_document(path, sha, sheets)
+
+
+def _sheet_document(path: Path, sha: str, sheets: list[tuple[str, list[list[str | None]]]]) -> Document:
+    """Each sheet becomes one table; rows above the header holding a single cell are its title."""
+    sections: list[Section] = []
+    warnings: list[str] = []
+    title = ""
+    for name, rows in sheets:
+        titles: list[str] = []
+        while rows and sum(1 for c in rows[0] if c) <= 1:
+            cell = next((c for c in rows[0] if c), "")
+            if cell:
+                titles.append(cell.lstrip("#").strip())
+            rows = rows[1:]
+        if not rows:
+            continue
+        default_name = re.fullmatch(r"(Sheet|工作表)\s*\d*", name, flags=re.I) or name == path.stem
+        caption = "；".join(titles) or ("" if default_name else name) or path.stem
+        parsed = tables.from_grid(rows, caption)
+        if parsed is None:
+            continue
+        title = title or (titles[0] if titles else "")
+        sections.append(Section(parsed.text()))
+        header_names = {h.strip().lower() for h in parsed.headers}
+        if all(header_names & names for names in _DATA_HEADERS):
+            warnings.append(f"“{name}”的表头与能耗数据一致；已作为知识表格导入。如需计算能耗指标，"
+                            "请用 greenleaf data import 导入。")
+    if not sections:
+        raise DocumentError(str(path), "表格中没有可导入的内容（至少需要一行表头和一行数据）。")
+    return Document(str(path), title or path.stem, tuple(sections), sha, warnings=tuple(warnings))
 
 
 # ---------------------------------------------------------------- HTML

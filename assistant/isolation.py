@@ -4,6 +4,8 @@ A hostile or broken PDF can loop forever or allocate without bound inside pypdf;
 (`python -m assistant.parse_worker`, started fresh with an address-space limit) turns that into a DocumentError
 for that one file while the ingest goes on. The worker is reused across files and restarted after a failure.
 A plain subprocess, not multiprocessing, so a caller's script is never re-imported in the child.
+OCR of scanned pages runs in the same worker: it reports each page before the Document (printed on stderr
+by default), and each page it announces adds OCR_SECONDS_PER_PAGE to that file's time limit.
 """
 
 from __future__ import annotations
@@ -20,25 +22,52 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.documents import SUPPORTED_SUFFIXES, Document
+from assistant.documents import LOADABLE_SUFFIXES, SUPPORTED_NAMES, Document, PageProgress
 from assistant.errors import DocumentError
 
 _HEADER = struct.Struct("!Q")
+# A 150-dpi page takes about 2–4 s here (docs/OCR_AND_TABLES.md); the budget leaves room for a busy machine
+# while still stopping a file that hangs.
+OCR_SECONDS_PER_PAGE = 30.0
 
 
-def load_document(path: Path, settings: Settings) -> Document:
-    """Check the size and type, then parse `path` in the limited worker process."""
+def load_document(path: Path, settings: Settings, progress: PageProgress | None = None) -> Document:
+    """Check the size and type, then parse `path` in the limited worker process.
+
+    Scanned pages and images are OCR'd unless settings.ocr is "off"; `progress(done, total, page)` hears of
+    each OCR'd page (default: one line per page on stderr).
+    """
     source = str(path)
     if not path.is_file():
         raise DocumentError(source, "文件不存在或不是普通文件。")
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise DocumentError(source, f"不支持的文件类型“{path.suffix or '无扩展名'}”，支持 PDF、DOCX、MD、TXT、HTML。")
+    if path.suffix.lower() not in LOADABLE_SUFFIXES:
+        raise DocumentError(source, f"不支持的文件类型“{path.suffix or '无扩展名'}”，支持 {SUPPORTED_NAMES}。")
     size_mb = path.stat().st_size / (1 << 20)
     if size_mb > settings.max_file_mb:
         raise DocumentError(
             source, f"文件大小 {size_mb:.1f} MB，超过上限 {settings.max_file_mb:g} MB（可用 GREENLEAF_MAX_FILE_MB 调整）。"
         )
-    return _pool(settings.parse_memory_mb).parse(path, settings.parse_timeout_s)
+    return _pool(settings.parse_memory_mb).parse(path, settings.parse_timeout_s, settings.ocr != "off",
+                                                  progress or StderrPages(path.name))
+
+
+class StderrPages:
+    """One stderr line per OCR'd page: "OCR 识别 扫描件.pdf：第 3/10 页（7.4 秒）"."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.start = time.monotonic()
+
+    def __call__(self, done: int, total: int, page: int) -> None:
+        stream = sys.stderr
+        clear = "\r\033[K" if hasattr(stream, "isatty") and stream.isatty() else ""  # over a progress bar
+        if done == 0:
+            self.start = time.monotonic()
+            stream.write(f"{clear}OCR 识别 {self.name}：共 {total} 页待识别\n")
+        else:
+            elapsed = time.monotonic() - self.start
+            stream.write(f"{clear}OCR 识别 {self.name}：第 {done}/{total} 页完成（第{page}页，累计 {elapsed:.1f} 秒）\n")
+        stream.flush()
 
 
 class ParseWorker:
@@ -49,14 +78,26 @@ class ParseWorker:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
-    def parse(self, path: Path, timeout_s: float) -> Document:
+    def parse(self, path: Path, timeout_s: float, ocr: bool = False,
+              progress: PageProgress | None = None) -> Document:
         with self._lock:
             process = self._ensure()
-            request = pickle.dumps(str(path))
+            request = pickle.dumps((str(path), ocr))
+            deadline = time.monotonic() + timeout_s
             try:
                 process.stdin.write(_HEADER.pack(len(request)) + request)
                 process.stdin.flush()
-                status, payload = self._read(process, timeout_s)
+                while True:
+                    status, *payload = self._read(process, deadline)
+                    if status != "progress":
+                        break
+                    done, total, page = payload
+                    if done == 0:  # OCR starts: each page to read gets its own time
+                        deadline += total * OCR_SECONDS_PER_PAGE
+                        timeout_s += total * OCR_SECONDS_PER_PAGE
+                    if progress is not None:
+                        progress(done, total, page)
+                payload = payload[0]
             except TimeoutError:
                 self._kill()
                 raise DocumentError(str(path), f"解析超时（超过 {timeout_s:g} 秒），文件可能已损坏或结构异常。") from None
@@ -89,8 +130,7 @@ class ParseWorker:
             )
         return self._process
 
-    def _read(self, process: subprocess.Popen, timeout_s: float) -> tuple[str, object]:
-        deadline = time.monotonic() + timeout_s
+    def _read(self, process: subprocess.Popen, deadline: float) -> tuple:
         header = _read_exact(process.stdout, _HEADER.size, deadline)
         (length,) = _HEADER.unpack(header)
         return pickle.loads(_read_exact(process.stdout, length, deadline))

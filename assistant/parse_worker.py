@@ -1,7 +1,8 @@
 """The parsing worker process (see isolation.py): reads file paths, writes parsed Documents, until stdin closes.
 
-Protocol on stdin/stdout: an 8-byte big-endian length, then a pickle. Request: the path (str). Reply:
-("ok", Document) or ("error", Chinese reason).
+Protocol on stdin/stdout: an 8-byte big-endian length, then a pickle. Request: (path, ocr) or the path alone
+(str, no OCR). Replies: any number of ("progress", done, total, page) while OCR runs, then ("ok", Document) or
+("error", Chinese reason).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from assistant.errors import DocumentError, GreenLeafError
 _HEADER = struct.Struct("!Q")
 
 
-def handle(source: str) -> tuple[str, object]:
+def handle(source: str, ocr: bool = False, progress=None) -> tuple[str, object]:
     try:
-        return "ok", parse_file(Path(source))
+        return "ok", parse_file(Path(source), ocr=ocr, progress=progress)
     except DocumentError as error:
         return "error", error.reason
     except GreenLeafError as error:
@@ -42,9 +43,16 @@ def main() -> None:
         if len(header) < _HEADER.size:
             return
         (length,) = _HEADER.unpack(header)
-        source = pickle.loads(stdin.read(length))
+        request = pickle.loads(stdin.read(length))
+        source, ocr = request if isinstance(request, tuple) else (request, False)
+
+        def progress(done: int, total: int, page: int) -> None:
+            message = pickle.dumps(("progress", done, total, page))
+            stdout.write(_HEADER.pack(len(message)) + message)
+            stdout.flush()
+
         try:
-            reply = pickle.dumps(handle(source))
+            reply = pickle.dumps(handle(source, ocr, progress))
         except MemoryError:
             reply = pickle.dumps(("error", "解析时内存超过上限，文件过大或结构异常。"))
         stdout.write(_HEADER.pack(len(reply)) + reply)

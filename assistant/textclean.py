@@ -81,18 +81,38 @@ def clean_page(text: str) -> str:
 
 def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Remove header/footer lines that repeat on most pages (document title, unit name, "内部资料")."""
-    if len(pages) < 3:
+    running = running_lines(pages)
+    if not running:
         return pages
+    return [[x for x in lines if fix_spacing(x) not in running] for lines in pages]
+
+
+def running_lines(pages: list[list[str]]) -> set[str]:
+    """The header/footer lines (after fix_spacing) that repeat at the top or bottom of most pages."""
+    if len(pages) < 3:
+        return set()
     edge = Counter()
     for lines in pages:
         stripped = [fix_spacing(x) for x in lines if x.strip()]
         for line in set(stripped[:2] + stripped[-2:]):
             if len(line) <= 40:
                 edge[line] += 1
-    running = {line for line, n in edge.items() if n >= max(3, int(0.6 * len(pages)))}
-    if not running:
-        return pages
-    return [[x for x in lines if fix_spacing(x) not in running] for lines in pages]
+    return {line for line, n in edge.items() if n >= max(3, int(0.6 * len(pages)))}
+
+
+def is_page_number(line: str) -> bool:
+    """A line that is only a page number: "3", "- 3 -", "第3页", "3/10", "第 3 页 共 10 页"."""
+    return bool(_PAGE_NUMBER.match(fix_spacing(line)))
+
+
+def join_wrapped(text: str) -> str:
+    """Join the lines of a short wrapped text (a table cell) into one line, with no stray spaces."""
+    out = ""
+    for line in text.splitlines():
+        line = fix_spacing(line)
+        if line:
+            out = _glue(out, line) if out else line
+    return out
 
 
 def garbage_ratio(text: str) -> float:
