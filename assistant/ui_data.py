@@ -1,0 +1,263 @@
+"""能耗数据 tab: import CSV/XLSX, pick an institution and a year, see indicator cards, the 2015–2025 trend with the
+十四五 target line, a ranking within the institution's category, quota and budget status in colour, the anomaly
+table, and the year-by-year table for download as CSV/XLSX.
+
+All figures come from tools/ (the same functions the chat and the CLI call); this module only lays them out.
+A section whose data is missing (no budget that year, no quota table) says so in grey instead of failing the page.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import gradio as gr
+import pandas as pd
+
+from assistant import ui_cards
+from assistant.errors import LookupFailed
+from assistant.ui import Services, friendly
+
+ALL = "全部"
+TREND_FROM, TREND_TO = 2015, 2025
+ANOMALY_HEADERS = ["统计期", "项目", "读数", "参考值", "偏离", "比较依据", "说明"]
+TARGET_METRICS = ("energy_per_area", "energy_per_capita", "water_per_capita", "carbon_per_area")
+ANNUAL_COLUMNS = [
+    ("年份", None), ("建筑面积(m²)", "floor_area_m2"), ("用能人数", "headcount"), ("电力(kWh)", "electricity_kwh"),
+    ("综合能耗(kgce)", "energy_kgce"), ("单位建筑面积能耗(kgce/m²)", "energy_per_area_kgce_m2"),
+    ("人均综合能耗(kgce/人)", "energy_per_capita_kgce"), ("用水量(m³)", "water_m3"),
+    ("人均用水量(m³/人)", "water_per_capita_m3"), ("碳排放(tCO2)", "carbon_t"),
+    ("单位建筑面积碳排放(kgCO2/m²)", "carbon_per_area_kg_m2"),
+]
+
+
+def build(services: Services) -> Callable[[], tuple]:
+    """Lay out the data tab; returns the page-load refresher for the institution and year lists."""
+    from tools.energy import METRICS
+
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            gr.Markdown("### 导入数据\nCSV 或 Excel（.xlsx），第一行为表头；能耗、用能预算、能耗定额三种表按表头自动识别。"
+                        "有任何一行出错，整份文件不导入，并列出出错的行和列。")
+            upload = gr.File(label="选择数据文件", file_types=[".csv", ".xlsx"], elem_id="gl-data-upload")
+            do_import = gr.Button("导入数据", elem_id="gl-data-import")
+            imported = gr.Markdown("")
+        with gr.Column(scale=3):
+            gr.Markdown("### 查询单位")
+            with gr.Row():
+                # Custom values allowed: the lists fill on page load, and the API may name any unit (resolved fuzzily).
+                institution = gr.Dropdown(label="单位", choices=[], allow_custom_value=True, scale=3,
+                                          elem_id="gl-data-institution")
+                year = gr.Dropdown(label="年份", choices=[], allow_custom_value=True, scale=1, elem_id="gl-data-year")
+                metric = gr.Dropdown([(name, key) for key, (name, _) in METRICS.items()], value="energy_per_area",
+                                     label="趋势指标", scale=2)
+                run = gr.Button("查询", variant="primary", scale=1, elem_id="gl-data-run")
+            cards = gr.HTML(ui_cards.empty("选择单位和年份后点“查询”。"), elem_id="gl-data-cards")
+    with gr.Row():
+        trend_plot = gr.LinePlot(x="年份", y="数值", color="系列", title="逐年趋势（2015–2025）", height=320,
+                                 x_axis_format="d", elem_id="gl-data-trend")
+        rank_plot = gr.BarPlot(x="单位", y="数值", color="标记", title="同类单位排名", height=320, x_label_angle=-40,
+                               sort="-y", elem_id="gl-data-rank")
+    trend_note = gr.Markdown("")
+    with gr.Row():
+        quota = gr.HTML("", elem_id="gl-data-quota")
+        budget = gr.HTML("", elem_id="gl-data-budget")
+    gr.Markdown("### 异常诊断（与往年同月比较）")
+    anomaly_table = gr.Dataframe(headers=ANOMALY_HEADERS, interactive=False, wrap=True, elem_id="gl-data-anomalies")
+    gr.Markdown("### 逐年指标表")
+    annual = gr.Dataframe(interactive=False, elem_id="gl-data-annual")
+    downloads = gr.File(label="下载本表（CSV / Excel）", file_count="multiple", interactive=False,
+                        elem_id="gl-data-download")
+    with gr.Accordion("计算过程与所用系数", open=False):
+        explanation = gr.Markdown("")
+
+    outputs = [cards, trend_plot, trend_note, rank_plot, quota, budget, anomaly_table, annual, downloads, explanation]
+    run.click(friendly(lambda i, y, m: query(services, i, y, m)), [institution, year, metric], outputs,
+              api_name="data_query", concurrency_limit=2, concurrency_id="data")
+    institution.change(lambda name: years_update(services, name), institution, year, api_visibility="private")
+    do_import.click(friendly(lambda f: import_data(services, f)), upload, [imported, institution, year],
+                    api_name="data_import", concurrency_limit=1, concurrency_id="ingest")
+    return lambda: choices_update(services), [institution, year]
+
+
+def query(services: Services, institution: str | None, year: Any, metric: str | None) -> tuple:
+    """Everything the tab shows for one institution and year."""
+    from tools.energy import METRICS, indicators
+
+    if not institution:
+        raise gr.Error("请先选择单位（没有单位可选时，请先导入能耗数据）。")
+    if not str(year or "").strip().isdigit():
+        raise gr.Error("请选择年份（四位数字，例如 2024）。")
+    year = int(year)
+    metric = metric or "energy_per_area"
+    store = services.store
+    ind = indicators(store, institution, year)
+    name = ind.institution if institution != ALL else ALL
+    cards = ui_cards.metric_cards([
+        ("综合能耗（当量值）", f"{ind.energy_kgce / 1000:,.2f}", "吨标准煤 tce"),
+        ("单位建筑面积能耗", f"{ind.energy_per_area_kgce_m2:.2f}", "kgce/m²"),
+        ("人均综合能耗", f"{ind.energy_per_capita_kgce:.1f}", "kgce/人"),
+        ("人均用水量", f"{ind.water_per_capita_m3:.2f}", "m³/人"),
+        ("碳排放", f"{ind.carbon_t:,.2f}", "tCO2"),
+        ("单位建筑面积碳排放", f"{ind.carbon_per_area_kg_m2:.2f}", "kgCO2/m²"),
+    ])
+    title = f"<h4>{ui_cards.escape(ind.institution)} · {ui_cards.escape(ind.period_label)}</h4>"
+    cards = title + cards + "".join(ui_cards.status_box(n, "amber") for n in ind.notes)
+    explanations = [ind.explain()]
+
+    trend_df, trend_note, text = _trend(store, name, metric)
+    explanations.append(text)
+    rank_df, text = _rank(store, ind.institution if name != ALL else None, ind.category, metric, year)
+    explanations.append(text)
+    quota_html, text = _section(lambda: _quota(store, name, year), "能耗定额对标")
+    explanations.append(text)
+    budget_html, text = _section(lambda: _budget(store, name, year), "用能预算执行")
+    explanations.append(text)
+    anomaly_rows, text = _anomalies(store, name, year)
+    explanations.append(text)
+    table = annual_table(store, name)
+    files = export_table(table, f"{ind.institution}_逐年指标")
+    explanation = "\n\n".join(f"- {ui_cards.escape(t)}" for t in explanations if t)
+    return cards, trend_df, trend_note, rank_df, quota_html, budget_html, anomaly_rows, table, files, explanation
+
+
+def annual_table(store: Any, institution: str) -> pd.DataFrame:
+    """One row per year with data, 2015–2025: inputs and every indicator."""
+    from tools.energy import indicators
+
+    years = store.years() if institution == ALL else store.years(institution)
+    rows = []
+    for y in (y for y in years if TREND_FROM <= y <= TREND_TO):
+        ind = indicators(store, institution, y)
+        rows.append([y] + [round(float(getattr(ind, attr)), 4) for _, attr in ANNUAL_COLUMNS[1:]])
+    return pd.DataFrame(rows, columns=[label for label, _ in ANNUAL_COLUMNS])
+
+
+def export_table(table: pd.DataFrame, stem: str) -> list[str]:
+    """Write the table as UTF-8 CSV (with BOM, so Excel opens it in Chinese) and as .xlsx in a fresh temp folder."""
+    folder = Path(tempfile.mkdtemp(prefix="greenleaf-export-"))
+    stem = "".join(ch for ch in stem if ch not in '\\/:*?"<>|')
+    csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
+    table.to_csv(csv_path, index=False, encoding="utf-8-sig")
+    table.to_excel(xlsx_path, index=False, sheet_name="逐年指标")
+    return [str(csv_path), str(xlsx_path)]
+
+
+def import_data(services: Services, file: str | None) -> tuple:
+    if not file:
+        raise gr.Error("请先选择要导入的 CSV 或 Excel 文件。")
+    path = Path(file)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise gr.Error(f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 CSV 或 .xlsx。")
+    report = services.store.import_file(path)
+    return (f"✅ {report.summary()}", *choices_update(services))
+
+
+def choices_update(services: Services) -> tuple:
+    names = services.store.institution_names()
+    if not names:
+        return gr.Dropdown(choices=[], value=None), gr.Dropdown(choices=[], value=None)
+    default = "市行政中心" if "市行政中心" in names else names[0]
+    return gr.Dropdown(choices=[(f"{ALL}（所有单位合计）", ALL), *names], value=default), years_update(services, default)
+
+
+def years_update(services: Services, institution: str | None) -> gr.Dropdown:
+    if not institution:
+        return gr.Dropdown(choices=[], value=None)
+    years = services.store.years(None if institution == ALL else institution)
+    return gr.Dropdown(choices=[str(y) for y in reversed(years)], value=str(years[-1]) if years else None)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _trend(store: Any, institution: str, metric: str) -> tuple[pd.DataFrame, str, str]:
+    from tools.energy import METRICS, trend
+
+    name, unit = METRICS[metric]
+    result = trend(store, institution, metric, TREND_FROM, TREND_TO)
+    rows = [(p.year, p.value, f"实际值（{unit}）") for p in result.points if p.value is not None]
+    if result.target_value is not None:
+        label = f"十四五目标：2025年不高于 {result.target_value:.2f}"
+        rows += [(2020, result.target_value, label), (2025, result.target_value, label)]
+        note = (f"**{name}**：2020年基数 {result.base_value:.2f} {unit}，十四五目标下降 {result.target_pct:g}% → "
+                f"2025年不高于 **{result.target_value:.2f} {unit}**（目标线，来源：{ui_cards.escape(_target_source())}）。")
+    elif metric in TARGET_METRICS:
+        note = f"**{name}**：缺少2020年数据，无法画出十四五目标线（目标以2020年为基数）。"
+    else:
+        note = f"**{name}**：十四五目标线只适用于单位建筑面积能耗、人均综合能耗、人均用水量和单位建筑面积碳排放。"
+    note += "".join(f"\n\n{ui_cards.escape(n)}" for n in result.notes)
+    return pd.DataFrame(rows, columns=["年份", "数值", "系列"]), note, result.explain()
+
+
+def _target_source() -> str:
+    from tools.factors import FYP14_SOURCE
+
+    return FYP14_SOURCE
+
+
+def _rank(store: Any, institution: str | None, category: str | None, metric: str, year: int) -> tuple[pd.DataFrame, str]:
+    from tools.energy import rank
+
+    try:
+        result = rank(store, metric, year, category=category if institution else None, top=0)
+    except LookupFailed as error:
+        return pd.DataFrame(columns=["单位", "数值", "标记"]), str(error)
+    rows = [(row.institution, row.value, "本单位" if row.institution == institution else f"{row.category or ''}其他单位")
+            for row in result.rows]
+    return pd.DataFrame(rows, columns=["单位", "数值", "标记"]), result.explain()
+
+
+def _quota(store: Any, institution: str, year: int) -> tuple[str, str]:
+    from tools.quota import BETTER, OVER, check_quota
+
+    result = check_quota(store, institution, year)
+    colour = {OVER: "red", BETTER: "green"}.get(result.overall, "green")
+    boxes = [ui_cards.status_box(item.sentence(), "red" if item.verdict == OVER else "green", item.verdict)
+             for item in result.items]
+    head = ui_cards.status_box(f"{result.institution}（{result.category}）{year}年：{result.overall}", colour,
+                               "能耗定额对标")
+    return head + "".join(boxes), result.explain()
+
+
+def _budget(store: Any, institution: str, year: int) -> tuple[str, str]:
+    from tools.budget import budget_status
+
+    result = budget_status(store, institution, year)
+    boxes = []
+    for item in result.items:
+        colour = "red" if item.execution_rate >= 100 else "amber" if item.warnings else "green"
+        text = item.sentence(result.through_month) + "。" + ("".join(f"\n⚠ {w}" for w in item.warnings))
+        boxes.append(ui_cards.status_box(text, colour, f"{item.name}：执行率 {item.execution_rate:.1f}%"))
+    worst = "red" if any(i.execution_rate >= 100 for i in result.items) else "amber" if result.warnings else "green"
+    head = ui_cards.status_box(
+        f"截至{result.through_month}月，" + ("触发预警：" + "；".join(result.warnings) if result.warnings
+                                          else "未触发预警（执行率达80%预警、达100%超支）"), worst, "用能预算执行")
+    notes = "".join(ui_cards.status_box(n, "grey") for n in result.notes)
+    return head + "".join(boxes) + notes, result.explain()
+
+
+def _anomalies(store: Any, institution: str, year: int) -> tuple[list[list], str]:
+    from tools.anomalies import anomalies
+
+    if institution == ALL:
+        return [], ""
+    try:
+        result = anomalies(store, institution, year)
+    except LookupFailed as error:
+        return [["—", "—", "—", "—", "—", "—", str(error)]], str(error)
+    rows = [[a.period, a.name, f"{a.value:,.0f} {a.unit}", f"{a.expected:,.0f} {a.unit}",
+             "读数为0" if a.deviation_pct is None else f"{a.deviation_pct:+.0f}%", a.reference, a.explanation]
+            for a in result.items]
+    if not rows:
+        rows = [["—", "—", "—", "—", "—", "—", f"{year}年共检查 {result.checked} 个月度读数，未发现异常。"]]
+    return rows, result.explain()
+
+
+def _section(compute: Callable[[], tuple[str, str]], title: str) -> tuple[str, str]:
+    """Run one section; missing data becomes a grey box with the reason, not an error for the whole page."""
+    try:
+        return compute()
+    except LookupFailed as error:
+        return ui_cards.status_box(str(error), "grey", title), ""
