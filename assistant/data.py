@@ -191,7 +191,9 @@ class DataStore:
     def open(cls, settings: Settings) -> "DataStore":
         path = settings.data_db
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=30)
+        # Shared across threads (the agent runs tools in a worker thread; the UI serves several requests):
+        # this SQLite build is serialized (sqlite3.threadsafety == 3), so one connection is safe to share.
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         conn.executescript(_SCHEMA)
         return cls(conn, settings)
 

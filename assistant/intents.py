@@ -82,7 +82,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     metric = _metric(text)
     if metric:
         slots["metric"] = metric
-    category = next((v for k, v in CATEGORY_WORDS.items() if k in text and not names), None)
+    programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)", "", text)
+    category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and not names), None)
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+)\s*(名|位|个)?", text)
@@ -151,7 +152,8 @@ def _normalise(question: str) -> str:
 
 
 def _numeric_intent(text: str, slots: dict) -> str | None:
-    has_target = "institution" in slots or "category" in slots
+    # A category ("学校") is a target for rankings and quota checks, or with a named metric ("医院人均能耗").
+    has_target = "institution" in slots or ("category" in slots and bool(_metric(text)))
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None

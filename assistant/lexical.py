@@ -47,8 +47,11 @@ class Tokenizer:
             if not word or word in self.stopwords or not _WORD.search(word):
                 continue
             out.append(word)
-            if _NUMBER_PREFIX.match(word):  # "第十五条" also yields "十五" so "15条" style queries meet it
+            if _NUMBER_PREFIX.match(word):  # "第十五条" also yields "十五" and "15", so "第15条" queries meet it
                 out.append(word[1:-1])
+                number = chinese_to_int(word[1:-1])
+                if number is not None:
+                    out.append(str(number))
         return out
 
     def query_tokens(self, query: str, expand: bool = True) -> list[str]:
@@ -58,6 +61,22 @@ class Tokenizer:
             for synonym in self.glossary.expansions(query):
                 tokens.extend(t for t in self.tokens(synonym) if t not in tokens)
         return tokens
+
+
+def chinese_to_int(text: str) -> int | None:
+    """"十五" → 15, "一百零一" → 101 (up to 9999); None if `text` is not a Chinese numeral."""
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in units:
+            total += (current or 1) * units[ch]
+            current = 0
+        else:
+            return None
+    return total + current
 
 
 def load_stopwords() -> frozenset[str]:

@@ -17,7 +17,7 @@ from assistant.errors import GreenLeafError, LookupFailed
 from assistant.intents import NUMERIC_INTENTS, Understanding, understand
 from assistant.knowledge import KnowledgeBase, SearchHit
 
-MIN_COVERAGE = 0.6  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
+MIN_COVERAGE = 0.5  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
 _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
                         r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
@@ -95,14 +95,14 @@ class OfflineEngine:
     # ------------------------------------------------------------ knowledge
 
     def _knowledge(self, question: str, u: Understanding) -> Answer:
-        result = self.kb.search(question, k=6)
-        hits = [h for h in result.hits if not _INJECTION.search(h.chunk.text)]
+        hits = self.kb.search(question, k=6).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
         article = _asked_article(question)
-        if article and hits[0].chunk.article == article and hits[0].coverage >= 0.3:
+        if article and hits[0].chunk.article == article and (
+                hits[0].coverage >= 0.3 or self._names_document(question, hits[0])):
             chosen = [h for h in hits if h.chunk.doc_id == hits[0].chunk.doc_id and h.chunk.article == article]
-            body = "\n".join(f"{h.chunk.text}[1]" for h in chosen)
+            body = "\n".join(f"{_without_instructions(h.chunk.text)}[1]" for h in chosen)
             citation = Citation.from_hit(chosen[0])
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
@@ -127,9 +127,18 @@ class OfflineEngine:
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
 
+    def _names_document(self, question: str, hit: SearchHit) -> bool:
+        """Whether the question names the hit's document ("条例第14条" and 《公共机构节能条例……》)."""
+        title = set(self.kb.tokenizer.tokens(hit.chunk.title))
+        title |= {t for s in self.kb.glossary.expansions(hit.chunk.title) for t in self.kb.tokenizer.tokens(s)}
+        asked = set(self.kb.tokenizer.query_tokens(question))
+        return bool(title & asked)
+
     def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[tuple[float, str]]:
         """The passage's sentences that share most (IDF-weighted) terms with the question, in passage order."""
-        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text) if s.strip() and not s.strip().startswith("|")]
+        # Retrieved text is data: a sentence that tries to instruct the assistant is never quoted as an answer.
+        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text)
+                     if s.strip() and not s.strip().startswith("|") and not _INJECTION.search(s)]
         scored = []
         for position, sentence in enumerate(sentences):
             tokens = set(self.kb.tokenizer.tokens(sentence))
@@ -295,6 +304,10 @@ class OfflineEngine:
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
+
+
+def _without_instructions(text: str) -> str:
+    return "".join(s for s in _SENTENCE.findall(text) if not _INJECTION.search(s))
 
 
 def _asked_article(question: str) -> str | None:
