@@ -215,18 +215,18 @@ class Startup:
     def text(self) -> str:
         if self.phase == "ready":
             mode = {"hybrid": "关键词 + 语义混合检索", "lexical": "关键词检索（BM25）"}.get(self.mode or "", "")
-            notes = "".join(f"\n> {n}" for n in self.notes)
-            return f"✅ 系统已就绪{'，检索方式：' + mode if mode else ''}。{notes}"
+            notes = "".join(f"\n- {n}" for n in self.notes)
+            return f"**系统已就绪**{'，检索方式：' + mode if mode else ''}。{notes}"
         if self.phase == "failed":
-            return f"⚠️ 启动时出现问题：{self.error}"
+            return f"**启动时出现问题**：{self.error}"
         if self.phase == "starter":
             share = f"{self.done}/{self.total} 篇" if self.total else "准备中"
-            return f"⏳ 首次启动，正在建立初始知识库（{share}{'：' + self.item if self.item else ''}）……完成后即可提问。"
+            return f"**首次启动**，正在建立初始知识库（{share}{'：' + self.item if self.item else ''}）……完成后即可提问。"
         if self.phase == "model":
-            return "⏳ 正在加载检索模型……（页面其余功能可先使用）"
+            return "**正在加载检索模型**……（页面其余功能可先使用）"
         if self.phase == "data":
-            return "⏳ 正在导入样例能耗数据……"
-        return "⏳ 正在启动……"
+            return "**正在导入样例能耗数据**……"
+        return "**正在启动**……"
 
 
 class ThreadStores:

@@ -76,7 +76,7 @@ def tool_cards(tool_calls: Iterable[Any]) -> str:
         body.append(factor_table(result.get("factors") or []))
         cards.append(
             '<div class="gl-card gl-tool-card">'
-            f'<div class="gl-card-title">🧮 {escape(name)}</div>'
+            f'<div class="gl-card-title">计算：{escape(name)}</div>'
             f'<div class="gl-card-meta">参数：{escape(args or "无")}</div>{"".join(body)}</div>'
         )
     if not cards:

@@ -58,9 +58,10 @@ def build(services: Services) -> None:
             with gr.Row():
                 example_buttons = [gr.Button(text, size="sm") for text in EXAMPLES]
             with gr.Row():
-                useful = gr.Button("👍 有用", size="sm", elem_id="gl-useful")
-                useless = gr.Button("👎 没用", size="sm", elem_id="gl-useless")
-                clear = gr.Button("🗑 清空对话", size="sm")
+                gr.Markdown("这条回答对您有帮助吗？")
+                useful = gr.Button("有用", size="sm", elem_id="gl-useful")
+                useless = gr.Button("没用", size="sm", elem_id="gl-useless")
+                clear = gr.Button("清空对话", size="sm")
             feedback_note = gr.Markdown("")
             with gr.Accordion("大模型与离线模式说明", open=False):
                 gr.Markdown(LLM_HELP)

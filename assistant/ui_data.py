@@ -21,6 +21,7 @@ from assistant.ui import Services, friendly
 
 ALL = "全部"
 TREND_FROM, TREND_TO = 2015, 2025
+RANK_TOP = 15  # more bars than this and the names on the axis overlap
 ANOMALY_HEADERS = ["统计期", "项目", "读数", "参考值", "偏离", "比较依据", "说明"]
 TARGET_METRICS = ("energy_per_area", "energy_per_capita", "water_per_capita", "carbon_per_area")
 ANNUAL_COLUMNS = [
@@ -55,10 +56,10 @@ def build(services: Services) -> Callable[[], tuple]:
                 run = gr.Button("查询", variant="primary", scale=1, elem_id="gl-data-run")
             cards = gr.HTML(ui_cards.empty("选择单位和年份后点“查询”。"), elem_id="gl-data-cards")
     with gr.Row():
-        trend_plot = gr.LinePlot(x="年份", y="数值", color="系列", title="逐年趋势（2015–2025）", height=320,
-                                 x_axis_format="d", elem_id="gl-data-trend")
-        rank_plot = gr.BarPlot(x="单位", y="数值", color="标记", title="同类单位排名", height=320, x_label_angle=-40,
-                               sort="-y", elem_id="gl-data-rank")
+        trend_plot = gr.LinePlot(x="年份", y="数值", color="系列", title="逐年趋势（2015–2025）", height=360,
+                                 x_axis_format="d", y_title="指标值", color_title="", elem_id="gl-data-trend")
+        rank_plot = gr.BarPlot(x="单位", y="数值", color="标记", title=f"同类单位排名（前{RANK_TOP}名）", height=360,
+                               x_label_angle=-60, y_title="指标值", color_title="", sort="-y", elem_id="gl-data-rank")
     trend_note = gr.Markdown("")
     with gr.Row():
         quota = gr.HTML("", elem_id="gl-data-quota")
@@ -130,7 +131,8 @@ def annual_table(store: Any, institution: str) -> pd.DataFrame:
     rows = []
     for y in (y for y in years if TREND_FROM <= y <= TREND_TO):
         ind = indicators(store, institution, y)
-        rows.append([y] + [round(float(getattr(ind, attr)), 4) for _, attr in ANNUAL_COLUMNS[1:]])
+        # intensities keep 4 decimals (they are compared with quotas); totals 2
+        rows.append([y] + [round(float(getattr(ind, attr)), 4 if "per" in attr else 2) for _, attr in ANNUAL_COLUMNS[1:]])
     return pd.DataFrame(rows, columns=[label for label, _ in ANNUAL_COLUMNS])
 
 
@@ -151,7 +153,7 @@ def import_data(services: Services, file: str | None) -> tuple:
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise gr.Error(f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 CSV 或 .xlsx。")
     report = services.store.import_file(path)
-    return (f"✅ {report.summary()}", *choices_update(services))
+    return (f"**导入成功**：{report.summary()}", *choices_update(services))
 
 
 def choices_update(services: Services) -> tuple:
@@ -204,8 +206,10 @@ def _rank(store: Any, institution: str | None, category: str | None, metric: str
         result = rank(store, metric, year, category=category if institution else None, top=0)
     except LookupFailed as error:
         return pd.DataFrame(columns=["单位", "数值", "标记"]), str(error)
-    rows = [(row.institution, row.value, "本单位" if row.institution == institution else f"{row.category or ''}其他单位")
-            for row in result.rows]
+    shown = [row for row in result.rows if row.rank <= RANK_TOP or row.institution == institution]
+    rows = [(f"{row.rank}. {row.institution}", row.value,
+             "本单位" if row.institution == institution else f"{row.category or ''}其他单位" if institution else "各单位")
+            for row in shown]
     return pd.DataFrame(rows, columns=["单位", "数值", "标记"]), result.explain()
 
 
@@ -228,7 +232,7 @@ def _budget(store: Any, institution: str, year: int) -> tuple[str, str]:
     boxes = []
     for item in result.items:
         colour = "red" if item.execution_rate >= 100 else "amber" if item.warnings else "green"
-        text = item.sentence(result.through_month) + "。" + ("".join(f"\n⚠ {w}" for w in item.warnings))
+        text = item.sentence(result.through_month) + "。" + ("".join(f"\n预警：{w}" for w in item.warnings))
         boxes.append(ui_cards.status_box(text, colour, f"{item.name}：执行率 {item.execution_rate:.1f}%"))
     worst = "red" if any(i.execution_rate >= 100 for i in result.items) else "amber" if result.warnings else "green"
     head = ui_cards.status_box(

@@ -69,7 +69,7 @@ def make_draft(services: Services, kind_id: str, values: tuple) -> tuple[str, st
     folder = Path(tempfile.mkdtemp(prefix="greenleaf-draft-"))
     stem = "".join(ch for ch in result.title if ch not in '\\/:*?"<>|\n')[:60] or kind.title
     path = result.save(folder / f"{stem}.docx")
-    lines = [f"✅ 已生成《{result.title}》，可下载 Word 文档。"]
+    lines = [f"已生成《{result.title}》，可下载 Word 文档。"]
     if result.missing:
         lines.append(f"待补充 {len(result.missing)} 项：" + "；".join(result.missing))
     lines += [f"请核对：{w}" for w in result.warnings]

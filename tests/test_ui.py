@@ -261,9 +261,9 @@ def test_data_query_gives_hand_computed_figures(client):
 def test_data_query_ranks_within_category(client):
     _, _, _, rank, *_ = client.predict("测试二中", "2024", "energy_per_area", api_name="/data_query")
     # the only school: 1200000 kWh × 0.1229 ÷ 20000 m² = 7.3740 kgce/m²; the 党政机关 unit is not in its ranking
-    assert rank["data"] == [["测试二中", pytest.approx(7.374), "本单位"]]
+    assert rank["data"] == [["1. 测试二中", pytest.approx(7.374), "本单位"]]
     _, _, _, rank, *_ = client.predict("全部", "2024", "energy_per_area", api_name="/data_query")
-    assert [row[0] for row in rank["data"]] == ["测试行政中心", "测试二中"]  # 11.061 > 7.374
+    assert [row[0] for row in rank["data"]] == ["1. 测试行政中心", "2. 测试二中"]  # 11.061 > 7.374
 
 
 def test_data_query_unknown_institution_is_a_chinese_error(client):
