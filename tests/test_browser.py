@@ -57,7 +57,8 @@ def driver():
     profile = tempfile.mkdtemp(prefix="greenleaf-chromium-")
     for flag in FLAGS + [f"--user-data-dir={profile}"]:
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # Staff browsers are Chinese; Gradio picks its own labels (upload area, buttons) from the browser language.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     browser.set_page_load_timeout(WAIT)
     yield browser
