@@ -152,6 +152,7 @@ def _shot(driver, name: str) -> Path:
     """Save the whole page (the window grown to the page's height), not only the first screen."""
     height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
     driver.set_window_size(1400, max(1000, min(int(height) + 40, 4000)))
+    driver.execute_script("window.scrollTo(0, 0)")
     path = SHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     driver.set_window_size(1400, 1000)
