@@ -23,10 +23,7 @@ LOW_MARK = "〖存疑：{}〗"
 
 PageProgress = Callable[[int, int, int], None]  # (done, total, page number)
 
-# "第十五条公共机构……": the recogniser merges the label and the text when the gap is narrow; restore the
-# separator the chunker relies on, but not for references such as "第十五条规定的……".
 _LABEL = re.compile(r"^第[零〇一二三四五六七八九十百千0-9]+[章节条][\u3000 ]?")
-_MERGED_ARTICLE = re.compile(r"^(第[零〇一二三四五六七八九十百千0-9]+条)(?=[\u4e00-\u9fff])(?![的所中至之和及规款项])")
 
 
 class OcrUnavailable(RuntimeError):
@@ -110,7 +107,7 @@ def assemble(lines: list[OcrLine], page_width: float) -> tuple[list[str], list[s
     paragraphs: list[str] = []
     for block in _blocks(rows, page_width):
         for paragraph in join_lines([r.text for r in block]):
-            paragraphs.append(_mark(_restore_article_gap(paragraph), uncertain))
+            paragraphs.append(_mark(paragraph, uncertain))
     return paragraphs, uncertain
 
 
@@ -203,8 +200,9 @@ def _blocks(rows: list[_Row], page_width: float) -> list[list[_Row]]:
     """Split rows where a new paragraph visibly starts: an indented first line, a wide vertical gap."""
     heights = sorted(r.y1 - r.y0 for r in rows)
     char = max(1.0, heights[len(heights) // 2])  # the body text's line height ≈ one character's width
-    lefts = sorted(r.x0 for r in rows)
-    margin = lefts[len(lefts) // 4]  # the left margin of body text (indents and centred titles lie right of it)
+    # The left margin is where long (body) lines start; indented first lines and centred titles lie right of it.
+    widest = max(r.x1 - r.x0 for r in rows)
+    margin = min(r.x0 for r in rows if r.x1 - r.x0 >= 0.6 * widest)
     blocks: list[list[_Row]] = [[rows[0]]]
     for prev, row in zip(rows, rows[1:]):
         indented = row.x0 - margin > 1.2 * char
@@ -216,14 +214,10 @@ def _blocks(rows: list[_Row], page_width: float) -> list[list[_Row]]:
     return blocks
 
 
-def _restore_article_gap(paragraph: str) -> str:
-    return _MERGED_ARTICLE.sub(lambda m: m.group(1) + "\u3000", paragraph, count=1)
-
-
 def _mark(paragraph: str, uncertain: list[str]) -> str:
     """Wrap the uncertain lines found in `paragraph`; an article label at the start stays outside the mark."""
     for line in uncertain:
-        line = _restore_article_gap(fix_spacing(line))
+        line = fix_spacing(line)  # as join_lines saw it; it restores "第十五条　" when OCR ran them together
         start = paragraph.find(line)
         if start < 0 or not line:
             continue

@@ -26,7 +26,9 @@ _ODD_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{CJK}{CJ
                         f"|(?<=[0-9])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}])")
 _ARTICLE_ALONE = re.compile(r"^第[零〇一二三四五六七八九十百千0-9]+条$")
 _PAGE_NUMBER = re.compile(r"^[-—–－ ]*(第\s*)?[0-9０-９]+\s*(页)?(\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－ ]*$")
-_ARTICLE_LABEL = re.compile(f"^(第[零〇一二三四五六七八九十百千0-9]+条)\\s*(?=[{CJK}])")
+# "第十五条公共机构……" (label and text run together, as OCR often returns them) gets its separator back;
+# "第十五条规定的……" at a line start is a reference and is left alone.
+_ARTICLE_LABEL = re.compile(f"^(第[零〇一二三四五六七八九十百千0-9]+条)\\s*(?=[{CJK}])(?![的所中至之和及与规款项])")
 
 
 def is_cjk(ch: str) -> bool:
@@ -107,11 +109,13 @@ def is_page_number(line: str) -> bool:
 
 def join_wrapped(text: str) -> str:
     """Join the lines of a short wrapped text (a table cell) into one line, with no stray spaces."""
+    # A cell with Chinese in it is wrapped character by character, even inside "kgce": no space at the joins.
+    chinese = bool(_CJK_CHAR.search(text))
     out = ""
     for line in text.splitlines():
         line = fix_spacing(line)
         if line:
-            out = _glue(out, line) if out else line
+            out = (out + line if chinese else _glue(out, line)) if out else line
     return out
 
 

@@ -78,3 +78,34 @@ def _scan_image(folder: Path) -> str:
 @pytest.fixture
 def pdf_writer():
     return write_pdf
+
+
+def render_scan(paragraphs: list[str], width_px: int = 1240, height_px: int = 1754, font_px: int = 26):
+    """A page image like a 150-dpi scan: paragraphs wrapped at the margin, first lines indented two characters;
+    Chinese in the CJK font, digits and Latin letters in DejaVu (the CJK font has none)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    cjk = ImageFont.truetype(cjk_font(), font_px)
+    latin = ImageFont.truetype(LATIN_FONT, font_px)
+    image = Image.new("L", (width_px, height_px), 255)
+    draw = ImageDraw.Draw(image)
+    left, right, y = 120, width_px - 120, 140
+    for paragraph in paragraphs:
+        x = left + 2 * font_px
+        for ch in paragraph:
+            font = latin if ch.isascii() else cjk
+            advance = draw.textlength(ch, font=font)
+            if x + advance > right:
+                x, y = left, y + int(font_px * 1.7)
+            draw.text((x, y), ch, font=font, fill=0)
+            x += advance
+        y += int(font_px * 1.7) + font_px // 2
+    return image
+
+
+def write_scan_pdf(path: Path, pages: list[list[str]], dpi: int = 150, title: str | None = None) -> Path:
+    """An image-only PDF (no text layer), one rendered page image per entry of `pages`."""
+    images = [render_scan(paragraphs).convert("RGB") for paragraphs in pages]
+    extra = {"title": title} if title else {}
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi, **extra)
+    return path
