@@ -146,26 +146,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(handler=cmd_serve)
 
-    # Feature modules add their own subcommands here (data, indicators, ask, chat, draft).
-    for register in _feature_registrars():
-        register(sub)
+    # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft).
+    from assistant import agent_cli, data_cli, drafting_cli
+
+    for module in (data_cli, agent_cli, drafting_cli):
+        module.register_cli(sub)
     return parser
-
-
-def _feature_registrars() -> list[Callable[[Any], None]]:
-    """Each feature module exposes `register_cli(subparsers)`; absent modules are skipped."""
-    import importlib
-
-    registrars = []
-    for name in ("assistant.data_cli", "assistant.agent_cli", "assistant.drafting_cli"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        registrars.append(module.register_cli)
-    return registrars
 
 
 def _json_flag(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -112,8 +112,9 @@ class KnowledgeBase:
         self._embedder = embedder if isinstance(embedder, LazyEmbedder) else None
         self._fixed_embedder = None if isinstance(embedder, LazyEmbedder) else embedder
         self._vectors: VectorStore | None = None
-        self._lexical: LexicalIndex | None = None
-        self._rows: dict[str, np.ndarray] = {}
+        # (BM25 index, per-row doc_type/article/title arrays), swapped as one object so a search running
+        # during an ingest always sees a matching pair without taking the write lock.
+        self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
         self._check_glossary()
         self._load_lexical()
@@ -184,8 +185,7 @@ class KnowledgeBase:
             raise QuestionError(f"检索内容过长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内。")
         k = max(1, min(int(k), 100))
         pool = max(4 * k, 30)
-        with self._mutex:
-            lexical, article_first = self._lexical_ranking(query, doc_type, pool)
+        lexical, article_first = self._lexical_ranking(query, doc_type, pool)
         dense = self._dense_ranking(query, doc_type, pool)
         mode = "hybrid" if dense is not None else "lexical"
         fused: dict[str, float] = {}
@@ -213,30 +213,30 @@ class KnowledgeBase:
 
     def query_weights(self, query: str) -> dict[str, float]:
         """The question's own terms weighted by IDF, so a rare word (火星) counts more than a common one (能耗)."""
-        index = self._lexical
+        index = self._snapshot[0]
         tokens = set(self.tokenizer.query_tokens(query, expand=False))
         return {t: (index.idf(t) if index is not None else 1.0) for t in tokens}
 
     def _lexical_ranking(self, query: str, doc_type: str | None,
                          pool: int) -> tuple[list[tuple[str, float]], dict[str, int]]:
         """BM25 ranking (raw scores), and the chunks of an article the question names, with their sort key."""
-        index = self._lexical
+        index, rows_info = self._snapshot
         if index is None or not index.ids:
             return [], {}
         scores = index.scores(self.tokenizer.query_tokens(query)).astype(np.float64)
         if doc_type:
-            scores = np.where(self._rows["doc_type"] == doc_type, scores, 0.0)
+            scores = np.where(rows_info["doc_type"] == doc_type, scores, 0.0)
         ranked = self._top(scores, pool)
         label = find_article(query)
         article_first: dict[str, int] = {}
         if label:
             # "条例第十五条讲什么": the named article comes first, the document the question names first of all.
-            rows = np.flatnonzero(self._rows["article"] == label)
+            rows = np.flatnonzero(rows_info["article"] == label)
             if doc_type:
-                rows = rows[self._rows["doc_type"][rows] == doc_type]
+                rows = rows[rows_info["doc_type"][rows] == doc_type]
             q = set(self.tokenizer.query_tokens(query))
             for row in rows:
-                overlap = len(q & self._title_tokens(str(self._rows["title"][row])))
+                overlap = len(q & self._title_tokens(str(rows_info["title"][row])))
                 article_first[index.ids[row]] = -1 - overlap
             listed = {i for i in ranked}
             ranked += [int(r) for r in rows if int(r) not in listed]
@@ -293,7 +293,8 @@ class KnowledgeBase:
                 changed = changed or outcome
             if progress:
                 progress(len(files), len(files), "")
-            if changed or self._lexical is None or self._lexical.generation != self.manifest.generation:
+            current = self._snapshot[0]
+            if changed or current is None or current.generation != self.manifest.generation:
                 self._rebuild_lexical(save=True)
         return report
 
@@ -418,9 +419,12 @@ class KnowledgeBase:
 
     def _vector_store(self, embedder: Embedder) -> VectorStore:
         if self._vectors is None:
-            self._vectors = open_vector_store(self.settings.home, self.settings.chroma_url, embedder.name)
-            if not self.read_only:
-                self._sync_dense(embedder)
+            with self._mutex:  # first use may repair the collection: one thread at a time
+                if self._vectors is None:
+                    store = open_vector_store(self.settings.home, self.settings.chroma_url, embedder.name)
+                    self._vectors = store
+                    if not self.read_only:
+                        self._sync_dense(embedder)
         return self._vectors
 
     def _dense_key(self, embedder: Embedder) -> str:
@@ -431,24 +435,22 @@ class KnowledgeBase:
         if index is None or index.generation != self.manifest.generation:
             self._rebuild_lexical(save=not self.read_only)
         else:
-            self._lexical = index
-            self._load_rows()
+            self._snapshot = (index, self._row_info(index))
 
     def _rebuild_lexical(self, save: bool) -> None:
         ids, token_lists = self.manifest.all_tokens()
         index = LexicalIndex.build(ids, token_lists, self.manifest.generation)
         if save:
             index.save(self.settings.home / "lexical")
-        self._lexical = index
-        self._load_rows()
+        self._snapshot = (index, self._row_info(index))
 
-    def _load_rows(self) -> None:
+    def _row_info(self, index: LexicalIndex) -> dict[str, np.ndarray]:
         """Per-row doc_type, article and title arrays aligned with the lexical index, for filters and boosts."""
-        ids = self._lexical.ids if self._lexical else []
+        ids = index.ids
         info = {}
         for start in range(0, len(ids), 20000):
             info.update(self.manifest.chunks(ids[start:start + 20000]))
-        self._rows = {
+        return {
             "doc_type": np.array([info[i].doc_type if i in info else "" for i in ids], dtype=object),
             "article": np.array([(info[i].article or "") if i in info else "" for i in ids], dtype=object),
             "title": np.array([info[i].title if i in info else "" for i in ids], dtype=object),

@@ -58,8 +58,12 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # Searches read through their own connection: WAL lets them see the last committed state while an
+        # ingest holds the writer's transaction open in another thread.
+        self._reader = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
 
     def close(self) -> None:
+        self._reader.close()
         self._db.close()
 
     # ------------------------------------------------------------ generations
@@ -145,7 +149,7 @@ class Manifest:
         for start in range(0, len(chunk_ids), 500):
             batch = chunk_ids[start:start + 500]
             marks = ",".join("?" * len(batch))
-            rows = self._db.execute(
+            rows = self._reader.execute(
                 f"SELECT c.chunk_id, c.doc_id, c.ord, c.text, d.title, d.doc_type, d.source, c.page, c.article, "
                 f"c.heading_path, d.ocr, d.meta FROM chunks c JOIN documents d USING(doc_id) "
                 f"WHERE c.chunk_id IN ({marks})", batch,
@@ -160,7 +164,7 @@ class Manifest:
         out: dict[str, set[str]] = {}
         for start in range(0, len(chunk_ids), 500):
             batch = chunk_ids[start:start + 500]
-            rows = self._db.execute(
+            rows = self._reader.execute(
                 f"SELECT chunk_id, tokens FROM chunks WHERE chunk_id IN ({','.join('?' * len(batch))})", batch)
             out.update((cid, set(text.split())) for cid, text in rows)
         return out
