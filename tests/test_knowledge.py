@@ -185,3 +185,30 @@ def test_cli_ingest_and_search_json(settings, kb_folder: Path) -> None:
     assert run("kb", "remove", listed["documents"][0]["doc_id"]).returncode == 0
     assert len(json.loads(run("kb", "list", "--json").stdout)["documents"]) == 3
     assert run("search").returncode == 2
+
+
+def test_search_does_not_wait_for_a_running_ingest(settings, kb_folder: Path, monkeypatch) -> None:
+    import threading
+    import time
+
+    from assistant import knowledge
+
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([kb_folder / "节水.txt"])
+        real = knowledge.load_document
+        started = threading.Event()
+
+        def slow_load(path, settings):  # a long parse, as of a 40 MB PDF
+            started.set()
+            time.sleep(3)
+            return real(path, settings)
+
+        monkeypatch.setattr(knowledge, "load_document", slow_load)
+        worker = threading.Thread(target=kb.ingest, args=([kb_folder / "托管.md"],))
+        worker.start()
+        assert started.wait(10)
+        begin = time.monotonic()
+        hits = kb.search("人均用水量", k=1).hits
+        assert time.monotonic() - begin < 1.5 and hits[0].chunk.title == "节水型单位"
+        worker.join()
+        assert kb.search("能源费用托管", k=1).hits[0].chunk.title == "能源费用托管服务意见"
