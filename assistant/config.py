@@ -31,7 +31,9 @@ class Settings:
     llm_timeout_s: float = 60.0  # GREENLEAF_LLM_TIMEOUT
     max_file_mb: float = 50.0  # GREENLEAF_MAX_FILE_MB: larger files are refused
     parse_timeout_s: float = 120.0  # GREENLEAF_PARSE_TIMEOUT: per file, in the parsing subprocess
-    parse_memory_mb: int = 2048  # GREENLEAF_PARSE_MEMORY_MB: address-space limit of the parsing subprocess
+    # GREENLEAF_PARSE_MEMORY_MB: address-space limit of the parsing subprocess. 3 GB because OCR (onnxruntime)
+    # reserves address space: an A4 page at 150 dpi peaked at 1.9 GB of it (0.8 GB resident); see OCR_AND_TABLES.md.
+    parse_memory_mb: int = 3072
     chunk_chars: int = 400  # GREENLEAF_CHUNK_CHARS: target chunk length in characters
     chunk_overlap: int = 60  # GREENLEAF_CHUNK_OVERLAP: overlap when a long article is split
     max_question_chars: int = 2000  # GREENLEAF_MAX_QUESTION_CHARS

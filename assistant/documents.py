@@ -159,8 +159,9 @@ def _parse_pdf(path: Path, data: bytes, sha: str, ocr: bool = False,
         warnings.extend(f"第{n}页无可提取文字（可能是扫描件）" for n in scanned)
     sections = [section for number in sorted(read) for section in read[number]]
     if not sections:
+        failed = next((w.split("OCR 识别失败：", 1)[1] for w in warnings if "OCR 识别失败：" in w), "")
         raise DocumentError(source, f"PDF 共 {len(raw_pages)} 页，均无可提取文字（可能是扫描件或图片），无法导入。"
-                            + _no_ocr_hint(ocr))
+                            + (f"OCR 识别失败：{failed}。" if failed else _no_ocr_hint(ocr)))
     first_lines = sections[0].text.splitlines()
     title = info_title or _title_from_lines(first_lines) or path.stem
     return Document(source, title, tuple(sections), sha, meta=meta, warnings=tuple(warnings), ocr=ocr_used)
@@ -192,7 +193,13 @@ def _ocr_pdf_pages(data: bytes, numbers: list[int],
         progress(0, len(numbers), numbers[0])
     try:
         for done, (number, image) in enumerate(ocr_module.pdf_page_images(data, numbers), start=1):
-            page = engine.read(image)
+            try:
+                page = engine.read(image)
+            except ocr_module.OcrFailed as error:
+                warnings.append(f"第{number}页无可提取文字（可能是扫描件），OCR 识别失败：{error}")
+                if progress:
+                    progress(done, len(numbers), number)
+                continue
             if page.paragraphs:
                 read[number] = [Section(page.text, number)]
             else:
@@ -529,6 +536,8 @@ def _parse_image(path: Path, data: bytes, sha: str, ocr: bool, progress: PagePro
             page = engine.read(frame)
         except ocr_module.OcrUnavailable as error:
             raise DocumentError(source, f"OCR 组件无法加载（{error}）。") from None
+        except ocr_module.OcrFailed as error:
+            raise DocumentError(source, f"OCR 识别失败：{error}。") from None
         where = f"第{number}页" if multi else "图片中"
         if page.paragraphs:
             sections.append(Section(page.text, number if multi else None))

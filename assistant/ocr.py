@@ -30,6 +30,10 @@ class OcrUnavailable(RuntimeError):
     """rapidocr-onnxruntime (or its models) cannot be loaded."""
 
 
+class OcrFailed(RuntimeError):
+    """One image could not be read; the message is a short Chinese reason."""
+
+
 @dataclass(frozen=True)
 class OcrLine:
     text: str
@@ -86,7 +90,16 @@ class OcrEngine:
         """OCR one PIL image."""
         start = time.monotonic()
         image = _prepare(image)
-        result, _ = self._get()(image)
+        engine = self._get()
+        try:
+            result, _ = engine(image)
+        except MemoryError:
+            raise
+        except Exception as error:  # noqa: BLE001 - onnxruntime reports allocation failures as its own type
+            text = str(error).lower()
+            if "alloc" in text or "memory" in text:
+                raise OcrFailed("内存不足，可用 GREENLEAF_PARSE_MEMORY_MB 调高解析内存上限") from None
+            raise OcrFailed(type(error).__name__) from None
         lines = [OcrLine(str(text), float(score), *_bounds(box)) for box, text, score in (result or [])]
         paragraphs, uncertain = assemble(lines, image.width)
         return OcrPage(tuple(paragraphs), tuple(uncertain), time.monotonic() - start)
