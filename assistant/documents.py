@@ -134,13 +134,13 @@ def _parse_pdf(path: Path, data: bytes, sha: str, ocr: bool = False,
     running = running_lines([text.splitlines() for text in raw_pages])
     scanned = [n for n, raw in enumerate(raw_pages, start=1)
                if len(re.sub(r"\s", "", raw)) < 5 or garbage_ratio(raw) > 0.1]
-    table_pages = _pdf_table_pages(data, [n for n in range(1, len(raw_pages) + 1) if n not in scanned], running)
+    table_pages = tables.pdf_table_pages(data, [n for n in range(1, len(raw_pages) + 1) if n not in scanned], running)
     read: dict[int, list[Section]] = {}
     for number, raw in enumerate(raw_pages, start=1):
         if number in scanned:
             continue
         if number in table_pages:
-            read[number] = table_pages[number]
+            read[number] = [Section(text, number) for text in table_pages[number]]
             continue
         lines = [x for x in raw.splitlines() if fix_spacing(x) not in running]
         text = "\n".join(join_lines(lines))
@@ -228,134 +228,6 @@ def _page_ranges(numbers: list[int]) -> str:
     return "、".join(out)
 
 
-def _pdf_table_pages(data: bytes, numbers: list[int], running: set[str]) -> dict[int, list[Section]]:
-    """Pages holding ruled tables, read as text above/between/below the tables plus table rows."""
-    candidates = _pages_with_rules(data, numbers)
-    if not candidates:
-        return {}
-    import io
-
-    try:
-        import pdfplumber
-    except ImportError:
-        return {}
-    out: dict[int, list[Section]] = {}
-    heading = ""
-    previous: tables.Table | None = None  # the last table of the previous page, for tables that run on
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number in candidates:
-                try:
-                    sections, heading, previous = _pdf_page_with_tables(
-                        pdf.pages[number - 1], number, running, heading,
-                        previous if number - 1 in out else None)
-                except Exception:  # noqa: BLE001 - pdfminer fails on odd pages; pypdf's text still serves
-                    continue
-                if sections:
-                    out[number] = sections
-    except Exception:  # noqa: BLE001 - a file pdfminer cannot open at all keeps pypdf's plain text
-        return out
-    return out
-
-
-def _pages_with_rules(data: bytes, numbers: list[int]) -> list[int]:
-    """Pages with enough drawn paths to hold a ruled table (a cheap check before pdfplumber's slower one)."""
-    try:
-        import pypdfium2 as pdfium
-        import pypdfium2.raw as pdfium_c
-    except ImportError:
-        return numbers
-    found = []
-    try:
-        document = pdfium.PdfDocument(data)
-    except Exception:  # noqa: BLE001 - pdfium refuses some files pypdf opens; then check every page
-        return numbers
-    try:
-        for number in numbers:
-            page = document[number - 1]
-            try:
-                paths = 0
-                for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-                    paths += 1
-                    if paths >= 4:
-                        found.append(number)
-                        break
-            finally:
-                page.close()
-    finally:
-        document.close()
-    return found
-
-
-def _pdf_page_with_tables(page: Any, number: int, running: set[str], heading: str,
-                          previous: "tables.Table | None") -> tuple[list[Section], str, "tables.Table | None"]:
-    """Split one page into text bands and tables, in reading order; return its sections, the last heading
-    seen (a caption for later tables) and the page's last table."""
-    found = [t for t in page.find_tables() if len(t.rows) >= 2]
-    if not found:
-        return [], heading, None
-    found.sort(key=lambda t: t.bbox[1])
-    sections: list[Section] = []
-    top = 0.0
-    last_table: tables.Table | None = None
-    for i, table in enumerate(found):
-        x0, t0, x1, t1 = table.bbox
-        lines = _band_lines(page, top, t0, running)
-        caption = ""
-        if lines and _looks_like_caption(lines[-1]):
-            caption = fix_spacing(lines[-1])
-            if not STRUCTURE_START.match(caption):
-                lines.pop()  # "表1 ……" goes with the table; a heading stays in the text as well
-        prose = join_lines(lines)
-        heading = _last_heading(prose) or heading
-        if prose:
-            sections.append(Section("\n".join(prose), number))
-        grid = table.extract()
-        if i == 0 and not prose and not caption and previous is not None and len(previous.headers) == len(grid[0]):
-            # A table running on from the previous page: same caption; its header row may or may not be repeated.
-            caption = previous.caption.removesuffix(tables.CONTINUED) + tables.CONTINUED
-            repeated = not any(tables.looks_numeric(c) for c in grid[0][1:])
-            parsed = tables.from_grid(grid, caption, headers=None if repeated else previous.headers)
-        else:
-            parsed = tables.from_grid(grid, caption or heading)
-        if parsed is not None:
-            sections.append(Section(parsed.text(), number))
-            last_table = parsed
-        top = t1
-    lines = _band_lines(page, top, float(page.height) + 1, running)
-    prose = join_lines(lines)
-    heading = _last_heading(prose) or heading
-    if prose:
-        sections.append(Section("\n".join(prose), number))
-        last_table = None  # text after the table: a table on the next page starts afresh
-    return sections, heading, last_table
-
-
-def _band_lines(page: Any, top: float, bottom: float, running: set[str]) -> list[str]:
-    """Text lines whose characters' vertical centres fall between `top` and `bottom`."""
-    if bottom - top < 1:
-        return []
-    band = page.filter(lambda obj: obj.get("object_type") != "char"
-                       or top <= (obj["top"] + obj["bottom"]) / 2 < bottom)
-    text = band.extract_text() or ""
-    return [x for x in text.splitlines() if x.strip() and fix_spacing(x) not in running]
-
-
-def _looks_like_caption(line: str) -> bool:
-    line = fix_spacing(line)
-    if re.match(r"^(续?表|附表)\s*[0-9０-９A-Za-z一二三四五六七八九十.\-－—]*", line):
-        return True
-    return len(line) <= 40 and not re.search(r"[。；，：:,;]$", line) and not line.startswith("注")
-
-
-def _last_heading(paragraphs: list[str]) -> str:
-    for line in reversed(paragraphs):
-        if len(line) <= 30 and not re.search(r"[。；，]$", line) and (STRUCTURE_START.match(line) or
-                                                                     re.match(r"^第.{1,4}[章节]", line)):
-            return line
-    return ""
-
-
 def _pdf_info_title(reader: Any) -> str | None:
     try:
         title = (reader.metadata or {}).get("/Title")
@@ -414,7 +286,7 @@ def _parse_docx(path: Path, data: bytes, sha: str) -> Document:
             caption = ""
             if blocks and blocks[-1].startswith("#"):
                 caption = blocks[-1].lstrip("#").strip()
-            elif blocks and _looks_like_caption(blocks[-1]):
+            elif blocks and tables.looks_like_caption(blocks[-1]):
                 caption = blocks[-1] if STRUCTURE_START.match(blocks[-1]) else blocks.pop()
             parsed = tables.from_grid(_docx_grid(Table(element, document)), caption or heading)
             if parsed is not None:
@@ -423,7 +295,7 @@ def _parse_docx(path: Path, data: bytes, sha: str) -> Document:
         if blocks and blocks[-1].startswith("#"):
             heading = blocks[-1].lstrip("#").strip()
         elif blocks:
-            heading = _last_heading(blocks[-1:]) or heading
+            heading = tables.last_heading(blocks[-1:]) or heading
     core_title = (document.core_properties.title or "").strip()
     title = core_title or first_heading or _title_from_lines(blocks) or path.stem
     return Document(source, title, (Section("\n".join(blocks)),), sha)

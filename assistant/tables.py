@@ -3,16 +3,18 @@
 A grid of cells (from a ruled PDF table, a DOCX table, a CSV or XLSX sheet; None marks a cell covered by a
 merged one) becomes a caption line "表格：表1 各类公共机构能耗定额指标" followed by one line per row:
 "医院｜人均综合能耗约束值（kgce/人）：1260｜……". Header rows are found and stacked ("单位建筑面积能耗（kgce/m²）"
-over "引导值" → "单位建筑面积能耗引导值（kgce/m²）"); merged body cells are carried down. chunking.py splits
-long tables between rows and repeats the caption. Does not read tables in scanned pages.
+over "引导值" → "单位建筑面积能耗引导值（kgce/m²）"); merged body cells are carried down. In PDFs, ruled
+tables are found with pdfplumber and the page's text is cut around them, so no cell is read twice.
+chunking.py splits long tables between rows and repeats the caption. Does not read tables in scanned pages.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from assistant.textclean import join_wrapped
+from assistant.textclean import STRUCTURE_START, fix_spacing, join_lines, join_wrapped
 
 CAPTION_PREFIX = "表格："
 CONTINUED = "（续）"
@@ -127,6 +129,139 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+# ---------------------------------------------------------------- ruled tables in PDFs
+
+
+def pdf_table_pages(data: bytes, numbers: list[int], running: set[str]) -> dict[int, list[str]]:
+    """Pages (1-based) holding ruled tables, each read as text blocks in reading order: the text above,
+    between and below the tables, and each table's lines. `running`: header/footer lines to leave out."""
+    candidates = _pages_with_rules(data, numbers)
+    if not candidates:
+        return {}
+    import io
+
+    try:
+        import pdfplumber
+    except ImportError:
+        return {}
+    out: dict[int, list[str]] = {}
+    heading = ""
+    previous: Table | None = None  # the last table of the previous page, for tables that run on
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number in candidates:
+                try:
+                    sections, heading, previous = _pdf_page_with_tables(
+                        pdf.pages[number - 1], running, heading, previous if number - 1 in out else None)
+                except Exception:  # noqa: BLE001 - pdfminer fails on odd pages; pypdf's text still serves
+                    continue
+                if sections:
+                    out[number] = sections
+    except Exception:  # noqa: BLE001 - a file pdfminer cannot open at all keeps pypdf's plain text
+        return out
+    return out
+
+
+def _pages_with_rules(data: bytes, numbers: list[int]) -> list[int]:
+    """Pages with enough drawn paths to hold a ruled table (a cheap check before pdfplumber's slower one)."""
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+    except ImportError:
+        return numbers
+    found = []
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - pdfium refuses some files pypdf opens; then check every page
+        return numbers
+    try:
+        for number in numbers:
+            page = document[number - 1]
+            try:
+                paths = 0
+                for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
+                    paths += 1
+                    if paths >= 4:
+                        found.append(number)
+                        break
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return found
+
+
+def _pdf_page_with_tables(page: Any, running: set[str], heading: str,
+                          previous: Table | None) -> tuple[list[str], str, Table | None]:
+    """Split one page into text bands and tables, in reading order; return its blocks, the last heading
+    seen (a caption for later tables) and the page's last table."""
+    found = [t for t in page.find_tables() if len(t.rows) >= 2]
+    if not found:
+        return [], heading, None
+    found.sort(key=lambda t: t.bbox[1])
+    sections: list[str] = []
+    top = 0.0
+    last_table: Table | None = None
+    for i, table in enumerate(found):
+        x0, t0, x1, t1 = table.bbox
+        lines = _band_lines(page, top, t0, running)
+        caption = ""
+        if lines and looks_like_caption(lines[-1]):
+            caption = fix_spacing(lines[-1])
+            if not STRUCTURE_START.match(caption):
+                lines.pop()  # "表1 ……" goes with the table; a heading stays in the text as well
+        prose = join_lines(lines)
+        heading = last_heading(prose) or heading
+        if prose:
+            sections.append("\n".join(prose))
+        grid = table.extract()
+        if i == 0 and not prose and not caption and previous is not None and len(previous.headers) == len(grid[0]):
+            # A table running on from the previous page: same caption; its header row may or may not be repeated.
+            caption = previous.caption.removesuffix(CONTINUED) + CONTINUED
+            repeated = not any(looks_numeric(c) for c in grid[0][1:])
+            parsed = from_grid(grid, caption, headers=None if repeated else previous.headers)
+        else:
+            parsed = from_grid(grid, caption or heading)
+        if parsed is not None:
+            sections.append(parsed.text())
+            last_table = parsed
+        top = t1
+    lines = _band_lines(page, top, float(page.height) + 1, running)
+    prose = join_lines(lines)
+    heading = last_heading(prose) or heading
+    if prose:
+        sections.append("\n".join(prose))
+        last_table = None  # text after the table: a table on the next page starts afresh
+    return sections, heading, last_table
+
+
+def _band_lines(page: Any, top: float, bottom: float, running: set[str]) -> list[str]:
+    """Text lines whose characters' vertical centres fall between `top` and `bottom`."""
+    if bottom - top < 1:
+        return []
+    band = page.filter(lambda obj: obj.get("object_type") != "char"
+                       or top <= (obj["top"] + obj["bottom"]) / 2 < bottom)
+    text = band.extract_text() or ""
+    return [x for x in text.splitlines() if x.strip() and fix_spacing(x) not in running]
+
+
+def looks_like_caption(line: str) -> bool:
+    """A short line above a table that names it ("表1 ……", or a short line with no sentence end)."""
+    line = fix_spacing(line)
+    if re.match(r"^(续?表|附表)\s*[0-9０-９A-Za-z一二三四五六七八九十.\-－—]*", line):
+        return True
+    return len(line) <= 40 and not re.search(r"[。；，：:,;]$", line) and not line.startswith("注")
+
+
+def last_heading(paragraphs: list[str]) -> str:
+    """The last heading-like paragraph ("三、定额指标", "第二章 ……"), or ""."""
+    for line in reversed(paragraphs):
+        if len(line) <= 30 and not re.search(r"[。；，]$", line) and (STRUCTURE_START.match(line) or
+                                                                     re.match(r"^第.{1,4}[章节]", line)):
+            return line
+    return ""
 
 
 # ---------------------------------------------------------------- internals
