@@ -154,3 +154,12 @@ def test_low_confidence_lines_are_marked_and_very_low_dropped() -> None:
         "第二十一条\u3000〖存疑：下一条的内容。〗",  # the article label stays outside, so chunking still sees it
     ]
     assert len(uncertain) == 2
+
+
+def test_multipage_tiff_cites_pages(tmp_path: Path) -> None:
+    frames = [render_scan([text], height_px=400) for text in ("第一页讲节能宣传周。", "第二页讲低碳日活动。")]
+    tiff = tmp_path / "两页.tif"
+    frames[0].save(tiff, save_all=True, append_images=frames[1:])
+    doc = parse_file(tiff, ocr=True)
+    assert [(s.page, s.text) for s in doc.sections] == [(1, "第一页讲节能宣传周。"), (2, "第二页讲低碳日活动。")]
+    assert doc.ocr is True and doc.meta["ocr_pages"] == "1-2"
