@@ -99,7 +99,8 @@ def test_docx_paragraphs_headings_tables_and_core_title(tmp_path: Path) -> None:
     assert doc.title == "市机关能耗定额通知"
     lines = doc.text.splitlines()
     assert lines[0] == "# 一、定额指标"
-    assert "党政机关｜12.5｜9.8" in lines
+    # Each table row keeps its column headers (issue 10): the figure never loses its meaning.
+    assert "党政机关｜单位建筑面积能耗约束值：12.5｜引导值：9.8" in lines
 
 
 def test_gbk_and_bom_text_files_are_decoded(tmp_path: Path) -> None:
