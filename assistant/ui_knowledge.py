@@ -11,9 +11,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import ui_cards
+from assistant.documents import LOADABLE_SUFFIXES
 from assistant.ui import Services, friendly
 
-UPLOAD_TYPES = [".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"]
+UPLOAD_TYPES = list(LOADABLE_SUFFIXES)  # documents, scans (images) and tables (CSV/XLSX as knowledge)
 DOC_HEADERS = ["编号", "标题", "类型", "片段数", "来源文件", "导入时间", "备注"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
 TYPE_CHOICES = [("全部类型", ""), *((label, key) for key, label in ui_cards.DOC_TYPES.items())]
@@ -71,7 +72,7 @@ def ingest(services: Services, files: list[str] | None, progress: gr.Progress) -
     accepted: list[Path] = []
     for path in paths:
         if path.suffix.lower() not in UPLOAD_TYPES:
-            rows.append([path.name, "未导入", f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 PDF、DOCX、MD、TXT 或 HTML。"])
+            rows.append([path.name, "未导入", f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 PDF、DOCX、MD、TXT、HTML、图片（PNG/JPG/TIF）或表格（CSV/XLSX）。"])
         elif path.stat().st_size > limit:
             rows.append([path.name, "未导入", f"文件超过 {services.settings.max_file_mb:g} MB。"])
         else:
