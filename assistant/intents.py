@@ -29,12 +29,12 @@ _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好
 _OUT_OF_SCOPE = re.compile(
     r"天气|股票|股市|基金|彩票|电影|电视剧|明星|菜谱|做菜|怎么做饭|个人所得税|个税|房价|买房|足球|篮球|比赛结果|写诗|作诗|"
     r"笑话|星座|算命|旅游攻略|机票|火车票|减肥|游戏|翻译成英文|世界杯|演唱会|汇率|比特币|高考分数")
-_DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
+_DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写一个|写份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
 _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
-    (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "activity-notice"),
+    (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "event-notice"),
     (r"新闻|通稿", "press-release"), (r"标语|口号", "slogans"), (r"海报|展板", "poster"),
-    (r"预算执行|执行情况报告", "budget-report"), (r"统计分析|消费统计", "statistics-report"),
-    (r"自评", "self-assessment"), (r"节水型|节水单位", "water-saving-application"),
+    (r"预算执行|执行情况报告", "budget-report"), (r"统计分析|消费统计", "consumption-report"),
+    (r"自评", "self-assessment"), (r"节水型|节水单位", "water-saving"),
     (r"节能量确认|托管项目|合同能源管理项目", "emc-savings"), (r"审计", "audit-outline"),
 ]
 _CONVERT = re.compile(r"(\d+(?:\.\d+)?)\s*(万千瓦时|万kWh|千瓦时|度电|度|kWh|立方米天然气|立方米|m³|m3|升汽油|升柴油|升|L|"
@@ -86,9 +86,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and not names), None)
     if category:
         slots["category"] = category
-    top = re.search(r"前\s*(\d+)\s*(名|位|个)?", text)
-    if top and not re.search(r"前\d+个?月", text):
-        slots["top"] = int(top.group(1))
+    top = re.search(r"前\s*(\d+|[一二三四五六七八九十]+)\s*(名|位|个|家)?", text)
+    if top and not re.search(r"前(\d+|[一二三四五六七八九十]+)个?月", text):
+        from assistant.lexical import chinese_to_int
+
+        slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
@@ -96,7 +98,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["kind"] = kind
         return Understanding("draft", slots)
     convert = _CONVERT.search(text)
-    if convert and re.search(r"折合|折算|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于", text):
+    if convert and re.search(r"折合|折算|折成|折多少|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于|"
+                             r"排放多少|产生多少|多少(吨|千克|公斤)(二氧化碳|碳)", text):
         slots["quantity"], slots["unit"] = float(convert.group(1)), convert.group(2)
         target = re.search(r"(吨标准煤|吨标煤|tce|千克标准煤|kgce|公斤标准煤|吨二氧化碳|tCO2|千克二氧化碳|kgCO2|二氧化碳|万千瓦时|千瓦时)",
                            text[convert.end():], re.I)
@@ -124,7 +127,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     intent = _numeric_intent(text, slots)
     if intent is None and (names or ambiguous) and _data_words(text):
         intent = "indicator"
-    if intent is None and not names and _unit_phrase(text) and _data_words(text) and ("year" in slots or "metric" in slots):
+    if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
@@ -157,13 +160,13 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None
-    if re.search(r"异常|诊断|突增|突降|不正常|偏高的月|漏水|跑冒滴漏", text):
+    if re.search(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏", text):
         return "anomaly" if has_target or "year" in slots else None
     if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少", text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text)) else None
-    if re.search(r"排名|排行|排序|最高|最低|最多|最少|前\d+名|哪些单位|哪个单位|哪家", text):
+    if re.search(r"排名|排行|排序|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+名?|哪些单位|哪个单位|哪家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|十四五进展|完成情况", text) and has_target:
         return "trend"
@@ -198,6 +201,8 @@ def _metric(text: str) -> str | None:
 
 def _years(text: str, today: date) -> list[int]:
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-9]{2})(?:年|$|[^0-9])", text)]
+    if years and re.search(r"(比|较|与|和)(上年|去年|上一年)|同比", text):
+        return list(dict.fromkeys(years + [max(years) - 1]))  # "2022年……比上年" is 2022 against 2021
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
         if word in text and not re.search(word + r"(度)?(同期|以来)", text):
             years.append(today.year + offset)
@@ -256,17 +261,20 @@ _GENERIC_SUFFIXES = {"中学", "小学", "医院", "学院", "中心", "大学"}
 
 def _abbreviation(text: str, name: str) -> str | None:
     """A span of `text` of 3+ characters that keeps `name`'s first and last characters and skips some between."""
+    start = 1 if name.startswith("第") and len(name) > 3 else 0  # "二中" for 第二中学
     for i, ch in enumerate(text):
-        if ch != name[0]:
+        if ch != name[start]:
             continue
-        k = 1
+        k = start + 1
         for j in range(i + 1, min(len(text), i + len(name))):
             found = name.find(text[j], k)
             if found < 0:
                 break
             k = found + 1
             span = text[i:j + 1]
-            if len(span) >= 3 and k == len(name) and len(span) < len(name):
+            # Ends at the name's end, or just before the 学 of 中学/小学 ("二中", "实小").
+            ends = k == len(name) or (name[k:] == "学" and len(span) >= 2)
+            if len(span) >= (2 if start or name[k:] == "学" else 3) and ends and len(span) < len(name):
                 return span
     return None
 

@@ -142,6 +142,8 @@ def _glue(left: str, right: str) -> str:
     a, b = left[-1], right[0]
     if a == "-" and len(left) > 1 and left[-2].isalpha() and b.isalpha() and b.isascii():
         return left[:-1] + right  # English word hyphenated at the line end
+    if (a.isdigit() or a in "-/.") and b.isdigit():
+        return left + right  # a number or code wrapped at the margin ("0580-\n0000000")
     if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
         return left + " " + right
     return left + right
