@@ -438,23 +438,16 @@ class KnowledgeBase:
             self._snapshot = (index, self._row_info(index))
 
     def _rebuild_lexical(self, save: bool) -> None:
-        ids, token_lists = self.manifest.all_tokens()
-        index = LexicalIndex.build(ids, token_lists, self.manifest.generation)
+        index = LexicalIndex.build(self.manifest.token_rows(), self.manifest.generation)
         if save:
             index.save(self.settings.home / "lexical")
         self._snapshot = (index, self._row_info(index))
 
     def _row_info(self, index: LexicalIndex) -> dict[str, np.ndarray]:
         """Per-row doc_type, article and title arrays aligned with the lexical index, for filters and boosts."""
-        ids = index.ids
-        info = {}
-        for start in range(0, len(ids), 20000):
-            info.update(self.manifest.chunks(ids[start:start + 20000]))
-        return {
-            "doc_type": np.array([info[i].doc_type if i in info else "" for i in ids], dtype=object),
-            "article": np.array([(info[i].article or "") if i in info else "" for i in ids], dtype=object),
-            "title": np.array([info[i].title if i in info else "" for i in ids], dtype=object),
-        }
+        doc_types, articles, titles = self.manifest.row_info(index.ids)
+        return {"doc_type": np.array(doc_types, dtype=object), "article": np.array(articles, dtype=object),
+                "title": np.array(titles, dtype=object)}
 
     def glossary_digest(self) -> str:
         words = "\n".join(sorted(self.glossary.words()))

@@ -12,9 +12,9 @@ import math
 import os
 import re
 import shutil
-from collections import Counter
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Index tokens: jieba search-mode words, lower-cased, without stop words and punctuation."""
         out = []
-        for word in self._jieba.lcut_for_search(text):
+        for word in self._jieba.lcut_for_search(text, HMM=False):
             word = word.strip().lower()
             if not word or word in self.stopwords or not _WORD.search(word):
                 continue
@@ -101,16 +101,28 @@ class LexicalIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     @classmethod
-    def build(cls, ids: list[str], token_lists: list[list[str]], generation: int) -> "LexicalIndex":
+    def build(cls, rows: Iterable[tuple[str, str]], generation: int) -> "LexicalIndex":
+        """Index (chunk_id, space-separated tokens) rows. Tokens become int32 id arrays as they stream in, so
+        100k chunks cost tens of MB rather than the GB that lists of Python strings would."""
         import bm25s
+        from bm25s.tokenization import Tokenized
 
+        vocab: dict[str, int] = {"\u2205": 0}  # bm25s needs a token per document: empty chunks get this one
+        ids: list[str] = []
+        docs: list[np.ndarray] = []
+        for chunk_id, text in rows:
+            ids.append(chunk_id)
+            tokens = text.split() or ["\u2205"]
+            docs.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32,
+                                    count=len(tokens)))
         if not ids:
             return cls([], None, generation)
         retriever = bm25s.BM25()
-        # bm25s needs at least one token per document; an empty chunk gets a placeholder it can never match.
-        retriever.index([t or ["\u2205"] for t in token_lists], show_progress=False)
-        df = Counter(token for tokens in token_lists for token in set(tokens))
-        return cls(ids, retriever, generation, dict(df))
+        retriever.index(Tokenized(ids=docs, vocab=vocab), show_progress=False)
+        counts = np.bincount(np.concatenate([np.unique(d) for d in docs]), minlength=len(vocab))
+        names = list(vocab)
+        df = {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+        return cls(ids, retriever, generation, df)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in dict.fromkeys(tokens) if t in self._vocab]

@@ -134,12 +134,22 @@ class Manifest:
 
     # ------------------------------------------------------------ chunks
 
-    def all_tokens(self) -> tuple[list[str], list[list[str]]]:
-        ids, tokens = [], []
-        for chunk_id, text in self._db.execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ord"):
-            ids.append(chunk_id)
-            tokens.append(text.split())
-        return ids, tokens
+    def token_rows(self) -> Iterator[tuple[str, str]]:
+        """(chunk_id, space-separated tokens) of every chunk, in index order."""
+        yield from self._reader.execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ord")
+
+    def row_info(self, chunk_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """doc_type, article and title of each chunk id (empty strings for unknown ids), without the texts."""
+        info: dict[str, tuple[str, str, str]] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start:start + 500]
+            rows = self._reader.execute(
+                f"SELECT c.chunk_id, d.doc_type, c.article, d.title FROM chunks c JOIN documents d USING(doc_id) "
+                f"WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
+            info.update((r[0], (r[1], r[2] or "", r[3])) for r in rows)
+        empty = ("", "", "")
+        values = [info.get(i, empty) for i in chunk_ids]
+        return [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}

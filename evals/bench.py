@@ -231,7 +231,7 @@ def run_greenleaf(corpus: Path, work: Path, dense: bool, embed_limit: int, out: 
             result["hybrid_recall@5"] = _gold_recall(hybrid, gold)
             result["query_embed"] = _percentiles(embedder.query_seconds)
             # Hand the exact chunks and vectors to the LangChain child (same input, embedded once).
-            ids, _ = kb.manifest.all_tokens()
+            ids = [chunk_id for chunk_id, _ in kb.manifest.token_rows()]
             chunks = {}
             for s in range(0, len(ids), 20000):
                 chunks.update(kb.manifest.chunks(ids[s:s + 20000]))
