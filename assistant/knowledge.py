@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -116,6 +117,7 @@ class KnowledgeBase:
         # during an ingest always sees a matching pair without taking the write lock.
         self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
+        self._executor: ThreadPoolExecutor | None = None
         self._check_glossary()
         self._load_lexical()
 
@@ -148,6 +150,8 @@ class KnowledgeBase:
             raise
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         self.manifest.close()
         if self._lock is not None and self._lock.is_locked:
             self._lock.release()
@@ -185,8 +189,11 @@ class KnowledgeBase:
             raise QuestionError(f"检索内容过长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内。")
         k = max(1, min(int(k), 100))
         pool = max(4 * k, 30)
+        embedder = self.embedder()
+        # The query embedding (torch, which releases the GIL) runs beside the BM25 scoring.
+        pending = self._dense_pool().submit(self._dense_ranking, query, doc_type, pool) if embedder else None
         lexical, article_first = self._lexical_ranking(query, doc_type, pool)
-        dense = self._dense_ranking(query, doc_type, pool)
+        dense = pending.result() if pending is not None else None
         mode = "hybrid" if dense is not None else "lexical"
         fused: dict[str, float] = {}
         for ranking in (lexical, dense or []):
@@ -256,6 +263,12 @@ class KnowledgeBase:
             words.update(t for syn in self.glossary.expansions(title) for t in self.tokenizer.tokens(syn))
             cache[title] = words
         return cache[title]
+
+    def _dense_pool(self) -> ThreadPoolExecutor:
+        with self._mutex:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greenleaf-dense")
+            return self._executor
 
     def _dense_ranking(self, query: str, doc_type: str | None, pool: int) -> list[tuple[str, float]] | None:
         embedder = self.embedder()
