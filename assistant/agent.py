@@ -8,11 +8,15 @@ the CLI and the web UI call. Chat never changes the knowledge base or the data: 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from assistant.answers import Answer
 from assistant.config import Settings
 from assistant.errors import QuestionError
+
+if TYPE_CHECKING:
+    from assistant.llm_agent import LLMAgent
+    from assistant.offline import OfflineEngine
 
 History = list[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 

@@ -7,11 +7,11 @@ Exit codes: 0 success, 1 some input failed (the rest was still processed), 2 usa
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
+from assistant.cli_output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
 
@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
             settings = settings.with_home(args.home)
         return args.handler(args, settings)
     except GreenLeafError as error:
-        _err(f"错误：{error}")
+        err(f"错误：{error}")
         return 1
     except KeyboardInterrupt:
-        _err("已中断。")
+        err("已中断。")
         return 130
 
 
@@ -47,9 +47,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with KnowledgeBase.open(settings) as kb:
         report = kb.ingest([Path(p) for p in args.paths], progress=StderrProgress("导入"))
     if args.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
-        _err(report.summary())
+        err(report.summary())
     return 1 if report.failed else 0
 
 
@@ -59,14 +59,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     with KnowledgeBase.open(settings, read_only=True) as kb:
         result = kb.search(args.query, k=args.k, doc_type=args.type)
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return 0
     if not result.hits:
         print("知识库中未找到相关内容。")
     for i, hit in enumerate(result.hits, 1):
         print(f"[{i}] {hit.citation_label()}  (得分 {hit.score:.4f})")
         print(f"    {hit.chunk.text[:200]}")
-    _err(f"检索模式：{result.mode}")
+    err(f"检索模式：{result.mode}")
     return 0
 
 
@@ -76,11 +76,11 @@ def cmd_kb_list(args: argparse.Namespace, settings: Settings) -> int:
     with KnowledgeBase.open(settings, read_only=True) as kb:
         docs = kb.documents()
     if args.json:
-        _print_json({"documents": [d.to_dict() for d in docs]})
+        print_json({"documents": [d.to_dict() for d in docs]})
         return 0
     for d in docs:
         print(f"{d.doc_id}  {d.doc_type:<8} {d.chunks:>4}块  {d.title}  ({d.source})")
-    _err(f"共 {len(docs)} 篇文档，{sum(d.chunks for d in docs)} 个片段。")
+    err(f"共 {len(docs)} 篇文档，{sum(d.chunks for d in docs)} 个片段。")
     return 0
 
 
@@ -90,9 +90,9 @@ def cmd_kb_remove(args: argparse.Namespace, settings: Settings) -> int:
     with KnowledgeBase.open(settings) as kb:
         removed = kb.remove(args.doc_id)
     if args.json:
-        _print_json({"removed": [d.to_dict() for d in removed]})
+        print_json({"removed": [d.to_dict() for d in removed]})
     else:
-        _err(f"已删除：{'、'.join(d.title for d in removed)}")
+        err(f"已删除：{'、'.join(d.title for d in removed)}")
     return 0
 
 
@@ -103,9 +103,9 @@ def cmd_kb_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     with KnowledgeBase.open(settings) as kb:
         stats = kb.rebuild(progress=StderrProgress("重建索引"))
     if args.json:
-        _print_json(stats)
+        print_json(stats)
     else:
-        _err(f"已重建索引：{stats['documents']} 篇文档，{stats['chunks']} 个片段，检索模式 {stats['mode']}。")
+        err(f"已重建索引：{stats['documents']} 篇文档，{stats['chunks']} 个片段，检索模式 {stats['mode']}。")
     return 0
 
 
@@ -126,20 +126,20 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="导入文件或文件夹（PDF、DOCX、MD、TXT、HTML）")
     p.add_argument("paths", nargs="+")
-    _json_flag(p).set_defaults(handler=cmd_ingest)
+    json_flag(p).set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("search", help="混合检索知识库")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="返回条数（默认 5）")
     p.add_argument("--type", help="只检索某类文档：policy/standard/case/campaign/data/guide")
-    _json_flag(p).set_defaults(handler=cmd_search)
+    json_flag(p).set_defaults(handler=cmd_search)
 
     kb = sub.add_parser("kb", help="管理知识库").add_subparsers(dest="kb_command", metavar="ACTION")
-    _json_flag(kb.add_parser("list", help="列出文档")).set_defaults(handler=cmd_kb_list)
+    json_flag(kb.add_parser("list", help="列出文档")).set_defaults(handler=cmd_kb_list)
     p = kb.add_parser("remove", help="删除文档（按 doc_id 或来源路径）")
     p.add_argument("doc_id")
-    _json_flag(p).set_defaults(handler=cmd_kb_remove)
-    _json_flag(kb.add_parser("rebuild", help="由已存文档重建两个索引")).set_defaults(handler=cmd_kb_rebuild)
+    json_flag(p).set_defaults(handler=cmd_kb_remove)
+    json_flag(kb.add_parser("rebuild", help="由已存文档重建两个索引")).set_defaults(handler=cmd_kb_rebuild)
 
     p = sub.add_parser("serve", help="启动网页界面")
     p.add_argument("--host", default="127.0.0.1")
@@ -152,16 +152,3 @@ def _build_parser() -> argparse.ArgumentParser:
     for module in (data_cli, agent_cli, drafting_cli):
         module.register_cli(sub)
     return parser
-
-
-def _json_flag(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--json", action="store_true", help="以 JSON 输出到标准输出")
-    return p
-
-
-def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)

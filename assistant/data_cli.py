@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
-import sys
 import typing
 from pathlib import Path
 from typing import Any
 
+from assistant.cli_output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import DataError
 
@@ -21,19 +20,19 @@ def register_cli(sub: Any) -> None:
     actions = data.add_subparsers(dest="data_command", metavar="ACTION")
     p = actions.add_parser("import", help="导入 CSV（UTF-8 或 GBK）或 XLSX：能耗数据、预算表或定额表（按表头识别）")
     p.add_argument("files", nargs="+")
-    _json(p).set_defaults(handler=cmd_data_import)
-    _json(actions.add_parser("list", help="列出已导入的单位和统计期")).set_defaults(handler=cmd_data_list)
+    json_flag(p).set_defaults(handler=cmd_data_import)
+    json_flag(actions.add_parser("list", help="列出已导入的单位和统计期")).set_defaults(handler=cmd_data_list)
 
     p = sub.add_parser("indicators", help="某单位某年的能耗指标")
     p.add_argument("--institution", required=True, help="单位名称或简称；“全部”为全部单位合计")
     p.add_argument("--year", required=True, type=int)
-    _json(p).set_defaults(handler=cmd_indicators)
+    json_flag(p).set_defaults(handler=cmd_indicators)
 
     p = sub.add_parser("tool", help="从命令行调用任一工具，例如 greenleaf tool compare --arg institution=行政中心 ...")
     p.add_argument("name", nargs="?", help="工具名；省略并加 --list 列出全部工具")
     p.add_argument("--arg", action="append", default=[], metavar="KEY=VALUE", help="工具参数，可重复")
     p.add_argument("--list", action="store_true", help="列出全部工具及参数")
-    _json(p).set_defaults(handler=cmd_tool)
+    json_flag(p).set_defaults(handler=cmd_tool)
 
 
 def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,12 +47,12 @@ def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
             except DataError as error:
                 failed += 1
                 results.append({"file": name, "ok": False, "error": str(error), "problems": error.problems})
-                _err(f"错误：{error}")
+                err(f"错误：{error}")
                 continue
             results.append({"ok": True, **report.to_dict(), "file": name})
-            _err(report.summary())
+            err(report.summary())
     if args.json:
-        _print_json({"files": results, "imported": len(results) - failed, "failed": failed})
+        print_json({"files": results, "imported": len(results) - failed, "failed": failed})
     return 1 if failed else 0
 
 
@@ -64,12 +63,12 @@ def cmd_data_list(args: argparse.Namespace, settings: Settings) -> int:
         infos = store.institutions()
         counts = store.counts()
     if args.json:
-        _print_json({"institutions": [i.to_dict() for i in infos], **{k: v for k, v in counts.items()
+        print_json({"institutions": [i.to_dict() for i in infos], **{k: v for k, v in counts.items()
                                                                         if k != "institutions"}})
         return 0
     for i in infos:
         print(f"{i.name}\t{i.category or '未分类'}\t{i.first_period}–{i.last_period}\t{i.periods}期")
-    _err(f"共 {len(infos)} 家单位，{counts['rows']} 行能耗数据，{counts['budgets']} 条预算，{counts['quotas']} 条定额。")
+    err(f"共 {len(infos)} 家单位，{counts['rows']} 行能耗数据，{counts['budgets']} 条预算，{counts['quotas']} 条定额。")
     return 0
 
 
@@ -80,7 +79,7 @@ def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
     with DataStore.open(settings) as store:
         result = indicators(store, args.institution, args.year)
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         print(result.explain())
     return 0
@@ -95,19 +94,19 @@ def cmd_tool(args: argparse.Namespace, settings: Settings) -> int:
         listing = [{"name": n, "description": (inspect.getdoc(f) or "").splitlines()[0],
                     "params": [p for p in inspect.signature(f).parameters if p != "store"]} for n, f in by_name.items()]
         if args.json:
-            _print_json({"tools": listing})
+            print_json({"tools": listing})
         else:
             for t in listing:
                 print(f"{t['name']}({', '.join(t['params'])})  {t['description']}")
         return 0 if args.list else 2
     func = by_name.get(args.name)
     if func is None:
-        _err(f"没有工具“{args.name}”，可用：{'、'.join(by_name)}。")
+        err(f"没有工具“{args.name}”，可用：{'、'.join(by_name)}。")
         return 2
     try:
         kwargs = _coerce_args(func, args.arg)
     except ValueError as error:
-        _err(f"参数错误：{error}")
+        err(f"参数错误：{error}")
         return 2
     if args.name in STORE_TOOLS:
         with DataStore.open(settings) as store:
@@ -115,7 +114,7 @@ def cmd_tool(args: argparse.Namespace, settings: Settings) -> int:
     else:
         result = func(**kwargs)
     if args.json:
-        _print_json({"name": args.name, "args": kwargs, "result": result.to_dict()})
+        print_json({"name": args.name, "args": kwargs, "result": result.to_dict()})
     else:
         print(result.explain())
     return 0
@@ -160,18 +159,3 @@ def _convert(raw: str, hint: Any, key: str) -> Any:
     except ValueError:
         raise ValueError(f"参数 {key} 应为 {kind.__name__}，实际为“{raw}”") from None
     return raw
-
-
-def _json(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--json", action="store_true", help="以 JSON 输出到标准输出")
-    return p
-
-
-def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
-

@@ -7,11 +7,10 @@ picks the chat model when one is configured, prints. `--json` prints one object 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import date
 from typing import Any
 
+from assistant.cli_output import err, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
 
@@ -34,7 +33,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     if args.list:
         kinds = [k.to_dict() for k in drafting.list_kinds()]
         if args.json:
-            _print_json({"kinds": kinds})
+            print_json({"kinds": kinds})
         else:
             for kind in drafting.list_kinds():
                 params = "，".join(f"{p['name']}（{p['label']}{'，默认 ' + p['default'] if p['default'] else ''}）"
@@ -42,20 +41,20 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{kind.id:<20} {kind.title}\n{'':<20} 参数：{params}")
         return 0
     if not args.kind:
-        _err("请给出文稿类型，例如：greenleaf draft campaign-plan --set institution=市行政中心；greenleaf draft --list 查看全部类型。")
+        err("请给出文稿类型，例如：greenleaf draft campaign-plan --set institution=市行政中心；greenleaf draft --list 查看全部类型。")
         return 2
     params: dict[str, str] = {}
     for item in args.sets:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            _err(f"参数“{item}”格式不对，应为 key=value，例如 --set year=2025。")
+            err(f"参数“{item}”格式不对，应为 key=value，例如 --set year=2025。")
             return 2
         params[key.strip()] = value.strip()
     try:  # an unknown kind or parameter is a usage error (exit 2), not a failed input
         kind = drafting.get_kind(args.kind)
         drafting.resolve_params(kind, params, date.today())
     except LookupFailed as error:
-        _err(f"错误：{error}")
+        err(f"错误：{error}")
         return 2
     model = None if args.offline else _chat_model(settings)
     knowledge = _LazyKnowledge(settings)
@@ -70,15 +69,15 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         knowledge.close()
     if args.out:
         path = result.save(args.out)
-        _err(f"已生成：{path}")
+        err(f"已生成：{path}")
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     elif not args.out:
         print(result.text)
     if result.missing:
-        _err(f"待补充 {len(result.missing)} 项：{'；'.join(result.missing)}")
+        err(f"待补充 {len(result.missing)} 项：{'；'.join(result.missing)}")
     for warning in result.warnings:
-        _err(f"请核对：{warning}")
+        err(f"请核对：{warning}")
     return 0
 
 
@@ -109,7 +108,7 @@ class _LazyKnowledge:
                 self._kb = KnowledgeBase.open(self._settings, read_only=True)
             except GreenLeafError as error:
                 self._failed = True
-                _err(f"提示：知识库不可用（{error}），相关内容将标为待补充。")
+                err(f"提示：知识库不可用（{error}），相关内容将标为待补充。")
         if self._kb is None:
             raise GreenLeafError("知识库不可用")
         return self._kb.search(query, k=k, doc_type=doc_type)
@@ -126,11 +125,3 @@ def _chat_model(settings: Settings) -> Any:
 
     return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key or "none",
                       timeout=settings.llm_timeout_s, temperature=0.3)
-
-
-def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)

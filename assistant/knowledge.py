@@ -343,7 +343,7 @@ class KnowledgeBase:
                 doc = self.manifest.stored_document(record.doc_id)
                 chunks, tokens = self._prepare(doc, record.doc_id, record.doc_type)
                 vectors = embedder.embed_documents([c.index_text for c in chunks]) if embedder and chunks else None
-                generation = self.manifest.replace(record.doc_id, doc, record.doc_type, chunks, tokens)
+                self.manifest.replace(record.doc_id, doc, record.doc_type, chunks, tokens)
                 if vectors is not None:
                     self._vector_store(embedder).add(*_vector_rows(chunks, vectors))
                 total += len(chunks)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from assistant.answers import NOT_FOUND, Answer, Citation, ToolCall
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
-from assistant.intents import NUMERIC_INTENTS, Understanding, understand
+from assistant.intents import Understanding, understand
 from assistant.knowledge import KnowledgeBase, SearchHit
 
 MIN_COVERAGE = 0.5  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)

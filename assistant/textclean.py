@@ -20,7 +20,7 @@ STRUCTURE_START = re.compile(
     r"^(第[零〇一二三四五六七八九十百千0-9０-９]+[章节条款编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]"
     r"|[0-9]+(\.[0-9]+)*[.、．]\s*\S|[0-9]+\.[0-9]+\s|附件|附录|附表|注[:：]|[•·●■◆▪-]\s|#{1,6}\s)"
 )
-_SENTENCE_END = re.compile(f"[。！？；：!?;:」』”）)]$")
+_SENTENCE_END = re.compile(r"[。！？；：!?;:」』”）)]$")
 # Spaces between two Chinese characters/punctuation, or between Chinese and a digit, carry no meaning.
 _ODD_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}0-9])"
                         f"|(?<=[0-9])[ \\t\u00a0\u3000]+(?=[{CJK}{CJK_PUNCT}])")

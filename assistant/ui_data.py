@@ -84,7 +84,7 @@ def build(services: Services) -> Callable[[], tuple]:
 
 def query(services: Services, institution: str | None, year: Any, metric: str | None) -> tuple:
     """Everything the tab shows for one institution and year."""
-    from tools.energy import METRICS, indicators
+    from tools.energy import indicators
 
     if not institution:
         raise gr.Error("请先选择单位（没有单位可选时，请先导入能耗数据）。")

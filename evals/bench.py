@@ -25,7 +25,6 @@ import pickle
 import random
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -277,7 +276,6 @@ def run_langchain(work: Path, out: Path) -> None:
     from langchain_chroma import Chroma
     from langchain_classic.retrievers import EnsembleRetriever
     from langchain_community.retrievers import BM25Retriever
-    from langchain_core.documents import Document
 
     from evals.quality import load_gold
 

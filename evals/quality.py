@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.config import Settings
-from evals.expected import ALL, SampleData
+from evals.expected import SampleData
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path(__file__).resolve().parent / "gold"

@@ -4,7 +4,6 @@ line-break questions reach their measured levels (thresholds = value measured on
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
