@@ -25,7 +25,7 @@ from assistant.embeddings import Embedder, LazyEmbedder
 from assistant.errors import DocumentError, GreenLeafError, KnowledgeBaseError, QuestionError
 from assistant.glossary import Glossary
 from assistant.isolation import load_document
-from assistant.lexical import LexicalIndex, Tokenizer
+from assistant.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
 from assistant.manifest import DocumentRecord, Manifest
 from assistant.vectorstore import VectorStore, collection_name, open_vector_store
 
@@ -463,7 +463,8 @@ class KnowledgeBase:
                 "title": np.array(titles, dtype=object)}
 
     def glossary_digest(self) -> str:
-        words = "\n".join(sorted(self.glossary.words()))
+        """Identifies how stored tokens were made: the glossary words and the tokenizer's version."""
+        words = "\n".join([TOKENIZER_VERSION, *sorted(self.glossary.words())])
         return hashlib.sha256(words.encode()).hexdigest()[:16]
 
     def _check_glossary(self) -> None:

@@ -20,6 +20,8 @@ import numpy as np
 
 from assistant.glossary import Glossary
 
+# Bump when tokens() changes: stored token lists are then re-made on the next open (knowledge.py).
+TOKENIZER_VERSION = "2"  # 2: jieba search mode without HMM, numerals of article labels
 _WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[条章节款]$")
 
