@@ -31,6 +31,7 @@ from assistant.vectorstore import VectorStore, collection_name, open_vector_stor
 
 Progress = Callable[[int, int, str], None]
 RRF_K = 60
+EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
                  "cases": "case", "case": "case", "campaigns": "campaign", "campaign": "campaign",
                  "guides": "guide", "guide": "guide", "programmes": "guide", "programs": "guide", "data": "data"}
@@ -219,10 +220,20 @@ class KnowledgeBase:
         return SearchResult(query, mode, hits)
 
     def query_weights(self, query: str) -> dict[str, float]:
-        """The question's own terms weighted by IDF, so a rare word (火星) counts more than a common one (能耗)."""
+        """The question's own terms, weighted so that a rare word (火星) counts more than a common one (能耗).
+
+        Each whole word weighs the mean IDF of its search tokens, shared among them, so "计算机" counts once
+        (not again as "计算" and "算机") and an unseen compound of common words ("能耗报告") stays light.
+        """
         index = self._snapshot[0]
-        tokens = set(self.tokenizer.query_tokens(query, expand=False))
-        return {t: (index.idf(t) if index is not None else 1.0) for t in tokens}
+        idf = (lambda t: index.idf(t)) if index is not None else (lambda t: 1.0)  # noqa: E731
+        weights: dict[str, float] = {}
+        for word in dict.fromkeys(self.tokenizer.words(query)):
+            parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
+            share = sum(idf(p) for p in parts) / len(parts) / len(parts)
+            for part in parts:
+                weights[part] = weights.get(part, 0.0) + share
+        return weights
 
     def _lexical_ranking(self, query: str, doc_type: str | None,
                          pool: int) -> tuple[list[tuple[str, float]], dict[str, int]]:
@@ -230,7 +241,12 @@ class KnowledgeBase:
         index, rows_info = self._snapshot
         if index is None or not index.ids:
             return [], {}
-        scores = index.scores(self.tokenizer.query_tokens(query)).astype(np.float64)
+        own = self.tokenizer.query_tokens(query, expand=False)
+        extra = [t for t in self.tokenizer.query_tokens(query) if t not in own]
+        # Glossary synonyms help recall but should not outweigh the words the user actually typed.
+        scores = index.scores(own).astype(np.float64)
+        if extra:
+            scores += EXPANSION_WEIGHT * index.scores(extra)
         if doc_type:
             scores = np.where(rows_info["doc_type"] == doc_type, scores, 0.0)
         ranked = self._top(scores, pool)

@@ -56,6 +56,15 @@ class Tokenizer:
                     out.append(str(number))
         return out
 
+    def words(self, text: str) -> list[str]:
+        """Whole words only (jieba precise mode, no sub-words), for weighing how much of a question a passage covers."""
+        out = []
+        for word in self._jieba.lcut(text, HMM=False):
+            word = word.strip().lower()
+            if word and word not in self.stopwords and _WORD.search(word):
+                out.append(word)
+        return out
+
     def query_tokens(self, query: str, expand: bool = True) -> list[str]:
         """Tokens of a question, plus glossary synonyms of the terms it contains."""
         tokens = self.tokens(query)

@@ -17,7 +17,7 @@ from assistant.errors import GreenLeafError, LookupFailed
 from assistant.intents import Understanding, understand
 from assistant.knowledge import KnowledgeBase, SearchHit
 
-MIN_COVERAGE = 0.5  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
+MIN_COVERAGE = 0.55  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
 _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
                         r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
@@ -106,7 +106,7 @@ class OfflineEngine:
             citation = Citation.from_hit(chosen[0])
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
-        best = hits[0].coverage
+        best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
         if best < MIN_COVERAGE:
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
         weights = self.kb.query_weights(question)
