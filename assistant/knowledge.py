@@ -573,10 +573,10 @@ def _infer_doc_type(path: Path, title: str) -> str:
     return "guide"
 
 
-def _vector_rows(chunks: list[Chunk], vectors: list[list[float]]) -> tuple[list, list, list, list]:
-    metadatas = [{"doc_id": c.doc_id, "doc_type": c.doc_type, "title": c.title, "article": c.article or "",
-                  "page": c.page or 0} for c in chunks]
-    return [c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metadatas
+def _vector_rows(chunks: list[Chunk], vectors: list[list[float]]) -> tuple[list, list, list]:
+    metadatas = [{"doc_id": c.doc_id, "doc_type": c.doc_type, "article": c.article or "", "page": c.page or 0}
+                 for c in chunks]
+    return [c.chunk_id for c in chunks], vectors, metadatas
 
 
 __all__ = ["KnowledgeBase", "SearchHit", "SearchResult", "IngestReport", "GreenLeafError"]

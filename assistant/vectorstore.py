@@ -28,12 +28,13 @@ class VectorStore:
         except Exception:  # noqa: BLE001 - older servers do not report it
             self._max_batch = 1000
 
-    def add(self, ids: list[str], embeddings: list[list[float]], documents: list[str], metadatas: list[dict]) -> None:
+    def add(self, ids: list[str], embeddings: list[list[float]], metadatas: list[dict]) -> None:
+        """Upsert vectors with their filter metadata. Texts stay in SQLite (manifest.py), not here twice."""
         step = max(1, min(self._max_batch, 2000))
         for start in range(0, len(ids), step):
             end = start + step
             self._collection.upsert(ids=ids[start:end], embeddings=embeddings[start:end],
-                                    documents=documents[start:end], metadatas=metadatas[start:end])
+                                    metadatas=metadatas[start:end])
 
     def delete(self, ids: list[str]) -> None:
         step = max(1, min(self._max_batch, 2000))
