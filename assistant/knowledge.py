@@ -22,7 +22,7 @@ from assistant.chunking import Chunk, chunk_document, find_article
 from assistant.config import Settings
 from assistant.documents import SUPPORTED_SUFFIXES, Document
 from assistant.embeddings import Embedder, LazyEmbedder
-from assistant.errors import DocumentError, GreenLeafError, KnowledgeBaseError, QuestionError
+from assistant.errors import DocumentError, KnowledgeBaseError, QuestionError
 from assistant.glossary import Glossary
 from assistant.isolation import load_document
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
@@ -579,4 +579,3 @@ def _vector_rows(chunks: list[Chunk], vectors: list[list[float]]) -> tuple[list,
     return [c.chunk_id for c in chunks], vectors, metadatas
 
 
-__all__ = ["KnowledgeBase", "SearchHit", "SearchResult", "IngestReport", "GreenLeafError"]
