@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.chunking import citation_label
 from assistant.knowledge import SearchHit
 
 NOT_FOUND = "知识库中未找到相关内容。"
@@ -27,8 +28,7 @@ class Citation:
     @property
     def label(self) -> str:
         """《标题》第十五条（第3页）"""
-        label = f"《{self.title.strip('《》')}》" + (self.article or "")
-        return label + (f"（第{self.page}页）" if self.page else "")
+        return citation_label(self.title, self.article, self.page)
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "source": self.source, "page": self.page,

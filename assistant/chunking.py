@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from assistant import tables
 from assistant.documents import Document
+from assistant.numerals import to_chinese_numeral
 
-CN_DIGITS = "零一二三四五六七八九"
 _NUM = r"[零〇一二三四五六七八九十百千0-9０-９]+"
 _CHAPTER = re.compile(rf"^第({_NUM})(章|编)\s*(.*)$")
 _SECTION = re.compile(rf"^第({_NUM})节\s*(.*)$")
@@ -80,32 +80,19 @@ def chunk_document(doc: Document, doc_id: str, doc_type: str, max_chars: int = 4
     return chunks
 
 
+def citation_label(title: str, article: str | None, page: int | None, heading: str | None = None) -> str:
+    """《标题》第十五条（第3页）; a heading stands in for the article where the document has none."""
+    label = f"《{title.strip('《》')}》"
+    if article:
+        label += article
+    elif heading:
+        label += " " + heading
+    return label + (f"（第{page}页）" if page else "")
+
+
 def article_label(number: str) -> str:
     """Normalise "15" / "十五" / "１５" to the label "第十五条"."""
     return f"第{to_chinese_numeral(number)}条"
-
-
-def to_chinese_numeral(number: str) -> str:
-    number = number.translate(str.maketrans("０１２３４５６７８９", "0123456789")).replace("〇", "零")
-    if not number.isdigit():
-        return number
-    n = int(number)
-    if n == 0:
-        return "零"
-    if n >= 10000:
-        return number
-    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
-    out, zero = "", False
-    for value, name in units:
-        digit = n // value % 10
-        if digit == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        out += ("" if (value == 10 and digit == 1 and not out) else CN_DIGITS[digit]) + name
-    return out
 
 
 def find_article(text: str) -> str | None:

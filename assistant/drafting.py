@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, Protocol
 import jinja2
 
 from assistant.errors import GreenLeafError, LookupFailed
+from assistant.numerals import CN_DIGITS, chinese_to_int
 
 PLACEHOLDER = "【待补充：{}】"
 _PLACEHOLDER_RE = re.compile(r"【待补充：([^】]*)】")
@@ -761,8 +762,6 @@ _NUMBER_RE = re.compile(
     r"|([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+)"
 )
 _DATE_RE = re.compile(r"(\d{1,2})月(\d{1,2})日(?:\s*[至到~～—–-]\s*(?:(\d{1,2})月)?(\d{1,2})日)?")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _PLAN_NAMES = re.compile(r"十[一二三四五六七八九]五")  # 十四五, 十五五: plan names, not numbers
 
 
@@ -816,21 +815,10 @@ def _cn_number(raw: str) -> Decimal | None:
     if "点" in raw:
         whole, _, frac = raw.partition("点")
         w = _cn_number(whole) if whole else Decimal(0)
-        digits = "".join(str(_CN_DIGITS[c]) for c in frac if c in _CN_DIGITS)
+        digits = "".join(str(CN_DIGITS[c]) for c in frac if c in CN_DIGITS)
         return None if w is None or not digits else w + Decimal("0." + digits)
-    if all(c in _CN_DIGITS for c in raw):  # 二〇二六
-        return Decimal("".join(str(_CN_DIGITS[c]) for c in raw))
-    total, section, digit = 0, 0, 0
-    for c in raw:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            section += (digit or 1) * _CN_UNITS[c]
-            digit = 0
-        elif c in "万亿":
-            total = (total + section + digit) * (10000 if c == "万" else 100000000)
-            section, digit = 0, 0
-    return Decimal(total + section + digit)
+    value = chinese_to_int(raw)
+    return None if value is None else Decimal(value)
 
 
 def unverified_numbers(text: str, allowed_texts: Iterable[str]) -> list[Number]:

@@ -88,6 +88,13 @@ class LazyEmbedder:
         self.problem: str | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def of(cls, embedder: Embedder | None) -> "LazyEmbedder":
+        """A holder of an embedder that is already loaded (or of none)."""
+        holder = cls(getattr(embedder, "name", None))
+        holder._embedder, holder._loaded = embedder, True
+        return holder
+
     def get(self) -> Embedder | None:
         with self._lock:
             if not self._loaded:

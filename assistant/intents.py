@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.numerals import chinese_to_int
 from tools.energy import METRIC_SYNONYMS
 
 INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert",
@@ -88,8 +89,6 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二三四五六七八九十]+)\s*(名|位|个|家)?", text)
     if top and not re.search(r"前(\d+|[一二三四五六七八九十]+)个?月", text):
-        from assistant.lexical import chinese_to_int
-
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from filelock import FileLock, Timeout
 
-from assistant.chunking import Chunk, chunk_document, find_article
+from assistant.chunking import Chunk, chunk_document, citation_label, find_article
 from assistant.config import Settings
 from assistant.documents import SUPPORTED_SUFFIXES, Document
 from assistant.embeddings import Embedder, LazyEmbedder
@@ -47,14 +47,8 @@ class SearchHit:
 
     def citation_label(self) -> str:
         """《标题》第十五条（第3页）"""
-        label = f"《{self.chunk.title.strip('《》')}》"
-        if self.chunk.article:
-            label += self.chunk.article
-        elif self.chunk.heading_path:
-            label += " " + self.chunk.heading_path[-1]
-        if self.chunk.page:
-            label += f"（第{self.chunk.page}页）"
-        return label
+        c = self.chunk
+        return citation_label(c.title, c.article, c.page, c.heading_path[-1] if c.heading_path else None)
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -111,8 +105,7 @@ class KnowledgeBase:
         self.manifest = Manifest(settings.kb_db)
         self.glossary = Glossary.load(settings.corpus_dir / "glossary.tsv")
         self.tokenizer = Tokenizer(self.glossary)
-        self._embedder = embedder if isinstance(embedder, LazyEmbedder) else None
-        self._fixed_embedder = None if isinstance(embedder, LazyEmbedder) else embedder
+        self._embedder = embedder if isinstance(embedder, LazyEmbedder) else LazyEmbedder.of(embedder)
         self._vectors: VectorStore | None = None
         # (BM25 index, per-row doc_type/article/title arrays), swapped as one object so a search running
         # during an ingest always sees a matching pair without taking the write lock.
@@ -170,13 +163,12 @@ class KnowledgeBase:
         return "hybrid" if self.embedder() is not None else "lexical"
 
     def embedder(self) -> Embedder | None:
-        if self._fixed_embedder is not None:
-            return self._fixed_embedder
-        return self._embedder.get() if self._embedder is not None else None
+        """The dense model, loaded on first call; None when there is none (lexical-only)."""
+        return self._embedder.get()
 
     @property
     def embedder_problem(self) -> str | None:
-        return self._embedder.problem if self._embedder is not None else None
+        return self._embedder.problem
 
     def documents(self) -> list[DocumentRecord]:
         return self.manifest.documents()
@@ -259,7 +251,7 @@ class KnowledgeBase:
                 rows = rows[rows_info["doc_type"][rows] == doc_type]
             q = set(self.tokenizer.query_tokens(query))
             for row in rows:
-                overlap = len(q & self._title_tokens(str(rows_info["title"][row])))
+                overlap = len(q & self.title_terms(str(rows_info["title"][row])))
                 article_first[index.ids[row]] = -1 - overlap
             listed = {i for i in ranked}
             ranked += [int(r) for r in rows if int(r) not in listed]
@@ -272,7 +264,8 @@ class KnowledgeBase:
             top = top[np.argpartition(-scores[top], pool - 1)[:pool]]
         return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
 
-    def _title_tokens(self, title: str) -> set[str]:
+    def title_terms(self, title: str) -> set[str]:
+        """Tokens of a document title plus those of its glossary synonyms (节能法 for 节约能源法), cached."""
         cache = self._title_cache
         if title not in cache:
             words = set(self.tokenizer.tokens(title))

@@ -19,6 +19,7 @@ from typing import Iterable
 import numpy as np
 
 from assistant.glossary import Glossary
+from assistant.numerals import chinese_to_int
 
 # Bump when tokens() changes: stored token lists are then re-made on the next open (knowledge.py).
 TOKENIZER_VERSION = "2"  # 2: jieba search mode without HMM, numerals of article labels
@@ -72,22 +73,6 @@ class Tokenizer:
             for synonym in self.glossary.expansions(query):
                 tokens.extend(t for t in self.tokens(synonym) if t not in tokens)
         return tokens
-
-
-def chinese_to_int(text: str) -> int | None:
-    """"十五" → 15, "一百零一" → 101 (up to 9999); None if `text` is not a Chinese numeral."""
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, current = 0, 0
-    for ch in text:
-        if ch in digits:
-            current = digits[ch]
-        elif ch in units:
-            total += (current or 1) * units[ch]
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def load_stopwords() -> frozenset[str]:

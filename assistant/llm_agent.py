@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Callable, Iterator
@@ -217,12 +218,11 @@ def _schema(func: Callable, skip_first: bool = False):
     from pydantic import Field, create_model
 
     params = list(inspect.signature(func).parameters.values())[1 if skip_first else 0:]
+    hints = typing.get_type_hints(func)  # resolves the string annotations of `from __future__ import annotations`
     docs = _arg_docs(inspect.getdoc(func) or "")
     fields = {}
     for p in params:
-        annotation = p.annotation if p.annotation is not inspect.Parameter.empty else str
-        if isinstance(annotation, str):
-            annotation = eval(annotation, {"int": int, "str": str, "float": float, "bool": bool, "None": None})  # noqa: S307
+        annotation = hints.get(p.name, str)
         default = ... if p.default is inspect.Parameter.empty else p.default
         fields[p.name] = (annotation, Field(default, description=docs.get(p.name, "")))
     return create_model(f"{func.__name__}_args", **fields)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answers import NOT_FOUND, Answer, Citation, ToolCall
+from assistant.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
 from assistant.intents import Understanding, understand
@@ -98,7 +99,7 @@ class OfflineEngine:
         hits = self.kb.search(question, k=6).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
-        article = _asked_article(question)
+        article = find_article(question)
         if article and hits[0].chunk.article == article and (
                 hits[0].coverage >= 0.3 or self._names_document(question, hits[0])):
             chosen = [h for h in hits if h.chunk.doc_id == hits[0].chunk.doc_id and h.chunk.article == article]
@@ -129,10 +130,7 @@ class OfflineEngine:
 
     def _names_document(self, question: str, hit: SearchHit) -> bool:
         """Whether the question names the hit's document ("条例第14条" and 《公共机构节能条例……》)."""
-        title = set(self.kb.tokenizer.tokens(hit.chunk.title))
-        title |= {t for s in self.kb.glossary.expansions(hit.chunk.title) for t in self.kb.tokenizer.tokens(s)}
-        asked = set(self.kb.tokenizer.query_tokens(question))
-        return bool(title & asked)
+        return bool(self.kb.title_terms(hit.chunk.title) & set(self.kb.tokenizer.query_tokens(question)))
 
     def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[tuple[float, str]]:
         """The passage's sentences that share most (IDF-weighted) terms with the question, in passage order."""
@@ -238,14 +236,7 @@ class OfflineEngine:
         if not answer.tool_calls or "error" in answer.tool_calls[0].result:
             return answer
         result = answer.tool_calls[0].result
-        field = {"energy": "energy_kgce", "energy_per_area": "energy_per_area_kgce_m2",
-                 "energy_per_capita": "energy_per_capita_kgce", "water": "water_m3",
-                 "water_per_capita": "water_per_capita_m3", "carbon": "carbon_t",
-                 "carbon_per_area": "carbon_per_area_kg_m2"}.get(metric)
-        value = result.get(field) if field else None
-        if metric == "electricity":
-            value = result.get("electricity_kwh", (result.get("inputs") or {}).get("electricity_kwh")
-                               if isinstance(result.get("inputs"), dict) else None)
+        value = result.get(_INDICATOR_FIELDS.get(metric, ""))
         if value is None:
             return answer
         name, unit = METRICS[metric]
@@ -264,9 +255,8 @@ class OfflineEngine:
         if failed:
             return Answer("无法比较：" + "；".join(c.result["error"] for c in failed), "offline", [], calls,
                           intent="compare")
-        tool_metric = "energy_per_area" if metric == "electricity" else metric
-        values = [tools.indicators(self.store, n, year).metric(tool_metric) for n in (first, second)]
-        name, unit = METRICS[tool_metric]
+        values = [c.result[_INDICATOR_FIELDS[metric]] for c in calls]  # the figures the two calls returned
+        name, unit = METRICS[metric]
         a, b = calls[0].result["institution"], calls[1].result["institution"]
         relation = "高于" if values[0] > values[1] else "低于" if values[0] < values[1] else "等于"
         text = (f"{year}年{name}：{a} {fmt(values[0])} {unit}，{b} {fmt(values[1])} {unit}，{a}{relation}{b}"
@@ -310,10 +300,11 @@ def _without_instructions(text: str) -> str:
     return "".join(s for s in _SENTENCE.findall(text) if not _INJECTION.search(s))
 
 
-def _asked_article(question: str) -> str | None:
-    from assistant.chunking import find_article
-
-    return find_article(question)
+# metric key -> field of the indicators tool's JSON
+_INDICATOR_FIELDS = {"energy": "energy_kgce", "energy_per_area": "energy_per_area_kgce_m2",
+                     "energy_per_capita": "energy_per_capita_kgce", "water": "water_m3",
+                     "water_per_capita": "water_per_capita_m3", "carbon": "carbon_t",
+                     "carbon_per_area": "carbon_per_area_kg_m2", "electricity": "electricity_kwh"}
 
 
 def _factor_set(question: str) -> str:
