@@ -1,6 +1,6 @@
 """Launch the GreenLeaf web UI: `python app.py [--host H] [--port N] [--home DIR]` (same as `greenleaf serve`).
 
-Wiring only: parse arguments, build Settings, hand over to assistant.ui.launch.
+Wiring only: parse arguments, build Settings, hand over to assistant.ui.app.launch.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.home:
             settings = settings.with_home(args.home)
-        from assistant.ui import launch
+        from assistant.ui.app import launch
 
         launch(settings, host=args.host, port=args.port)
     except GreenLeafError as error:

@@ -122,3 +122,29 @@ def _parse_factors(raw: str | None) -> dict[str, float]:
                 f"环境变量 GREENLEAF_FACTORS 的“{item.strip()}”格式不对，应为 名称=数值，例如 grid_co2_kg_per_kwh=0.5306。"
             ) from None
     return factors
+
+
+def load_users(auth: str | None) -> list[tuple[str, str]]:
+    """Users from GREENLEAF_AUTH: "user:pass,user2:pass2", or a path to a file with one user:pass per line."""
+    if not auth:
+        return []
+    path = Path(auth).expanduser()
+    if path.is_file():
+        try:
+            raw = path.read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise ConfigError(f"无法读取登录用户文件 {path}：{error.strerror or error}。") from None
+        items = [line.strip() for line in raw.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        origin = f"登录用户文件 {path}"
+    else:
+        if "/" in auth and ":" not in auth:
+            raise ConfigError(f"GREENLEAF_AUTH 指向的文件 {auth} 不存在。")
+        items = [item.strip() for item in auth.split(",") if item.strip()]
+        origin = "环境变量 GREENLEAF_AUTH"
+    users = []
+    for number, item in enumerate(items, start=1):
+        name, sep, password = item.partition(":")
+        if not sep or not name.strip() or not password:
+            raise ConfigError(f"{origin} 第{number}项“{name.strip() or item}”格式不对，应为 用户名:密码。")
+        users.append((name.strip(), password))
+    return users

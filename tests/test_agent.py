@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agent import Assistant
+from assistant.answering.agent import Assistant
 from assistant.config import REPO_ROOT
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from assistant.errors import QuestionError
-from assistant.knowledge import KnowledgeBase
+from assistant.retrieval.knowledge import KnowledgeBase
 
 QUESTIONS = [json.loads(line) for line in (Path(__file__).parent / "data/offline_questions.jsonl")
              .read_text(encoding="utf-8").splitlines() if line.strip()]

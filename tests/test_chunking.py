@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.chunking import article_label, chunk_document, find_article, to_chinese_numeral
-from assistant.documents import Document, Section
+from assistant.ingest.chunking import article_label, chunk_document, find_article, to_chinese_numeral
+from assistant.ingest.documents import Document, Section
 
 LAW = """# 公共机构节能条例
 ## 第三章 节能管理

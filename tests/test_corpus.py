@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.chunking import chunk_document
+from assistant.ingest.chunking import chunk_document
 from assistant.config import REPO_ROOT
-from assistant.documents import DOC_TYPES, parse_file
-from assistant.glossary import Glossary
-from assistant.lexical import Tokenizer
+from assistant.ingest.documents import DOC_TYPES, parse_file
+from assistant.retrieval.glossary import Glossary
+from assistant.retrieval.lexical import Tokenizer
 
 CORPUS = REPO_ROOT / "corpus"
 DOCS = sorted(p for p in CORPUS.rglob("*.md") if p.parent != CORPUS / "data" or p.name == "README.md")

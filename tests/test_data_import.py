@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from assistant.config import Settings
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from assistant.errors import DataError, LookupFailed
 
 HEADER_ZH = "单位名称,单位类型,统计期,建筑面积,用能人数,电力,天然气,汽油,柴油,水"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import LazyEmbedder, SentenceTransformerEmbedder
-from assistant.knowledge import KnowledgeBase
-from assistant.vectorstore import collection_name, open_vector_store
+from assistant.retrieval.embeddings import LazyEmbedder, SentenceTransformerEmbedder
+from assistant.retrieval.knowledge import KnowledgeBase
+from assistant.retrieval.vectorstore import collection_name, open_vector_store
 
 DOCS = {
     "audit.md": "# Energy audit\nPublic institutions shall carry out energy audits of their equipment and systems.\n",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import parse_file
+from assistant.ingest.documents import parse_file
 from assistant.errors import DocumentError
-from assistant.isolation import load_document
-from assistant.textclean import clean_page, fix_spacing
+from assistant.ingest.isolation import load_document
+from assistant.ingest.textclean import clean_page, fix_spacing
 
 ARTICLE_15 = ("第十五条 公共机构应当指定专人负责能源消耗统计，如实记录能源消耗计量原始数据，建立统计台账。"
               "公共机构应当于每年 3 月 31 日前，向本级人民政府管理机关事务工作的机构报送上一年度能源消耗状况报告。")

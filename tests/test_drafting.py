@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import drafting
-from assistant.data import DataStore
+from assistant.drafting import drafts as drafting
+from assistant.records.store import DataStore
 from assistant.errors import LookupFailed
 
 TODAY = date(2026, 11, 24)
@@ -255,7 +255,7 @@ def test_theme_of_a_new_year_comes_from_the_knowledge_base():
 
 
 def test_theme_lookup_works_against_the_real_knowledge_base(settings, tmp_path):
-    from assistant.knowledge import KnowledgeBase
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     doc = tmp_path / "week.md"
     doc.write_text(

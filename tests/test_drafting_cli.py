@@ -7,8 +7,8 @@ from pathlib import Path
 
 from docx import Document
 
-from assistant.cli import main
-from assistant.data import DataStore
+from assistant.cli.main import main
+from assistant.records.store import DataStore
 
 
 def run(capsys, home: Path, *args: str) -> tuple[int, str, str]:

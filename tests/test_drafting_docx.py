@@ -11,8 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from assistant import drafting
-from assistant.docx_export import blocks_from_markdown
+from assistant.drafting import drafts as drafting
+from assistant.drafting.docx_export import blocks_from_markdown
 from assistant.errors import GreenLeafError
 
 TODAY = date(2026, 11, 24)

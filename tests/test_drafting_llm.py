@@ -8,7 +8,7 @@ from datetime import date
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant import drafting
+from assistant.drafting import drafts as drafting
 
 TODAY = date(2026, 11, 24)
 PARAMS = {"institution": "市行政中心", "year": "2025", "place": "机关大院"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import KnowledgeBaseError
-from assistant.knowledge import KnowledgeBase
+from assistant.retrieval.knowledge import KnowledgeBase
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -120,8 +120,9 @@ def _run_crashing_ingest(settings, path: Path, crash_point: str) -> subprocess.C
         from dataclasses import replace
         from pathlib import Path
         from assistant.config import Settings
-        from assistant.knowledge import KnowledgeBase
-        from assistant import lexical, manifest
+        from assistant.retrieval.knowledge import KnowledgeBase
+        from assistant.retrieval import lexical
+        from assistant.retrieval import manifest
         settings = replace(Settings.from_env({{}}), home=Path({str(settings.home)!r}), embed_model=None)
         if {crash_point!r} == "after-commit":
             lexical.LexicalIndex.save = lambda self, d: os._exit(9)
@@ -191,7 +192,7 @@ def test_search_does_not_wait_for_a_running_ingest(settings, kb_folder: Path, mo
     import threading
     import time
 
-    from assistant import knowledge
+    from assistant.retrieval import knowledge
 
     with KnowledgeBase.open(settings) as kb:
         kb.ingest([kb_folder / "节水.txt"])

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import parse_file
+from assistant.ingest.documents import parse_file
 from assistant.errors import DocumentError
-from assistant.isolation import load_document
-from assistant.knowledge import KnowledgeBase
-from assistant.ocr import LOW_CONFIDENCE, OcrLine, assemble
+from assistant.ingest.isolation import load_document
+from assistant.retrieval.knowledge import KnowledgeBase
+from assistant.ingest.ocr import LOW_CONFIDENCE, OcrLine, assemble
 from conftest import render_scan, write_scan_pdf
 
 ARTICLE_14 = "第十四条 公共机构应当实行能源消耗计量制度，区分用能种类、用能系统实行能源消耗分户、分类、分项计量。"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.chunking import chunk_document
-from assistant.documents import parse_file
-from assistant.knowledge import KnowledgeBase
-from assistant.tables import from_grid
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.documents import parse_file
+from assistant.retrieval.knowledge import KnowledgeBase
+from assistant.ingest.tables import from_grid
 from conftest import LATIN_FONT, cjk_font
 
 # Figures of a made-up quota table, written out by hand: 约束值 then 引导值, per area and per person.

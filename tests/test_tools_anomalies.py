@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from assistant.errors import LookupFailed
 from tools.anomalies import anomalies
 

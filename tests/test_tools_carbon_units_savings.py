@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import Settings
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from assistant.errors import LookupFailed
 from tools.carbon import carbon
 from tools.savings import savings

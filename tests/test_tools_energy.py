@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.data import AnnualRecord, DataStore
+from assistant.records.store import AnnualRecord, DataStore
 from assistant.errors import ConfigError, LookupFailed
 from tools.energy import METRICS, compare, compute_indicators, indicators, rank, resolve_metric, trend
 from tools.factors import load_factors

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from assistant.errors import LookupFailed
 from tools.budget import budget_status
 from tools.quota import check_quota, verdict

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from tools.anomalies import anomalies
 from tools.energy import compare
 

@@ -10,7 +10,7 @@ import re
 import typing
 
 import tools
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 
 EXPECTED = [
     ("indicators", "查询某单位某年的能耗指标：综合能耗（kgce，当量值）、单位建筑面积能耗、人均综合能耗、用水量、人均用水量、碳排放。",

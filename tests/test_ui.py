@@ -1,7 +1,7 @@
 """The web UI driven over HTTP with gradio_client: a cited chat answer, an upload that becomes searchable, a data
 query whose figures are worked out by hand here, feedback, drafting, and the security settings.
 
-The app under test is the real one (assistant.ui.build_app + launch_options) on a temp home with a small corpus,
+The app under test is the real one (assistant.ui.app.build_app + launch_options) on a temp home with a small corpus,
 no dense model, and a hand-made consumption table.
 """
 
@@ -74,7 +74,7 @@ def free_port() -> int:
 
 def start_app(home: Path, corpus: Path, max_file_mb: float = 1.0):
     """Start the real app in this process; returns (url, services, app)."""
-    from assistant.ui import Services, build_app, launch_options
+    from assistant.ui.app import Services, build_app, launch_options
 
     settings = replace(Settings.from_env({}), home=home, corpus_dir=corpus, embed_model=None,
                        max_file_mb=max_file_mb)
@@ -296,7 +296,7 @@ def test_draft_downloads_a_docx(client):
 
 
 def test_launch_options_keep_the_app_local_and_limited():
-    from assistant.ui import launch_options
+    from assistant.ui.app import launch_options
 
     settings = replace(Settings.from_env({}), max_file_mb=5)
     options = launch_options(settings, [], "127.0.0.1", 7860)
@@ -310,7 +310,7 @@ def test_launch_options_keep_the_app_local_and_limited():
 
 def test_app_py_and_cli_default_to_localhost():
     import app
-    from assistant import cli
+    from assistant.cli import main as cli
 
     with pytest.raises(SystemExit):
         app.main(["--help"])
@@ -320,7 +320,7 @@ def test_app_py_and_cli_default_to_localhost():
 
 
 def test_users_from_env_string_and_file(tmp_path):
-    from assistant.ui import load_users
+    from assistant.ui.app import load_users
 
     assert load_users(None) == []
     assert load_users("kezhang:a1, zhuren:b:2") == [("kezhang", "a1"), ("zhuren", "b:2")]
@@ -336,7 +336,7 @@ def test_users_from_env_string_and_file(tmp_path):
 @pytest.mark.slow
 def test_first_start_builds_the_real_starter_corpus(tmp_path):
     """Once, on the real corpus: the page is built before the starter knowledge base is, and it finishes."""
-    from assistant.ui import Services, build_app
+    from assistant.ui.app import Services, build_app
 
     settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None)
     services = Services.open(settings)

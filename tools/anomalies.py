@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from assistant.data import ConsumptionRow, DataStore
+from assistant.records.store import ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, r
 

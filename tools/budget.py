@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.data import AnnualRecord, Budget, ConsumptionRow, DataStore
+from assistant.records.store import AnnualRecord, Budget, ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, r
 from tools.energy import compute_indicators

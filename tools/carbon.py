@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.data import DataStore
+from assistant.records.store import DataStore
 from tools.common import check_year, fmt, is_all, r
 from tools.energy import aggregate_indicators, compute_indicators, used_factors
 from tools.factors import Factor, factors_for, grid_factor

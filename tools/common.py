@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.data import ALL_NAMES
+from assistant.records.store import ALL_NAMES
 
 
 def is_all(institution: str) -> bool:

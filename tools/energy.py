@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.data import AnnualRecord, DataStore
+from assistant.records.store import AnnualRecord, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, is_all, pct, r
 from tools.factors import FYP14_SOURCE, FYP14_TARGETS, Factor, Factors, factors_for
@@ -438,7 +438,7 @@ def rank(store: DataStore, metric: str, year: int, category: str | None = None, 
         category: 单位类型，可选：党政机关、学校、医院、文化场馆、其他；不填为全部单位。
         top: 返回前几名，默认 10；填 0 返回全部。
     """
-    from assistant.data import CATEGORIES
+    from assistant.records.store import CATEGORIES
 
     key = resolve_metric(metric)
     year = check_year(year)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.data import QUOTA_INDICATOR_NAMES, DataStore, Quota
+from assistant.records.store import QUOTA_INDICATOR_NAMES, DataStore, Quota
 from assistant.errors import LookupFailed
 from tools.common import check_year, r
 from tools.energy import IndicatorResult, _metric_factors, compute_indicators

@@ -15,9 +15,9 @@ from typing import Any, Callable
 import gradio as gr
 import pandas as pd
 
-from assistant import ui_cards
+from assistant.ui import cards as ui_cards
 from assistant.errors import LookupFailed
-from assistant.ui import Services, friendly
+from assistant.ui.services import Services, friendly
 
 ALL = "全部"
 TREND_FROM, TREND_TO = 2015, 2025

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from assistant.textclean import STRUCTURE_START, fix_spacing, is_page_number, join_lines
+from assistant.ingest.textclean import STRUCTURE_START, fix_spacing, is_page_number, join_lines
 
 RENDER_DPI = 150  # A4 at 150 dpi is 1240×1754 px, under the recogniser's 2000 px cap: no second resize
 MAX_SIDE = 2000

@@ -1,5 +1,5 @@
 """`greenleaf data import|list`, `greenleaf indicators` and `greenleaf tool NAME --arg k=v`: thin shells over
-assistant.data and tools/. `--json` prints one JSON object on stdout; messages go to stderr.
+assistant.records.store and tools/. `--json` prints one JSON object on stdout; messages go to stderr.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from assistant.cli_output import err, json_flag, print_json
+from assistant.cli.output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import DataError
 
@@ -36,7 +36,7 @@ def register_cli(sub: Any) -> None:
 
 
 def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.data import DataStore
+    from assistant.records.store import DataStore
 
     results: list[dict] = []
     failed = 0
@@ -57,7 +57,7 @@ def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_data_list(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.data import DataStore
+    from assistant.records.store import DataStore
 
     with DataStore.open(settings) as store:
         infos = store.institutions()
@@ -73,7 +73,7 @@ def cmd_data_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.data import DataStore
+    from assistant.records.store import DataStore
     from tools.energy import indicators
 
     with DataStore.open(settings) as store:
@@ -86,7 +86,7 @@ def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tool(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.data import DataStore
+    from assistant.records.store import DataStore
     from tools import STORE_TOOLS, TOOLS
 
     by_name = {f.__name__: f for f in TOOLS}

@@ -12,7 +12,7 @@ import struct
 import sys
 from pathlib import Path
 
-from assistant.documents import parse_file
+from assistant.ingest.documents import parse_file
 from assistant.errors import DocumentError, GreenLeafError
 
 _HEADER = struct.Struct("!Q")

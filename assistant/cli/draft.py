@@ -1,6 +1,6 @@
 """`greenleaf draft`: list the document kinds, or draft one and write it as .docx or .md.
 
-Thin shell over assistant.drafting: parses `--set key=value`, opens the data store and (lazily) the knowledge base,
+Thin shell over assistant.drafting.drafts: parses `--set key=value`, opens the data store and (lazily) the knowledge base,
 picks the chat model when one is configured, prints. `--json` prints one object on stdout.
 """
 
@@ -10,7 +10,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from assistant.cli_output import err, print_json
+from assistant.cli.output import err, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
 
@@ -28,7 +28,7 @@ def register_cli(sub: Any) -> None:
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant import drafting
+    from assistant.drafting import drafts as drafting
 
     if args.list:
         kinds = [k.to_dict() for k in drafting.list_kinds()]
@@ -85,7 +85,7 @@ def _open_store(settings: Settings) -> Any:
     """The consumption store when its file exists; without it every figure stays 【待补充】."""
     if not settings.data_db.exists():
         return None
-    from assistant.data import DataStore
+    from assistant.records.store import DataStore
 
     return DataStore.open(settings)
 
@@ -103,7 +103,7 @@ class _LazyKnowledge:
             try:
                 if not self._settings.kb_db.exists():
                     raise GreenLeafError("知识库尚未建立")
-                from assistant.knowledge import KnowledgeBase
+                from assistant.retrieval.knowledge import KnowledgeBase
 
                 self._kb = KnowledgeBase.open(self._settings, read_only=True)
             except GreenLeafError as error:

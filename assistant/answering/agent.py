@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from assistant.answers import Answer
+from assistant.answering.answers import Answer
 from assistant.config import Settings
 from assistant.errors import QuestionError
 
 if TYPE_CHECKING:
-    from assistant.llm_agent import LLMAgent
-    from assistant.offline import OfflineEngine
+    from assistant.answering.llm_agent import LLMAgent
+    from assistant.answering.offline import OfflineEngine
 
 History = list[tuple[str, str]]  # (user question, assistant answer) pairs, oldest first
 
@@ -33,12 +33,12 @@ class Assistant:
 
         `chat_model`: a langchain chat model to use instead of the configured endpoint (tests use a scripted one).
         """
-        from assistant.offline import OfflineEngine
+        from assistant.answering.offline import OfflineEngine
 
         offline = OfflineEngine(settings, kb, store)
         llm = None
         if chat_model is not None or settings.llm_configured:
-            from assistant.llm_agent import LLMAgent
+            from assistant.answering.llm_agent import LLMAgent
 
             llm = LLMAgent(settings, kb, store, offline, chat_model=chat_model)
         return cls(settings, offline, llm)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from assistant.cli_output import err, json_flag, print_json
+from assistant.cli.output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
 
@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.knowledge import KnowledgeBase
-    from assistant.progress import StderrProgress
+    from assistant.retrieval.knowledge import KnowledgeBase
+    from assistant.cli.progress import StderrProgress
 
     with KnowledgeBase.open(settings) as kb:
         report = kb.ingest([Path(p) for p in args.paths], progress=StderrProgress("导入"))
@@ -54,7 +54,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.knowledge import KnowledgeBase
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     with KnowledgeBase.open(settings, read_only=True) as kb:
         result = kb.search(args.query, k=args.k, doc_type=args.type)
@@ -71,7 +71,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kb_list(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.knowledge import KnowledgeBase
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     with KnowledgeBase.open(settings, read_only=True) as kb:
         docs = kb.documents()
@@ -85,7 +85,7 @@ def cmd_kb_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kb_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.knowledge import KnowledgeBase
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     with KnowledgeBase.open(settings) as kb:
         removed = kb.remove(args.doc_id)
@@ -97,8 +97,8 @@ def cmd_kb_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kb_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.knowledge import KnowledgeBase
-    from assistant.progress import StderrProgress
+    from assistant.retrieval.knowledge import KnowledgeBase
+    from assistant.cli.progress import StderrProgress
 
     with KnowledgeBase.open(settings) as kb:
         stats = kb.rebuild(progress=StderrProgress("重建索引"))
@@ -110,7 +110,7 @@ def cmd_kb_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ui import launch
+    from assistant.ui.app import launch
 
     launch(settings, host=args.host, port=args.port)
     return 0
@@ -147,7 +147,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_serve)
 
     # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft).
-    from assistant import agent_cli, data_cli, drafting_cli
+    from assistant.cli import ask as agent_cli
+    from assistant.cli import data as data_cli
+    from assistant.cli import draft as drafting_cli
 
     for module in (data_cli, agent_cli, drafting_cli):
         module.register_cli(sub)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.ui import Services, friendly
-from assistant.ui_cards import markdown_safe
+from assistant.ui.services import Services, friendly
+from assistant.ui.cards import markdown_safe
 
 MAX_FIELDS = 10
 PLACEHOLDERS = {"institution": "例如：市行政中心", "year": "四位年份，例如 2025", "date": "例如：2025年6月16日",
@@ -21,7 +21,7 @@ PLACEHOLDERS = {"institution": "例如：市行政中心", "year": "四位年份
 
 
 def build(services: Services) -> None:
-    from assistant.drafting import list_kinds
+    from assistant.drafting.drafts import list_kinds
 
     kinds = list_kinds()
     first = kinds[0]
@@ -49,7 +49,7 @@ def form_updates(kind_id: str) -> list:
 
 
 def field_props(kind_id: str, index: int) -> dict:
-    from assistant.drafting import get_kind
+    from assistant.drafting.drafts import get_kind
 
     params = get_kind(kind_id).to_dict(date.today())["params"]
     if index >= len(params):
@@ -61,7 +61,7 @@ def field_props(kind_id: str, index: int) -> dict:
 
 def make_draft(services: Services, kind_id: str, values: tuple) -> tuple[str, str, str]:
     """Draft the kind with the form's values; return the preview, a status line and the .docx path."""
-    from assistant.drafting import draft, get_kind
+    from assistant.drafting.drafts import draft, get_kind
 
     kind = get_kind(kind_id)
     params = {p.name: str(v or "").strip() for p, v in zip(kind.params, values) if str(v or "").strip()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Callable, Iterator
 
-from assistant.answers import NOT_FOUND, Answer, Citation, ToolCall
+from assistant.answering.answers import NOT_FOUND, Answer, Citation, ToolCall
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
 
@@ -25,7 +25,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 
 
 def system_prompt() -> str:
-    return resources.files("assistant").joinpath("prompts/system.md").read_text(encoding="utf-8")
+    return resources.files("assistant.answering").joinpath("prompts/system.md").read_text(encoding="utf-8")
 
 
 def make_chat_model(settings: Settings):
@@ -164,7 +164,7 @@ class LLMAgent:
 
     def _draft_tool(self, run: _Run) -> Callable[..., str]:
         def draft_document(kind: str, institution: str | None = None, year: int | None = None) -> str:
-            from assistant import drafting
+            from assistant.drafting import drafts as drafting
 
             params = {k: str(v) for k, v in (("institution", institution), ("year", year)) if v}
             try:
@@ -207,7 +207,7 @@ def _search_doc() -> str:
 
 
 def _draft_doc() -> str:
-    from assistant import drafting
+    from assistant.drafting import drafts as drafting
 
     kinds = "；".join(f"{k.id}：{k.title}" for k in drafting.list_kinds())
     return f"起草宣传或合规文稿，数字取自数据工具，缺少的事实标为【待补充】。可选类型：{kinds}。"

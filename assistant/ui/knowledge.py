@@ -10,9 +10,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant import ui_cards
-from assistant.documents import LOADABLE_SUFFIXES
-from assistant.ui import Services, friendly
+from assistant.ui import cards as ui_cards
+from assistant.ingest.documents import LOADABLE_SUFFIXES
+from assistant.ui.services import Services, friendly
 
 UPLOAD_TYPES = list(LOADABLE_SUFFIXES)  # documents, scans (images) and tables (CSV/XLSX as knowledge)
 DOC_HEADERS = ["编号", "标题", "类型", "片段数", "来源文件", "导入时间", "备注"]

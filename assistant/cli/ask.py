@@ -24,9 +24,9 @@ def register_cli(sub) -> None:
 @contextmanager
 def open_assistant(settings: Settings) -> Iterator:
     """An Assistant over a read-only knowledge base and the data store of `settings.home`."""
-    from assistant.agent import Assistant
-    from assistant.data import DataStore
-    from assistant.knowledge import KnowledgeBase
+    from assistant.answering.agent import Assistant
+    from assistant.records.store import DataStore
+    from assistant.retrieval.knowledge import KnowledgeBase
 
     with KnowledgeBase.open(settings, read_only=True) as kb, DataStore.open(settings) as store:
         yield Assistant.create(settings, kb, store)

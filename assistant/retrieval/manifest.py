@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from assistant.chunking import Chunk
-from assistant.documents import Document, Section
+from assistant.ingest.chunking import Chunk
+from assistant.ingest.documents import Document, Section
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from assistant.answers import NOT_FOUND, Answer, Citation, ToolCall
-from assistant.chunking import find_article
+from assistant.answering.answers import NOT_FOUND, Answer, Citation, ToolCall
+from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
-from assistant.intents import Understanding, understand
-from assistant.knowledge import KnowledgeBase, SearchHit
+from assistant.answering.intents import Understanding, understand
+from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
 MIN_COVERAGE = 0.55  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
 _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
@@ -39,7 +39,7 @@ GREETING = (
 class OfflineEngine:
     settings: Settings
     kb: KnowledgeBase
-    store: Any  # assistant.data.DataStore
+    store: Any  # assistant.records.store.DataStore
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         understanding = self.understand(question, history)
@@ -72,7 +72,7 @@ class OfflineEngine:
                             "out_of_scope")
 
     def _draft(self, question: str, u: Understanding) -> Answer:
-        from assistant import drafting
+        from assistant.drafting import drafts as drafting
 
         kind = u.slots.get("kind")
         if not kind:

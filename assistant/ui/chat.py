@@ -14,9 +14,9 @@ from typing import Iterator
 
 import gradio as gr
 
-from assistant import ui_cards
-from assistant.ui import Services, friendly
-from assistant.ui_cards import markdown_safe
+from assistant.ui import cards as ui_cards
+from assistant.ui.services import Services, friendly
+from assistant.ui.cards import markdown_safe
 
 EXAMPLES = (
     "公共机构节能条例第十五条讲什么？",

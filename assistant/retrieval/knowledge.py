@@ -18,16 +18,16 @@ from typing import Callable
 import numpy as np
 from filelock import FileLock, Timeout
 
-from assistant.chunking import Chunk, chunk_document, citation_label, find_article
+from assistant.ingest.chunking import Chunk, chunk_document, citation_label, find_article
 from assistant.config import Settings
-from assistant.documents import SUPPORTED_SUFFIXES, Document
-from assistant.embeddings import Embedder, LazyEmbedder
+from assistant.ingest.documents import SUPPORTED_SUFFIXES, Document
+from assistant.retrieval.embeddings import Embedder, LazyEmbedder
 from assistant.errors import DocumentError, KnowledgeBaseError, QuestionError
-from assistant.glossary import Glossary
-from assistant.isolation import load_document
-from assistant.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
-from assistant.manifest import DocumentRecord, Manifest
-from assistant.vectorstore import VectorStore, collection_name, open_vector_store
+from assistant.retrieval.glossary import Glossary
+from assistant.ingest.isolation import load_document
+from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
+from assistant.retrieval.manifest import DocumentRecord, Manifest
+from assistant.retrieval.vectorstore import VectorStore, collection_name, open_vector_store
 
 Progress = Callable[[int, int, str], None]
 RRF_K = 60
@@ -539,7 +539,7 @@ def _has_front_matter(path: Path) -> bool:
 
 
 def _sha256(path: Path) -> str:
-    from assistant.documents import sha256_file
+    from assistant.ingest.documents import sha256_file
 
     try:
         return sha256_file(path)

@@ -13,8 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant import tables
-from assistant.documents import Document
+from assistant.ingest import tables
+from assistant.ingest.documents import Document
 from assistant.numerals import to_chinese_numeral
 
 _NUM = r"[零〇一二三四五六七八九十百千0-9０-９]+"

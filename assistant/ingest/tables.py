@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.textclean import STRUCTURE_START, fix_spacing, join_lines, join_wrapped
+from assistant.ingest.textclean import STRUCTURE_START, fix_spacing, join_lines, join_wrapped
 
 CAPTION_PREFIX = "表格："
 CONTINUED = "（续）"

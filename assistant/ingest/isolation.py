@@ -1,7 +1,7 @@
 """Parse untrusted files in a separate worker process with a size, time and memory limit.
 
 A hostile or broken PDF can loop forever or allocate without bound inside pypdf; parsing it in a worker process
-(`python -m assistant.parse_worker`, started fresh with an address-space limit) turns that into a DocumentError
+(`python -m assistant.ingest.parse_worker`, started fresh with an address-space limit) turns that into a DocumentError
 for that one file while the ingest goes on. The worker is reused across files and restarted after a failure.
 A plain subprocess, not multiprocessing, so a caller's script is never re-imported in the child.
 OCR of scanned pages runs in the same worker: it reports each page before the Document (printed on stderr
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.documents import LOADABLE_SUFFIXES, SUPPORTED_NAMES, Document, PageProgress
+from assistant.ingest.documents import LOADABLE_SUFFIXES, SUPPORTED_NAMES, Document, PageProgress
 from assistant.errors import DocumentError
 
 _HEADER = struct.Struct("!Q")
@@ -125,8 +125,8 @@ class ParseWorker:
                     pass
 
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "assistant.parse_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=None, preexec_fn=limit_memory, cwd=str(Path(__file__).resolve().parent.parent),
+                [sys.executable, "-m", "assistant.ingest.parse_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=None, preexec_fn=limit_memory, cwd=str(Path(__file__).resolve().parents[2]),
             )
         return self._process
 

@@ -18,7 +18,7 @@ from typing import Iterable
 
 import numpy as np
 
-from assistant.glossary import Glossary
+from assistant.retrieval.glossary import Glossary
 from assistant.numerals import chinese_to_int
 
 # Bump when tokens() changes: stored token lists are then re-made on the next open (knowledge.py).
@@ -76,7 +76,7 @@ class Tokenizer:
 
 
 def load_stopwords() -> frozenset[str]:
-    text = resources.files("assistant").joinpath("data/stopwords_zh.txt").read_text(encoding="utf-8")
+    text = resources.files("assistant.retrieval").joinpath("data/stopwords_zh.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.chunking import citation_label
-from assistant.knowledge import SearchHit
+from assistant.ingest.chunking import citation_label
+from assistant.retrieval.knowledge import SearchHit
 
 NOT_FOUND = "知识库中未找到相关内容。"
 

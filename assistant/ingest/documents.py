@@ -18,9 +18,9 @@ from typing import Any, Callable
 
 import yaml
 
-from assistant import tables
+from assistant.ingest import tables
 from assistant.errors import DocumentError
-from assistant.textclean import STRUCTURE_START, fix_spacing, garbage_ratio, join_lines, running_lines
+from assistant.ingest.textclean import STRUCTURE_START, fix_spacing, garbage_ratio, join_lines, running_lines
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # Folder ingests take these; spreadsheets are loaded only when named one by one, since a folder's CSV/XLSX is
@@ -168,7 +168,7 @@ def _parse_pdf(path: Path, data: bytes, sha: str, ocr: bool = False,
 
 
 def _no_ocr_hint(ocr: bool) -> str:
-    from assistant import ocr as ocr_module
+    from assistant.ingest import ocr as ocr_module
 
     if not ocr:
         return "OCR 识别已关闭（GREENLEAF_OCR=off）；如需识别扫描件，请设为 auto。"
@@ -180,7 +180,7 @@ def _no_ocr_hint(ocr: bool) -> str:
 def _ocr_pdf_pages(data: bytes, numbers: list[int],
                    progress: PageProgress | None) -> tuple[dict[int, list[Section]], list[str], bool]:
     """OCR the scanned pages; returns sections by page, warnings, and whether any page yielded text."""
-    from assistant import ocr as ocr_module
+    from assistant.ingest import ocr as ocr_module
 
     if not ocr_module.available():
         hint = "未安装 OCR 组件 rapidocr-onnxruntime，未识别"
@@ -385,7 +385,7 @@ def _parse_text(path: Path, data: bytes, sha: str) -> Document:
 
 
 def _parse_image(path: Path, data: bytes, sha: str, ocr: bool, progress: PageProgress | None) -> Document:
-    from assistant import ocr as ocr_module
+    from assistant.ingest import ocr as ocr_module
 
     source = str(path)
     if not ocr:

@@ -11,14 +11,18 @@ import csv
 import datetime as dt
 import difflib
 import io
+import logging
 import re
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from assistant.config import Settings
-from assistant.errors import DataError, LookupFailed
+from assistant.errors import DataError, GreenLeafError, LookupFailed
+
+log = logging.getLogger("greenleaf.records")
 
 CATEGORIES = ("党政机关", "学校", "医院", "文化场馆", "其他")
 ALL_NAMES = {"全部", "all", "全市", "所有单位", "全部单位", "合计"}
@@ -183,28 +187,64 @@ class ImportReport:
 class DataStore:
     """SQLite-backed store of consumption rows, budgets and quotas; open with DataStore.open(settings)."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
-        self._conn = conn
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.path = path
         self.settings = settings
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings) -> "DataStore":
         path = settings.data_db
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Shared across threads (the agent runs tools in a worker thread; the UI serves several requests):
-        # this SQLite build is serialized (sqlite3.threadsafety == 3), so one connection is safe to share.
-        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        conn.executescript(_SCHEMA)
-        return cls(conn, settings)
+        store = cls(path, settings)
+        store._conn.executescript(_SCHEMA)
+        return store
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection. One store serves many threads (the UI's handlers, the agent's tool calls):
+        each thread gets its own connection, so one thread's open transaction is never another's, and SQLite
+        serialises the writers."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30)
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            for conn in self._opened:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:  # a connection made in a thread that has ended
+                    pass
+            self._opened.clear()
+        self._local = threading.local()
 
     def __enter__(self) -> "DataStore":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def import_samples_if_empty(self, folder: Path) -> str | None:
+        """Import `folder`'s *.csv/*.xlsx (the labelled sample data) when the store holds no consumption rows."""
+        files = sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+        if not files or self.counts()["rows"]:
+            return None
+        # Consumption first: budgets name institutions that the consumption table introduces.
+        files.sort(key=lambda p: (0 if "能耗月度" in p.name or "consumption" in p.name.lower() else 1, p.name))
+        imported = []
+        for path in files:
+            try:
+                imported.append(self.import_file(path).summary().rstrip("。"))
+            except GreenLeafError as error:
+                log.warning("sample data %s not imported: %s", path.name, error)
+        return f"已导入样例数据（虚构，仅供演示）：{'；'.join(imported)}" if imported else None
 
     # ------------------------------------------------------------ import
 

@@ -242,7 +242,7 @@ class Citation:
 
 
 class Knowledge(Protocol):
-    """What drafting needs from the knowledge base (assistant.knowledge.KnowledgeBase satisfies it)."""
+    """What drafting needs from the knowledge base (assistant.retrieval.knowledge.KnowledgeBase satisfies it)."""
 
     def search(self, query: str, k: int = 5, doc_type: str | None = None) -> Any: ...
 
@@ -331,7 +331,7 @@ class Draft:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".docx":
-            from assistant.docx_export import write_docx
+            from assistant.drafting.docx_export import write_docx
 
             write_docx(self.text, path)
         elif suffix in (".md", ".markdown", ".txt"):
@@ -718,7 +718,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _load_template(name: str) -> str:
-    return resources.files("assistant").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("assistant.drafting").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 # General slogans in our own words; the year's theme leads the set when it is known.
