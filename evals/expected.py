@@ -1,6 +1,6 @@
 """Expected answers for the tools gold set, computed here from the raw sample CSVs and the DESIGN.md factors.
 
-Deliberately independent of assistant/data.py and tools/: plain csv rows, plain sums, factors typed in again
+Deliberately independent of assistant/records/store.py and tools/: plain csv rows, plain sums, factors typed in again
 from shared/DESIGN.md and corpus/standards/co2-emission-factors.md. If the tools and this file disagree, one of
 them is wrong, and the eval says which question.
 """
@@ -128,3 +128,120 @@ def _convert(quantity: float, unit: str, to_unit: str) -> float:
     if pair == ("tce", "kWh"):
         return quantity * 1000 / 0.1229
     raise ValueError(f"no hand formula for {unit} → {to_unit}")
+
+
+# ==================================================================== dialogue gold set (evals/gold/dialogues.jsonl)
+#
+# `expected_calc(sample, spec)` turns one dialogue turn's `expect` spec into the content a correct answer must carry:
+# {"names": [...], "numbers": [...], "ordered": bool, "year": int | None} (anomaly_scope adds "all": True).
+# Same independence rule as above: only SampleData (plain csv sums) and the quota/budget tables, no product code.
+# A spec's year fields (year, base_year, from_year, to_year) may be "latest" = the latest year with monthly data.
+
+METRICS = ("energy", "energy_per_area", "energy_per_capita", "water", "water_per_capita", "carbon",
+           "carbon_per_area", "electricity")
+QUOTA_ORDER = ("energy_per_area", "energy_per_capita", "water_per_capita")  # order of rows in the quota CSV
+
+
+def latest_year(sample: SampleData) -> int:
+    """The latest year that has any monthly row (what "今年" means for the sample data)."""
+    return max(year for _, year in sample.months)
+
+
+def _year(sample: SampleData, value) -> int | None:
+    if value is None:
+        return None
+    if value == "latest":
+        return latest_year(sample)
+    return int(value)
+
+
+def _names_with_data(sample: SampleData, year: int, category: str | None = None) -> list[str]:
+    return [n for n in sorted(sample.category)
+            if (n, year) in sample.months and (category is None or sample.category[n] == category)]
+
+
+def _metric_key(spec: dict) -> str:
+    key = spec["metric"]
+    if key not in METRICS:
+        raise ValueError(f"unknown metric {key!r}; use one of {', '.join(METRICS)}")
+    return key
+
+
+def _who(name: str) -> list[str]:
+    """Names an answer about `name` must mention: the unit itself, nothing for the whole-city total."""
+    return [] if name == ALL else [name]
+
+
+def quota_verdict(sample: SampleData, name: str, year: int, key: str) -> tuple[str, float]:
+    """(verdict, value) for one quota indicator, rule of docs/TOOLS.md check_quota (value rounded to 4 places)."""
+    value = sample.metric(name, year, key)
+    constraint, guide = sample.quota[(sample.category[name], key)]
+    v = round(value, 4)
+    return ("超过约束值" if v > constraint else "优于引导值" if v <= guide else "达标"), value
+
+
+def energy_budget_rate(sample: SampleData, name: str, year: int, through: int | None = None) -> float:
+    """Energy (kgce) used in months 1..`through` (default: all present) ÷ that year's energy budget × 100."""
+    used = sample.year(name, year, through=through or 12)["energy"]
+    return used / sample.budget[(name, year)]["energy"] * 100
+
+
+def _budget_rates(sample: SampleData, year: int, through: int | None) -> list[tuple[str, float]]:
+    """(name, rate) for every unit with an energy budget and data that year, highest rate first (ties by name)."""
+    rows = [(n, energy_budget_rate(sample, n, year, through)) for n in _names_with_data(sample, year)
+            if (n, year) in sample.budget and sample.budget[(n, year)]["energy"] > 0
+            and any(m["month"] <= (through or 12) for m in sample.months[(n, year)])]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def expected_calc(sample: SampleData, spec: dict) -> dict:
+    """Expected content of one dialogue turn: names to mention, numbers to state, whether order matters, year."""
+    calc = spec["calc"]
+    year = _year(sample, spec.get("year"))
+    out = {"names": [], "numbers": [], "ordered": False, "year": year}
+    if calc == "metric":
+        name, key = spec["institution"], _metric_key(spec)
+        out.update(names=_who(name), numbers=[sample.metric(name, year, key)])
+    elif calc == "compare":
+        name, key = spec["institution"], _metric_key(spec)
+        base = _year(sample, spec.get("base_year")) or year - 1
+        if (name != ALL and (name, base) not in sample.months) or not _names_with_data(sample, base):
+            raise ValueError(f"compare: no data for {name} in base year {base}")
+        now, before = sample.metric(name, year, key), sample.metric(name, base, key)
+        out.update(names=_who(name), numbers=[now, before, (now - before) / before * 100])
+    elif calc == "rank":
+        key, top = _metric_key(spec), spec.get("top", 5)
+        names = _names_with_data(sample, year, spec.get("category"))
+        ranked = sorted(((n, sample.metric(n, year, key)) for n in names), key=lambda r: (-r[1], r[0]))
+        ranked = ranked[:top] if top else ranked
+        out.update(names=[n for n, _ in ranked], numbers=[v for _, v in ranked], ordered=True)
+    elif calc == "quota_breaches":
+        for name in _names_with_data(sample, year):
+            for key in QUOTA_ORDER:
+                if (sample.category[name], key) not in sample.quota:
+                    continue
+                verdict, value = quota_verdict(sample, name, year, key)
+                if verdict == "超过约束值":
+                    if name not in out["names"]:
+                        out["names"].append(name)
+                    out["numbers"].append(value)
+    elif calc == "budget_tightest":
+        rows = _budget_rates(sample, year, spec.get("through_month"))[:spec.get("top", 5)]
+        out.update(names=[n for n, _ in rows], numbers=[r for _, r in rows], ordered=True)
+    elif calc == "budget_over":
+        rows = [(n, r) for n, r in _budget_rates(sample, year, spec.get("through_month")) if r > 100]
+        out.update(names=[n for n, _ in rows], numbers=[r for _, r in rows])
+    elif calc == "trend":
+        name, key = spec["institution"], _metric_key(spec)
+        first, last = _year(sample, spec["from_year"]), _year(sample, spec["to_year"])
+        a, b = sample.metric(name, first, key), sample.metric(name, last, key)
+        out.update(names=_who(name), numbers=[a, b, (b - a) / a * 100], year=last)
+    elif calc == "anomaly_scope":
+        if spec.get("metric") is not None:
+            _metric_key(spec)
+        out["all"] = True
+    elif calc == "latest_year":
+        out["year"] = latest_year(sample)
+    else:
+        raise ValueError(f"unknown calc kind {calc!r}")
+    return out
