@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
+from assistant.records import metrics as vocab
 from assistant.records.store import ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, r
@@ -24,14 +25,17 @@ MIN_HISTORY_YEARS = 3
 HISTORY_YEARS = 5
 SAME_MONTH_MIN_DEV, SAME_MONTH_SCALE_FLOOR = 0.30, 0.05
 OWN_MIN_DEV, OWN_SCALE_FLOOR = 0.50, 0.10
-# row attribute -> (Chinese name, unit, likely causes when high)
-CHECKED = {
-    "electricity_kwh": ("用电量", "kWh", "设备长时间运行（空调、照明未关）、新增用电设备，或电表倍率/抄表错误"),
-    "natural_gas_m3": ("天然气用量", "m³", "燃气泄漏、锅炉或灶具运行异常，或抄表错误"),
-    "water_m3": ("用水量", "m³", "管道漏水、阀门或水箱浮球失灵、卫生洁具长流水，或水表故障"),
-    "gasoline_l": ("汽油用量", "L", "公务用车出车异常增多或加油记录有误"),
-    "diesel_l": ("柴油用量", "L", "备用发电机或车辆用油异常，或记录有误"),
+# Likely causes when a reading is high, by source key; names and units come from the vocabulary.
+_CAUSES = {
+    "electricity": "设备长时间运行（空调、照明未关）、新增用电设备，或电表倍率/抄表错误",
+    "natural_gas": "燃气泄漏、锅炉或灶具运行异常，或抄表错误",
+    "water": "管道漏水、阀门或水箱浮球失灵、卫生洁具长流水，或水表故障",
+    "gasoline": "公务用车出车异常增多或加油记录有误",
+    "diesel": "备用发电机或车辆用油异常，或记录有误",
 }
+# row attribute -> (reading name, unit, likely causes when high)
+CHECKED = {vocab.SOURCE_BY_KEY[k].column: (vocab.SOURCE_BY_KEY[k].reading, vocab.SOURCE_BY_KEY[k].unit, causes)
+           for k, causes in _CAUSES.items()}
 
 
 @dataclass(frozen=True)

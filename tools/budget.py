@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.records import metrics as vocab
 from assistant.records.store import AnnualRecord, Budget, ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, r
@@ -16,12 +17,8 @@ from tools.energy import compute_indicators
 from tools.factors import Factor, Factors, factors_for
 
 WARN_RATE, OVER_RATE = 80.0, 100.0
-# budget metric -> (Chinese name, unit, Budget attribute)
-BUDGET_METRICS = {
-    "energy": ("综合能耗", "kgce", "energy_budget_kgce"),
-    "electricity": ("用电量", "kWh", "electricity_budget_kwh"),
-    "water": ("用水量", "m³", "water_budget_m3"),
-}
+# budget metric -> (Chinese name, unit, Budget attribute): the metrics a 用能预算 covers
+BUDGET_METRICS = {m.key: (m.name, m.unit, m.budget_field) for m in vocab.METRICS if m.budget_field}
 
 
 @dataclass(frozen=True)

@@ -9,44 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.records import metrics as vocab
 from assistant.records.store import AnnualRecord, DataStore
 from assistant.errors import LookupFailed
 from tools.common import check_year, fmt, is_all, pct, r
 from tools.factors import FYP14_SOURCE, FYP14_TARGETS, Factor, Factors, factors_for
 
-# metric key -> (Chinese name, unit)
-METRICS: dict[str, tuple[str, str]] = {
-    "energy": ("综合能耗", "kgce"),
-    "energy_per_area": ("单位建筑面积能耗", "kgce/m²"),
-    "energy_per_capita": ("人均综合能耗", "kgce/人"),
-    "water": ("用水量", "m³"),
-    "water_per_capita": ("人均用水量", "m³/人"),
-    "carbon": ("碳排放", "tCO2"),
-    "carbon_per_area": ("单位建筑面积碳排放", "kgCO2/m²"),
-    "electricity": ("用电量", "kWh"),
-}
-METRIC_SYNONYMS: dict[str, str] = {
-    "综合能耗": "energy", "能耗": "energy", "能源消费量": "energy", "能源消耗": "energy", "用能": "energy",
-    "能耗总量": "energy", "能源消费总量": "energy",
-    "单位建筑面积能耗": "energy_per_area", "单位面积能耗": "energy_per_area", "面积能耗": "energy_per_area",
-    "单位面积综合能耗": "energy_per_area", "每平方米能耗": "energy_per_area",
-    "人均综合能耗": "energy_per_capita", "人均能耗": "energy_per_capita", "人均用能": "energy_per_capita",
-    "用水量": "water", "用水": "water", "水耗": "water", "水": "water", "用水总量": "water",
-    "人均用水量": "water_per_capita", "人均水耗": "water_per_capita", "人均用水": "water_per_capita",
-    "碳排放": "carbon", "碳排放量": "carbon", "二氧化碳排放": "carbon", "排放": "carbon",
-    "单位建筑面积碳排放": "carbon_per_area", "单位面积碳排放": "carbon_per_area",
-    "用电量": "electricity", "电耗": "electricity", "用电": "electricity", "电量": "electricity",
-    "电力": "electricity", "耗电量": "electricity",
-}
-
-# source key -> (Chinese name, AnnualRecord field, unit)
-SOURCES: dict[str, tuple[str, str, str]] = {
-    "electricity": ("电力", "electricity_kwh", "kWh"),
-    "natural_gas": ("天然气", "natural_gas_m3", "m³"),
-    "gasoline": ("汽油", "gasoline_l", "L"),
-    "diesel": ("柴油", "diesel_l", "L"),
-    "coal": ("原煤", "coal_kg", "kg"),
-}
+# Views of the one vocabulary (assistant/records/metrics.py): metric key -> (Chinese name, unit);
+# energy source key -> (Chinese name, AnnualRecord field, unit).
+METRICS: dict[str, tuple[str, str]] = {m.key: (m.name, m.unit) for m in vocab.METRICS}
+SOURCES: dict[str, tuple[str, str, str]] = {s.key: (s.name, s.column, s.unit) for s in vocab.ENERGY_SOURCES}
 
 
 def resolve_metric(metric: str) -> str:
@@ -54,9 +26,10 @@ def resolve_metric(metric: str) -> str:
     text = str(metric or "").strip().replace(" ", "")
     if text.lower() in METRICS:
         return text.lower()
-    if text in METRIC_SYNONYMS:
-        return METRIC_SYNONYMS[text]
-    for name, key in sorted(METRIC_SYNONYMS.items(), key=lambda kv: -len(kv[0])):
+    synonyms = vocab.metric_synonyms()
+    if text in synonyms:
+        return synonyms[text]
+    for name, key in sorted(synonyms.items(), key=lambda kv: -len(kv[0])):
         if len(name) >= 3 and name in text:
             return key
     known = "、".join(f"{k}（{v[0]}，{v[1]}）" for k, v in METRICS.items())

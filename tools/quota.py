@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.records.store import QUOTA_INDICATOR_NAMES, DataStore, Quota
+from assistant.records import metrics as vocab
+from assistant.records.store import DataStore, Quota
 from assistant.errors import LookupFailed
 from tools.common import check_year, r
 from tools.energy import IndicatorResult, _metric_factors, compute_indicators
@@ -116,7 +117,7 @@ def check_quota(store: DataStore, institution: str, year: int) -> QuotaResult:
                            + (f"（已有：{'、'.join(have)}）。" if have else "。"))
     ind: IndicatorResult = compute_indicators(record, factors_for(store))
     items = tuple(
-        QuotaItem(q.indicator, QUOTA_INDICATOR_NAMES[q.indicator], ind.metric(q.indicator), q.constraint, q.guide,
+        QuotaItem(q.indicator, vocab.metric(q.indicator).name, ind.metric(q.indicator), q.constraint, q.guide,
                   q.unit, verdict(ind.metric(q.indicator), q.constraint, q.guide), q.source)
         for q in quotas
     )

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from assistant.numerals import chinese_to_int
-from tools.energy import METRIC_SYNONYMS
+from assistant.records.metrics import metric_synonyms
 
 INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert",
            "knowledge", "draft", "greeting", "out_of_scope")
@@ -21,10 +21,6 @@ NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", 
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
-# Extra metric phrasings beyond tools.energy.METRIC_SYNONYMS.
-_EXTRA_METRICS = {"单位面积碳排放": "carbon_per_area", "面积碳排放": "carbon_per_area", "人均耗水": "water_per_capita",
-                  "耗电": "electricity", "用电情况": "electricity", "能源消耗总量": "energy", "水耗量": "water",
-                  "用气": "energy", "能耗强度": "energy_per_area", "碳排": "carbon"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
                        r"能做什么|怎么用|帮助|help)[！!。.？?，,～~\s]*(你好|您好)?[！!。.？?\s]*$", re.I)
 _OUT_OF_SCOPE = re.compile(
@@ -188,7 +184,7 @@ def _data_words(text: str) -> bool:
 
 
 def _metric(text: str) -> str | None:
-    table = {**METRIC_SYNONYMS, **_EXTRA_METRICS}
+    table = metric_synonyms()
     table.pop("水", None)  # too short to mean 用水量 on its own (节水型单位, 水效)
     found = [(text.find(name), -len(name), key) for name, key in table.items() if name in text]
     if not found:

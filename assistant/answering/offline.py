@@ -16,6 +16,7 @@ from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import GreenLeafError, LookupFailed
 from assistant.answering.intents import Understanding, understand
+from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
 MIN_COVERAGE = 0.55  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
@@ -231,22 +232,20 @@ class OfflineEngine:
     def _focus(self, answer: Answer, metric: str, note: str) -> Answer:
         """Lead with the figure that was asked for, taken from the tool result."""
         from tools.common import fmt
-        from tools.energy import METRICS
 
         if not answer.tool_calls or "error" in answer.tool_calls[0].result:
             return answer
         result = answer.tool_calls[0].result
-        value = result.get(_INDICATOR_FIELDS.get(metric, ""))
+        value = result.get(vocab.metric(metric).field)
         if value is None:
             return answer
-        name, unit = METRICS[metric]
+        name, unit = vocab.metric(metric).name, vocab.metric(metric).unit
         lead = f"{result['institution']}{result['year']}年{name}为 {fmt(value)} {unit}{note}。\n"
         return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
 
     def _compare_two(self, first: str, second: str, metric: str, year: int, note: str) -> Answer:
         import tools
         from tools.common import fmt
-        from tools.energy import METRICS
 
         answers = [self._call("indicators", tools.indicators, {"institution": n, "year": year}, "compare")
                    for n in (first, second)]
@@ -255,8 +254,8 @@ class OfflineEngine:
         if failed:
             return Answer("无法比较：" + "；".join(c.result["error"] for c in failed), "offline", [], calls,
                           intent="compare")
-        values = [c.result[_INDICATOR_FIELDS[metric]] for c in calls]  # the figures the two calls returned
-        name, unit = METRICS[metric]
+        values = [c.result[vocab.metric(metric).field] for c in calls]  # the figures the two calls returned
+        name, unit = vocab.metric(metric).name, vocab.metric(metric).unit
         a, b = calls[0].result["institution"], calls[1].result["institution"]
         relation = "高于" if values[0] > values[1] else "低于" if values[0] < values[1] else "等于"
         text = (f"{year}年{name}：{a} {fmt(values[0])} {unit}，{b} {fmt(values[1])} {unit}，{a}{relation}{b}"
@@ -298,13 +297,6 @@ class OfflineEngine:
 
 def _without_instructions(text: str) -> str:
     return "".join(s for s in _SENTENCE.findall(text) if not _INJECTION.search(s))
-
-
-# metric key -> field of the indicators tool's JSON
-_INDICATOR_FIELDS = {"energy": "energy_kgce", "energy_per_area": "energy_per_area_kgce_m2",
-                     "energy_per_capita": "energy_per_capita_kgce", "water": "water_m3",
-                     "water_per_capita": "water_per_capita_m3", "carbon": "carbon_t",
-                     "carbon_per_area": "carbon_per_area_kg_m2", "electricity": "electricity_kwh"}
 
 
 def _factor_set(question: str) -> str:

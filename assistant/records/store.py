@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 
 from assistant.config import Settings
 from assistant.errors import DataError, GreenLeafError, LookupFailed
+from assistant.records.metrics import METRICS, SOURCES, quota_indicator
 
 log = logging.getLogger("greenleaf.records")
 
@@ -34,12 +35,7 @@ _CONSUMPTION_COLUMNS: dict[str, tuple[str, ...]] = {
     "period": ("period", "统计期", "统计期间", "期间", "年月"),
     "floor_area_m2": ("floor_area_m2", "floor_area", "建筑面积", "面积"),
     "headcount": ("headcount", "用能人数", "人数"),
-    "electricity_kwh": ("electricity_kwh", "electricity", "电力", "用电量", "电量"),
-    "natural_gas_m3": ("natural_gas_m3", "natural_gas", "天然气", "用气量"),
-    "gasoline_l": ("gasoline_l", "gasoline", "汽油"),
-    "diesel_l": ("diesel_l", "diesel", "柴油"),
-    "water_m3": ("water_m3", "water", "水", "用水量"),
-    "coal_kg": ("coal_kg", "coal", "煤炭", "原煤"),
+    **{source.column: source.aliases for source in SOURCES},
 }
 _BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "institution": _CONSUMPTION_COLUMNS["institution"],
@@ -58,30 +54,11 @@ _QUOTA_COLUMNS: dict[str, tuple[str, ...]] = {
 _IGNORED_COLUMNS = {"note", "备注", "说明"}
 _CHINESE_LABEL = {
     "institution": "单位名称", "category": "单位类型", "period": "统计期", "floor_area_m2": "建筑面积",
-    "headcount": "用能人数", "electricity_kwh": "电力", "natural_gas_m3": "天然气", "gasoline_l": "汽油",
-    "diesel_l": "柴油", "water_m3": "水", "coal_kg": "煤炭", "year": "预算年度", "energy_budget_kgce": "能耗预算",
+    "headcount": "用能人数", **{source.column: source.name for source in SOURCES}, "year": "预算年度", "energy_budget_kgce": "能耗预算",
     "electricity_budget_kwh": "电力预算", "water_budget_m3": "用水预算", "indicator": "指标",
     "constraint": "约束值", "guide": "引导值", "unit": "单位",
 }
-# quota indicator names -> metric key and unit (the metric keys are those of tools.energy.METRICS)
-QUOTA_INDICATORS: dict[str, tuple[str, str]] = {
-    "单位建筑面积能耗": ("energy_per_area", "kgce/m²"),
-    "单位面积能耗": ("energy_per_area", "kgce/m²"),
-    "energy_per_area": ("energy_per_area", "kgce/m²"),
-    "人均综合能耗": ("energy_per_capita", "kgce/人"),
-    "人均能耗": ("energy_per_capita", "kgce/人"),
-    "energy_per_capita": ("energy_per_capita", "kgce/人"),
-    "人均用水量": ("water_per_capita", "m³/人"),
-    "人均水耗": ("water_per_capita", "m³/人"),
-    "water_per_capita": ("water_per_capita", "m³/人"),
-    "单位建筑面积碳排放": ("carbon_per_area", "kgCO2/m²"),
-    "carbon_per_area": ("carbon_per_area", "kgCO2/m²"),
-}
-QUOTA_INDICATOR_NAMES = {
-    "energy_per_area": "单位建筑面积能耗", "energy_per_capita": "人均综合能耗",
-    "water_per_capita": "人均用水量", "carbon_per_area": "单位建筑面积碳排放",
-}
-SOURCE_FIELDS = ("electricity_kwh", "natural_gas_m3", "gasoline_l", "diesel_l", "coal_kg", "water_m3")
+SOURCE_FIELDS = tuple(source.column for source in SOURCES)
 
 
 @dataclass(frozen=True)
@@ -410,9 +387,10 @@ class DataStore:
             if category not in CATEGORIES:
                 errs.append(f"第{rownum}行 单位类型：“{category}”不在 {'/'.join(CATEGORIES)} 之中")
             indicator_text = _text(get("indicator"))
-            metric = QUOTA_INDICATORS.get(indicator_text)
+            quota_metric = quota_indicator(indicator_text)
+            metric = (quota_metric.key, quota_metric.unit) if quota_metric else None
             if metric is None:
-                known = "、".join(QUOTA_INDICATOR_NAMES.values())
+                known = "、".join(m.name for m in METRICS if m.quota)
                 errs.append(f"第{rownum}行 指标：不认识“{indicator_text}”，可用：{known}")
             nums: dict[str, float] = {}
             for fld in ("constraint", "guide"):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from assistant.ui import cards as ui_cards
 from assistant.errors import LookupFailed
+from assistant.records import metrics as vocab
 from assistant.ui.services import Services, friendly
 
 ALL = "全部"
@@ -24,19 +25,14 @@ TREND_FROM, TREND_TO = 2015, 2025
 RANK_TOP = 15  # more bars than this and the names on the axis overlap
 ANOMALY_HEADERS = ["统计期", "项目", "读数", "参考值", "偏离", "比较依据", "说明"]
 TARGET_METRICS = ("energy_per_area", "energy_per_capita", "water_per_capita", "carbon_per_area")
-ANNUAL_COLUMNS = [
-    ("年份", None), ("建筑面积(m²)", "floor_area_m2"), ("用能人数", "headcount"), ("电力(kWh)", "electricity_kwh"),
-    ("综合能耗(kgce)", "energy_kgce"), ("单位建筑面积能耗(kgce/m²)", "energy_per_area_kgce_m2"),
-    ("人均综合能耗(kgce/人)", "energy_per_capita_kgce"), ("用水量(m³)", "water_m3"),
-    ("人均用水量(m³/人)", "water_per_capita_m3"), ("碳排放(tCO2)", "carbon_t"),
-    ("单位建筑面积碳排放(kgCO2/m²)", "carbon_per_area_kg_m2"),
-]
+ANNUAL_COLUMNS = [("年份", None), ("建筑面积(m²)", "floor_area_m2"), ("用能人数", "headcount")] + [
+    (f"{vocab.metric(k).name}({vocab.metric(k).unit})", vocab.metric(k).field)
+    for k in ("electricity", "energy", "energy_per_area", "energy_per_capita", "water", "water_per_capita", "carbon",
+              "carbon_per_area")]
 
 
 def build(services: Services) -> Callable[[], tuple]:
     """Lay out the data tab; returns the page-load refresher for the institution and year lists."""
-    from tools.energy import METRICS
-
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             gr.Markdown("### 导入数据\nCSV 或 Excel（.xlsx），第一行为表头；能耗、用能预算、能耗定额三种表按表头自动识别。"
@@ -51,7 +47,7 @@ def build(services: Services) -> Callable[[], tuple]:
                 institution = gr.Dropdown(label="单位", choices=[], allow_custom_value=True, scale=3,
                                           elem_id="gl-data-institution")
                 year = gr.Dropdown(label="年份", choices=[], allow_custom_value=True, scale=1, elem_id="gl-data-year")
-                metric = gr.Dropdown([(name, key) for key, (name, _) in METRICS.items()], value="energy_per_area",
+                metric = gr.Dropdown([(m.name, m.key) for m in vocab.METRICS], value="energy_per_area",
                                      label="趋势指标", scale=2)
                 run = gr.Button("查询", variant="primary", scale=1, elem_id="gl-data-run")
             cards = gr.HTML(ui_cards.empty("选择单位和年份后点“查询”。"), elem_id="gl-data-cards")
@@ -97,11 +93,9 @@ def query(services: Services, institution: str | None, year: Any, metric: str | 
     name = ind.institution if institution != ALL else ALL
     cards = ui_cards.metric_cards([
         ("综合能耗（当量值）", f"{ind.energy_kgce / 1000:,.2f}", "吨标准煤 tce"),
-        ("单位建筑面积能耗", f"{ind.energy_per_area_kgce_m2:.2f}", "kgce/m²"),
-        ("人均综合能耗", f"{ind.energy_per_capita_kgce:.1f}", "kgce/人"),
-        ("人均用水量", f"{ind.water_per_capita_m3:.2f}", "m³/人"),
-        ("碳排放", f"{ind.carbon_t:,.2f}", "tCO2"),
-        ("单位建筑面积碳排放", f"{ind.carbon_per_area_kg_m2:.2f}", "kgCO2/m²"),
+        *_metric_card(ind, "energy_per_area", "{:.2f}"), *_metric_card(ind, "energy_per_capita", "{:.1f}"),
+        *_metric_card(ind, "water_per_capita", "{:.2f}"), *_metric_card(ind, "carbon", "{:,.2f}"),
+        *_metric_card(ind, "carbon_per_area", "{:.2f}"),
     ])
     title = f"<h4>{ui_cards.escape(ind.institution)} · {ui_cards.escape(ind.period_label)}</h4>"
     cards = title + cards + "".join(ui_cards.status_box(n, "amber") for n in ind.notes)
@@ -174,10 +168,16 @@ def years_update(services: Services, institution: str | None) -> gr.Dropdown:
 # ---------------------------------------------------------------- sections
 
 
-def _trend(store: Any, institution: str, metric: str) -> tuple[pd.DataFrame, str, str]:
-    from tools.energy import METRICS, trend
+def _metric_card(ind: Any, key: str, form: str) -> tuple[tuple[str, str, str]]:
+    """One metric tile: name, value formatted by `form`, unit — names and units from the vocabulary."""
+    m = vocab.metric(key)
+    return ((m.name, form.format(getattr(ind, m.field)), m.unit),)
 
-    name, unit = METRICS[metric]
+
+def _trend(store: Any, institution: str, metric: str) -> tuple[pd.DataFrame, str, str]:
+    from tools.energy import trend
+
+    name, unit = vocab.metric(metric).name, vocab.metric(metric).unit
     result = trend(store, institution, metric, TREND_FROM, TREND_TO)
     rows = [(p.year, p.value, f"实际值（{unit}）") for p in result.points if p.value is not None]
     if result.target_value is not None:
@@ -188,7 +188,7 @@ def _trend(store: Any, institution: str, metric: str) -> tuple[pd.DataFrame, str
     elif metric in TARGET_METRICS:
         note = f"**{name}**：缺少2020年数据，无法画出十四五目标线（目标以2020年为基数）。"
     else:
-        note = f"**{name}**：十四五目标线只适用于单位建筑面积能耗、人均综合能耗、人均用水量和单位建筑面积碳排放。"
+        note = f"**{name}**：十四五目标线只适用于{'、'.join(vocab.metric(k).name for k in TARGET_METRICS)}。"
     note += "".join(f"\n\n{ui_cards.escape(n)}" for n in result.notes)
     return pd.DataFrame(rows, columns=["年份", "数值", "系列"]), note, result.explain()
 
