@@ -100,7 +100,7 @@ def test_bad_gbk_and_xlsx_files_are_rejected_with_row_numbers(store, tmp_path):
     wb.save(tmp_path / "bad.xlsx")
     with pytest.raises(DataError) as info:
         store.import_file(tmp_path / "bad.xlsx")
-    assert info.value.problems == ["第3行 水：不是数字“n/a”"]
+    assert info.value.problems == ["工作表“Sheet”第3行 水：不是数字“n/a”"]  # XLSX errors name the sheet too
     assert store.counts()["rows"] == 0
 
 
@@ -111,13 +111,16 @@ def test_leading_comment_row_shifts_row_numbers(store, tmp_path):
     assert info.value.problems == ["第3行 用能人数：必须大于0"]
 
 
-def test_unknown_and_missing_columns_are_named(store, tmp_path):
+def test_unknown_columns_are_noted_and_missing_columns_named(store, tmp_path):
+    # Issue 19 changed this: an unknown column is ignored with a note instead of rejecting the file.
     f = write(tmp_path / "h.csv", "单位名称,统计期,用能人数,电量(度),耗煤量\n市统计局,2024,65,1,1\n")
     with pytest.raises(DataError) as info:
         store.import_file(f)
     problems = info.value.problems
-    assert "第1行 E列：不认识的列名“耗煤量”" in problems
+    assert not any("耗煤量" in p for p in problems)
     assert any("缺少必需的列“建筑面积”" in p for p in problems)
+    notes = store.read_file(f).sheets[0].notes
+    assert "E列“耗煤量”：不认识的列名，未导入" in notes
 
 
 def test_duplicate_rows_and_mixed_annual_monthly_are_refused(store, tmp_path):

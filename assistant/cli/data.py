@@ -18,8 +18,11 @@ from assistant.errors import DataError
 def register_cli(sub: Any) -> None:
     data = sub.add_parser("data", help="导入和查看能耗数据、用能预算、能耗定额")
     actions = data.add_subparsers(dest="data_command", metavar="ACTION")
-    p = actions.add_parser("import", help="导入 CSV（UTF-8 或 GBK）或 XLSX：能耗数据、预算表或定额表（按表头识别）")
+    p = actions.add_parser("import", help="导入 CSV（UTF-8 或 GBK）、XLSX 或 XLS：能耗数据、预算表或定额表（按表头识别），"
+                                          "并列出读法（表头、各列单位换算、年份来源、跳过的行）")
     p.add_argument("files", nargs="+")
+    p.add_argument("--dry-run", action="store_true", help="只显示读法和将写入的前几行，不写入")
+    p.add_argument("--year", type=int, help="表中没有年份时使用的统计年份（覆盖从标题、工作表名、文件名读出的年份）")
     json_flag(p).set_defaults(handler=cmd_data_import)
     json_flag(actions.add_parser("list", help="列出已导入的单位和统计期")).set_defaults(handler=cmd_data_list)
 
@@ -36,23 +39,36 @@ def register_cli(sub: Any) -> None:
 
 
 def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Read each file, print how it was read (header, columns → fields and units, year, skipped rows, first rows),
+    and write it unless --dry-run. Exit 1 when any file has errors or open questions."""
+    from assistant.records.layout import Choices
     from assistant.records.store import DataStore
 
+    choices = Choices(year=args.year) if args.year else None
     results: list[dict] = []
     failed = 0
     with DataStore.open(settings) as store:
         for name in args.files:
             try:
-                report = store.import_file(Path(name))
+                report = store.read_file(Path(name), choices)
+                if report.ok and not args.dry_run:
+                    report = store.commit(report)
             except DataError as error:
                 failed += 1
-                results.append({"file": name, "ok": False, "error": str(error), "problems": error.problems})
+                results.append({"file": name, "ok": False, "written": False, "error": str(error),
+                                "problems": error.problems, "questions": []})
                 err(f"错误：{error}")
                 continue
-            results.append({"ok": True, **report.to_dict(), "file": name})
-            err(report.summary())
+            failed += not report.ok
+            results.append({**report.to_dict(), "file": name,
+                            **({} if report.ok else {"error": report.summary()})})
+            if not args.json:
+                print(report.text() + "\n")
     if args.json:
-        print_json({"files": results, "imported": len(results) - failed, "failed": failed})
+        print_json({"files": results, "imported": sum(1 for r in results if r.get("written")), "failed": failed,
+                    "dry_run": bool(args.dry_run)})
+    elif args.dry_run:
+        err("预览（--dry-run）：没有写入任何数据。")
     return 1 if failed else 0
 
 

@@ -7,21 +7,23 @@ No energy arithmetic here beyond summing a year (tools/ does the indicators); no
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import difflib
-import io
 import logging
 import re
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from assistant.config import Settings
 from assistant.errors import DataError, GreenLeafError, LookupFailed
+from assistant.records import cells, layout, mapping
+from assistant.records.layout import Choices
 from assistant.records.metrics import METRICS, SOURCES, quota_indicator
+from assistant.records.reading import build_records
+from assistant.records.report import PREVIEW_ROWS, ImportReport, sheet_report
+from assistant.records.units import IGNORE, label as field_label
 
 log = logging.getLogger("greenleaf.records")
 
@@ -146,21 +148,6 @@ class InstitutionInfo:
         return {**asdict(self), "years": list(self.years)}
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    file: str
-    kind: str  # consumption | budget | quota
-    rows: int
-    institutions: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {"file": self.file, "kind": self.kind, "rows": self.rows, "institutions": list(self.institutions)}
-
-    def summary(self) -> str:
-        label = {"consumption": "能耗数据", "budget": "用能预算", "quota": "能耗定额"}[self.kind]
-        return f"{self.file}：已导入{label} {self.rows} 行。"
-
-
 class DataStore:
     """SQLite-backed store of consumption rows, budgets and quotas; open with DataStore.open(settings)."""
 
@@ -225,87 +212,93 @@ class DataStore:
 
     # ------------------------------------------------------------ import
 
-    def import_file(self, path: str | Path) -> ImportReport:
-        """Validate the whole file, then write it in one transaction; raise DataError listing every bad row."""
+    def import_file(self, path: str | Path, choices: Choices | None = None) -> ImportReport:
+        """Read the file, then write it in one transaction; DataError listing every bad cell or open question."""
+        report = self.read_file(path, choices)
+        if not report.ok:
+            what = (f"有 {len(report.problems)} 处错误，整份文件未导入（没有写入任何数据）。" if report.problems
+                    else "表格布局需要您确认，未导入。")
+            raise DataError(f"{report.file}：{what}", list(report.problems) + list(report.questions))
+        return self.commit(report)
+
+    def read_file(self, path: str | Path, choices: Choices | None = None) -> ImportReport:
+        """How the file reads and what it would write, without writing (`greenleaf data import --dry-run`).
+        Invalid values are `problems` and ambiguous layouts `questions` in the report; DataError only when the file
+        cannot be opened at all."""
         path = Path(path)
         name = path.name
         if not path.is_file():
             raise DataError(f"{name}：文件不存在或不是文件。")
         if path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
             raise DataError(f"{name}：文件超过 {self.settings.max_file_mb:g} MB，未导入。")
-        header_row, header, body = _read_table(path)
-        kind, columns, problems = _map_header(header, header_row)
-        if problems:
-            raise DataError(f"{name}：表头有误，整份文件未导入。", problems)
-        if kind == "consumption":
-            return self._import_consumption(name, columns, body)
-        if kind == "budget":
-            return self._import_budget(name, columns, body)
-        return self._import_quota(name, columns, body)
+        choices = choices or Choices()
+        densities = dict(self.settings.factors)
+        tables = [layout.read_table(sheet, name, choices, mapping.Recall(self._conn), densities)
+                  for sheet in layout.read_sheets(path)]
+        if not any(t.sheet.rows for t in tables):
+            raise DataError(f"{name}：文件是空的，没有表头。")
+        sheets = tuple(sheet_report(t) for t in tables)
+        questions = tuple(q for t in tables for q in t.questions)
+        special = next((t for t in tables if t.role in ("budget", "quota")), None)
+        if special is not None:
+            return self._read_budget_or_quota(name, special, sheets)
+        used = [t for t in tables if t.role in ("long", "wide", "info")]
+        if not used:
+            skipped = "；".join(n for t in tables for n in t.notes)
+            if questions:
+                return ImportReport(name, "consumption", 0, sheets=sheets, questions=questions)
+            raise DataError(f"{name}：没有找到能耗数据表（{skipped or '没有表头'}）。请参照“下载导入模板”的列名。")
+        missing = {id(t): _missing_columns(t, used) for t in used}
+        questions += tuple(q for qs in missing.values() for q in qs)
+        built = build_records([t for t in used if not missing[id(t)]], name, CATEGORIES)
+        problems = list(built.problems)
+        rows = [(ConsumptionRow(r.institution, r.period, source=r.source, **r.values), r.category)
+                for r in built.records]
+        problems += self._mixed_period_problems(rows)
+        questions += tuple(q for q in built.questions if q not in questions)
+        if not rows and not problems and not questions:
+            problems.append("文件中没有数据行")
+        ok = not problems and not questions
+        return ImportReport(
+            name, "consumption", len(rows) if ok else 0, tuple(dict.fromkeys(r.institution for r, _ in rows)),
+            sheets, tuple(r for r, _ in rows[:PREVIEW_ROWS]), tuple(problems), questions, built.notes,
+            records=tuple(rows) if ok else (),
+        )
 
-    def _import_consumption(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
-        problems: list[str] = []
-        records: list[tuple[ConsumptionRow, str | None]] = []
-        seen: dict[tuple[str, str], int] = {}
-        for rownum, cells in body:
-            get = _getter(cells, columns)
-            errs: list[str] = []
-            inst = _text(get("institution"))
-            if not inst:
-                errs.append(f"第{rownum}行 单位名称：不能为空")
-            category = _text(get("category")) or None
-            if category is not None and category not in CATEGORIES:
-                errs.append(f"第{rownum}行 单位类型：“{category}”不在 {'/'.join(CATEGORIES)} 之中")
-            period = None
-            try:
-                period = _period(get("period"))
-            except ValueError as e:
-                errs.append(f"第{rownum}行 统计期：{e}")
-            values: dict[str, float] = {}
-            for fld in ("floor_area_m2", "headcount"):
-                try:
-                    v = _number(get(fld), required=True)
-                    if v == 0:
-                        raise ValueError("必须大于0")
-                    values[fld] = v
-                except ValueError as e:
-                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
-            for fld in SOURCE_FIELDS:
-                try:
-                    values[fld] = _number(get(fld), required=False)
-                except ValueError as e:
-                    errs.append(f"第{rownum}行 {_CHINESE_LABEL[fld]}：{e}")
-            if inst and period:
-                key = (inst, period)
-                if key in seen:
-                    errs.append(f"第{rownum}行 统计期：与第{seen[key]}行重复（{inst} {period}）")
-                else:
-                    seen[key] = rownum
-            if errs:
-                problems.extend(errs)
-                continue
-            row = ConsumptionRow(institution=inst, period=period, source=f"{name} 第{rownum}行", **values)
-            records.append((row, category))
-        problems.extend(self._mixed_period_problems(records))
-        if problems:
-            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
-        if not records:
-            raise DataError(f"{name}：文件中没有数据行。")
+    def commit(self, report: ImportReport, choices: Choices | None = None) -> ImportReport:
+        """Write what `read_file` read, in one transaction, and remember the columns the user chose."""
+        if not report.ok:
+            raise DataError(f"{report.file}：报告中还有错误或待确认的问题，未导入。", list(report.problems + report.questions))
+        if not report.records:
+            raise DataError(f"{report.file}：文件中没有数据行。")
         with self._conn:
-            for row, category in records:
-                self._conn.execute(
-                    "INSERT INTO institutions(name, category) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
-                    "category = COALESCE(excluded.category, institutions.category)",
-                    (row.institution, category),
-                )
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO consumption VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (row.institution, row.period, row.year, row.month, row.floor_area_m2, row.headcount,
-                     row.electricity_kwh, row.natural_gas_m3, row.gasoline_l, row.diesel_l, row.water_m3,
-                     row.coal_kg, row.source),
-                )
-        insts = tuple(dict.fromkeys(r.institution for r, _ in records))
-        return ImportReport(name, "consumption", len(records), insts)
+            if report.kind == "consumption":
+                for row, category in report.records:
+                    self._conn.execute(
+                        "INSERT INTO institutions(name, category) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+                        "category = COALESCE(excluded.category, institutions.category)",
+                        (row.institution, category),
+                    )
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO consumption VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (row.institution, row.period, row.year, row.month, row.floor_area_m2, row.headcount,
+                         row.electricity_kwh, row.natural_gas_m3, row.gasoline_l, row.diesel_l, row.water_m3,
+                         row.coal_kg, row.source),
+                    )
+            elif report.kind == "budget":
+                for b in report.records:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?)",
+                        (b.institution, b.year, b.energy_budget_kgce, b.electricity_budget_kwh, b.water_budget_m3,
+                         b.source),
+                    )
+            else:
+                for q in report.records:
+                    self._conn.execute("INSERT OR REPLACE INTO quotas VALUES (?,?,?,?,?,?)",
+                                       (q.category, q.indicator, q.constraint, q.guide, q.unit, q.source))
+            if choices is not None:
+                mapping.remember(self._conn, report.sheets, choices)
+        return replace(report, written=True)
 
     def _mixed_period_problems(self, records: list[tuple[ConsumptionRow, str | None]]) -> list[str]:
         """A year must be either one annual row or monthly rows, never both (that would count twice)."""
@@ -321,19 +314,37 @@ class DataStore:
             ).fetchall()
             kinds |= {bool(k) for (k,) in stored}
             if len(kinds) > 1:
+                where = re.sub(r"^.*?\s(?=(工作表|第\d))", "", row.source.split("；")[0])
                 problems.append(
-                    f"{row.source.split(' ')[-1]} 统计期：{row.institution} {row.year}年同时有全年数据和月度数据，"
-                    "会重复计算；请只保留一种"
+                    f"{where} 统计期：{row.institution} {row.year}年同时有全年数据和月度数据，会重复计算；请只保留一种"
                 )
         return problems
 
-    def _import_budget(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
+    def _read_budget_or_quota(self, name: str, table: layout.Table, sheets: tuple) -> ImportReport:
+        header = [c.header for c in table.columns]
+        kind, columns, problems = _map_header(header, table.header_rows[0])
+        if kind == "consumption":  # budget words next to a 统计期: not a budget after all
+            kind = table.role
+        body = [(rownum, list(cells_)) for rownum, cells_ in table.data]
+        if not problems:
+            records, problems = (self._budget_records if kind == "budget" else self._quota_records)(name, columns, body)
+        else:
+            records = []
+        if not records and not problems:
+            problems = ["文件中没有数据行"]
+        ok = not problems
+        insts = tuple(dict.fromkeys(getattr(r, "institution", "") for r in records if getattr(r, "institution", "")))
+        return ImportReport(name, kind, len(records) if ok else 0, insts, sheets, problems=tuple(problems),
+                            records=tuple(records) if ok else ())
+
+    def _budget_records(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]
+                        ) -> tuple[list[Budget], list[str]]:
         problems: list[str] = []
         records: list[Budget] = []
         seen: dict[tuple[str, int], int] = {}
         budget_fields = ("energy_budget_kgce", "electricity_budget_kwh", "water_budget_m3")
-        for rownum, cells in body:
-            get = _getter(cells, columns)
+        for rownum, cells_ in body:
+            get = _getter(cells_, columns)
             errs: list[str] = []
             inst = _text(get("institution"))
             if not inst:
@@ -363,25 +374,15 @@ class DataStore:
                 problems.extend(errs)
                 continue
             records.append(Budget(inst, year, source=f"{name} 第{rownum}行", **values))
-        if problems:
-            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
-        if not records:
-            raise DataError(f"{name}：文件中没有数据行。")
-        with self._conn:
-            for b in records:
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?)",
-                    (b.institution, b.year, b.energy_budget_kgce, b.electricity_budget_kwh, b.water_budget_m3,
-                     b.source),
-                )
-        return ImportReport(name, "budget", len(records), tuple(dict.fromkeys(b.institution for b in records)))
+        return records, problems
 
-    def _import_quota(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]) -> ImportReport:
+    def _quota_records(self, name: str, columns: dict[str, int], body: list[tuple[int, list]]
+                       ) -> tuple[list[Quota], list[str]]:
         problems: list[str] = []
         records: list[Quota] = []
         seen: dict[tuple[str, str], int] = {}
-        for rownum, cells in body:
-            get = _getter(cells, columns)
+        for rownum, cells_ in body:
+            get = _getter(cells_, columns)
             errs: list[str] = []
             category = _text(get("category"))
             if category not in CATEGORIES:
@@ -414,15 +415,7 @@ class DataStore:
                 continue
             records.append(Quota(category, metric[0], nums["constraint"], nums["guide"], metric[1],
                                  f"{name} 第{rownum}行"))
-        if problems:
-            raise DataError(f"{name}：有 {len(problems)} 处错误，整份文件未导入（没有写入任何数据）。", problems)
-        if not records:
-            raise DataError(f"{name}：文件中没有数据行。")
-        with self._conn:
-            for q in records:
-                self._conn.execute("INSERT OR REPLACE INTO quotas VALUES (?,?,?,?,?,?)",
-                                   (q.category, q.indicator, q.constraint, q.guide, q.unit, q.source))
-        return ImportReport(name, "quota", len(records), ())
+        return records, problems
 
     # ------------------------------------------------------------ queries
 
@@ -549,52 +542,26 @@ CREATE TABLE IF NOT EXISTS quotas (
 """
 
 
+def _missing_columns(table: layout.Table, tables: list[layout.Table]) -> list[str]:
+    """Required columns a long table lacks and no other sheet of the file gives."""
+    if table.role != "long":
+        return []
+    fields = {c.field for c in table.columns}
+    out = []
+    if not fields & {"period", "year", "month"} and table.context.year is None:
+        out.append(f"{table.where}缺少必需的列“统计期”（英文列名 period）：请加一列统计期（如 2024-03），"
+                   "或在标题、工作表名、文件名中写明年份，或在预览中指定年份")
+    given = {c.field for t in tables if t.role in ("info", "wide") for c in t.columns}
+    for fld in ("floor_area_m2", "headcount"):
+        if fld not in fields and fld not in given:
+            out.append(f"{table.where}缺少必需的列“{field_label(fld)}”（英文列名 {fld}）：请在表中加这一列，"
+                       "或在同一文件中加一个“基本情况”工作表（单位名称、建筑面积、用能人数）")
+    return out
+
+
 def _row_from_db(r: tuple) -> ConsumptionRow:
     inst, period, _year, _month, area, head, el, gas, gasoline, diesel, water, coal, source = r
     return ConsumptionRow(inst, period, area, head, el, gas, gasoline, diesel, water, coal, source or "")
-
-
-def _read_table(path: Path) -> tuple[int, list, list[tuple[int, list]]]:
-    """Return (header row number, header cells, [(row number, cells)]); leading '#' comment rows are skipped."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        rows = list(_xlsx_rows(path))
-    elif path.suffix.lower() in {".csv", ".txt"}:
-        rows = list(csv.reader(io.StringIO(_decode(path), newline="")))
-    else:
-        raise DataError(f"{path.name}：不支持的格式“{path.suffix}”，请用 CSV（UTF-8 或 GBK）或 XLSX。")
-    numbered = [(i, row) for i, row in enumerate(rows, 1)]
-    while numbered and (_blank(numbered[0][1]) or str(numbered[0][1][0] or "").lstrip().startswith("#")):
-        numbered.pop(0)
-    if not numbered:
-        raise DataError(f"{path.name}：文件是空的，没有表头。")
-    header_row, header = numbered[0]
-    body = [(i, list(row)) for i, row in numbered[1:] if not _blank(row)]
-    return header_row, list(header), body
-
-
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for damaged files
-        raise DataError(f"{path.name}：无法打开 XLSX 文件（{type(error).__name__}），请确认文件未损坏。") from None
-    try:
-        yield from wb.worksheets[0].iter_rows(values_only=True)
-    finally:
-        wb.close()
 
 
 def _blank(row: Iterable) -> bool:
@@ -622,14 +589,14 @@ def _map_header(header: list, header_row: int) -> tuple[str, dict[str, int], lis
     columns: dict[str, int] = {}
     problems: list[str] = []
     for idx, (raw, h) in enumerate(zip(header, normalized)):
-        col = _column_letter(idx)
+        col = cells.column_letter(idx)
         if not h or h in _IGNORED_COLUMNS:
             continue
         fld = lookup[kind].get(h)
         if fld is None:
             problems.append(f"第{header_row}行 {col}列：不认识的列名“{str(raw).strip()}”")
         elif fld in columns:
-            problems.append(f"第{header_row}行 {col}列：“{str(raw).strip()}”与第{_column_letter(columns[fld])}列重复")
+            problems.append(f"第{header_row}行 {col}列：“{str(raw).strip()}”与第{cells.column_letter(columns[fld])}列重复")
         else:
             columns[fld] = idx
     required = {
@@ -643,15 +610,6 @@ def _map_header(header: list, header_row: int) -> tuple[str, dict[str, int], lis
     return kind, columns, problems
 
 
-def _column_letter(idx: int) -> str:
-    letters = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _getter(cells: list, columns: dict[str, int]):
     def get(fld: str) -> object:
         idx = columns.get(fld)
@@ -660,66 +618,9 @@ def _getter(cells: list, columns: dict[str, int]):
     return get
 
 
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return re.sub(r"\s+", "", str(cell).replace("\u3000", " "))
-
-
-def _number(cell: object, required: bool, blank: float | None = 0.0) -> float | None:
-    """Parse a non-negative number; blank gives `blank` (missing consumption means zero) unless required."""
-    if isinstance(cell, bool):
-        raise ValueError(f"不是数字“{cell}”")
-    if isinstance(cell, (int, float)):
-        value = float(cell)
-    else:
-        text = str(cell or "").strip().replace("\u3000", "")
-        if not text:
-            if required:
-                raise ValueError("不能为空")
-            return blank
-        if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")  # thousands separators as Excel exports them
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"不是数字“{text}”") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"不是有效数字“{cell}”")
-    if value < 0:
-        raise ValueError(f"不能为负数（{value:g}）")
-    return value
-
-
-def _period(cell: object) -> str:
-    if isinstance(cell, (dt.date, dt.datetime)):
-        return f"{cell.year:04d}-{cell.month:02d}"
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    text = str(cell or "").strip()
-    if not text:
-        raise ValueError("不能为空（应为 YYYY 或 YYYY-MM）")
-    m = re.fullmatch(r"(\d{4})(?:年)?(?:[-/.](\d{1,2})|(\d{1,2})月)?", text)
-    if not m:
-        raise ValueError(f"格式不对“{text}”（应为 YYYY 或 YYYY-MM，例如 2024 或 2024-03）")
-    year = int(m.group(1))
-    month = m.group(2) or m.group(3)
-    if not 1990 <= year <= 2100:
-        raise ValueError(f"年份不合理“{text}”")
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= int(month) <= 12:
-        raise ValueError(f"月份不合理“{text}”")
-    return f"{year:04d}-{int(month):02d}"
-
-
-def _year(cell: object) -> int:
-    period = _period(cell)
-    if len(period) != 4:
-        raise ValueError(f"应为年份（YYYY），实际为“{cell}”")
-    return int(period)
+_text = cells.text
+_number = cells.number
+_year = cells.year_of
 
 
 def _norm_unit(unit: str) -> str:
