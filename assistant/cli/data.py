@@ -64,6 +64,7 @@ def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
                             **({} if report.ok else {"error": report.summary()})})
             if not args.json:
                 print(report.text() + "\n")
+            err(report.summary())
     if args.json:
         print_json({"files": results, "imported": sum(1 for r in results if r.get("written")), "failed": failed,
                     "dry_run": bool(args.dry_run)})
