@@ -73,41 +73,41 @@ def _formatted(value: float) -> set[str]:
     return {f"{value:,.2f}", f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"}
 
 
-def test_offline_question_set(offline) -> None:
-    """Every question: the intent, the slots, and the fact or the independently computed figure in the answer."""
+@pytest.mark.parametrize("case", QUESTIONS, ids=[f"q{i:02d}-{c['q'][:16]}" for i, c in enumerate(QUESTIONS, 1)])
+def test_offline_question(offline, case: dict) -> None:
+    """One question: the intent, the slots, and the fact or the independently computed figure in the answer."""
+    history = []
+    for previous in case.get("history", []):
+        history.append((previous, offline.ask(previous, history).answer))
+    answer = offline.ask(case["q"], history)
+    problems = []
+    if answer.intent != case["intent"]:
+        problems.append(f"intent {answer.intent} != {case['intent']}")
+    understood = offline.offline.understand(case["q"], history).slots
+    for key, value in case.get("slots", {}).items():
+        if understood.get(key) != value:
+            problems.append(f"slot {key}={understood.get(key)!r} != {value!r}")
+    for phrase in case.get("contains", []):
+        if phrase not in answer.answer:
+            problems.append(f"missing {phrase!r}")
+    if case.get("abstain"):
+        if "知识库中未找到相关内容" not in answer.answer or answer.citations:
+            problems.append("did not abstain")
+    elif case["intent"] == "knowledge" and not answer.citations:
+        problems.append("no citation")
+    if case.get("article") and (not answer.citations or answer.citations[0].article != case["article"]):
+        problems.append(f"article {answer.citations[0].article if answer.citations else None}")
+    if "figure" in case:
+        value = expected_figure(**case["figure"])
+        if not any(text in answer.answer for text in _formatted(value)):
+            problems.append(f"figure {value:,.2f} not in answer")
+        if not answer.tool_calls:
+            problems.append("no tool call")
+    assert not problems, f"{'; '.join(problems)} | {answer.answer[:160]}"
+
+
+def test_offline_question_set_is_large_enough() -> None:
     assert len(QUESTIONS) >= 60
-    failures = []
-    for case in QUESTIONS:
-        history = []
-        for previous in case.get("history", []):
-            history.append((previous, offline.ask(previous, history).answer))
-        answer = offline.ask(case["q"], history)
-        problems = []
-        if answer.intent != case["intent"]:
-            problems.append(f"intent {answer.intent} != {case['intent']}")
-        understood = offline.offline.understand(case["q"], history).slots
-        for key, value in case.get("slots", {}).items():
-            if understood.get(key) != value:
-                problems.append(f"slot {key}={understood.get(key)!r} != {value!r}")
-        for phrase in case.get("contains", []):
-            if phrase not in answer.answer:
-                problems.append(f"missing {phrase!r}")
-        if case.get("abstain"):
-            if "知识库中未找到相关内容" not in answer.answer or answer.citations:
-                problems.append("did not abstain")
-        elif case["intent"] == "knowledge" and not answer.citations:
-            problems.append("no citation")
-        if case.get("article") and (not answer.citations or answer.citations[0].article != case["article"]):
-            problems.append(f"article {answer.citations[0].article if answer.citations else None}")
-        if "figure" in case:
-            value = expected_figure(**case["figure"])
-            if not any(text in answer.answer for text in _formatted(value)):
-                problems.append(f"figure {value:,.2f} not in answer")
-            if not answer.tool_calls:
-                problems.append("no tool call")
-        if problems:
-            failures.append(f"{case['q']}: {'; '.join(problems)} | {answer.answer[:120]}")
-    assert not failures, "\n".join(failures)
 
 
 def test_numbers_come_with_formula_and_factors(offline) -> None:
@@ -146,7 +146,8 @@ def test_prompt_injection_in_a_pdf_changes_nothing(settings, tmp_path: Path, pdf
         assert "已经废止" not in answer.answer and "不再需要" not in answer.answer
         # Asked about the injected sentence itself, the engine still only cites data, never obeys it.
         answer = assistant.ask("节约能源法是否已经废止")
-        assert "已经废止" not in answer.answer or answer.citations == []
+        assert "已经废止" not in answer.answer.replace("是否已经废止", "") and "不再需要" not in answer.answer
+        assert "忽略以上" not in answer.answer  # the injected sentence is never quoted as an answer
 
 
 # ---------------------------------------------------------------- LLM agent

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from assistant.answering.answers import NOT_FOUND, Answer, Citation, ToolCall
+from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
-from assistant.errors import GreenLeafError, LookupFailed
+from assistant.errors import LookupFailed
 from assistant.answering.intents import Understanding, understand
+from assistant.answering.toolbox import ToolRunner
 from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
@@ -80,19 +81,16 @@ class OfflineEngine:
             kinds = "、".join(k.title for k in drafting.list_kinds())
             return self._answer(f"可以起草这些文稿：{kinds}。请说明要哪一种，例如“起草一份节能宣传周活动方案”；"
                                 "也可在“文稿起草”页面填写参数后下载 Word 文件。", "draft")
-        params = {k: str(u.slots[k]) for k in ("institution", "year") if k in u.slots and u.slots[k] != "全部"}
-        known = {p.name for p in drafting.get_kind(kind).params}
-        params = {k: v for k, v in params.items() if k in known}
-        try:
-            result = drafting.draft(kind, params, store=self.store, knowledge=self.kb)
-        except GreenLeafError as error:
-            return self._answer(f"起草失败：{error}", "draft")
+        params = {k: u.slots[k] for k in ("institution", "year") if k in u.slots and u.slots[k] != "全部"}
+        runner = self._runner()
+        call, result = runner.run("draft_document", {"kind": kind, **params})
+        if result is None:
+            return Answer(f"起草失败：{call.result['error']}", "offline", [], runner.calls, intent="draft")
         missing = f"\n\n待补充：{'；'.join(result.missing)}。" if result.missing else ""
         text = (f"已按模板起草《{result.title}》，数字均来自数据工具，缺少的事实标为【待补充】。"
                 f"完整 Word 文件请在“文稿起草”页面下载，或运行 greenleaf draft {kind} --out 文稿.docx。{missing}\n\n"
                 f"{result.text}")
-        call = ToolCall("draft", {"kind": kind, **params}, {"title": result.title, "missing": result.missing})
-        return Answer(text, "offline", [], [call], intent="draft")
+        return Answer(text, "offline", [], runner.calls, intent="draft")
 
     # ------------------------------------------------------------ knowledge
 
@@ -163,15 +161,11 @@ class OfflineEngine:
     _compare = _rank = _quota = _budget = _carbon = _anomaly = _trend = _indicator
 
     def _convert(self, question: str, u: Understanding) -> Answer:
-        import tools
-
         unit_to = u.slots.get("to_unit") or "tce"
-        return self._call("convert", tools.convert, {"quantity": u.slots["quantity"], "unit": u.slots["unit"],
-                                                    "to_unit": unit_to}, "convert", store=False)
+        return self._call("convert", {"quantity": u.slots["quantity"], "unit": u.slots["unit"], "to_unit": unit_to},
+                          "convert")
 
     def _numeric(self, question: str, u: Understanding) -> Answer:
-        import tools
-
         slots = dict(u.slots)
         if u.unknown_institution:
             try:
@@ -190,44 +184,43 @@ class OfflineEngine:
         metric = slots.get("metric") or "energy_per_area"
         note = "" if slots.get("year") else f"（未指定年份，按有数据的最近年份 {year} 年计算）"
         if u.intent == "indicator":
-            answer = self._call("indicators", tools.indicators, {"institution": institution, "year": year}, u.intent)
+            answer = self._call("indicators", {"institution": institution, "year": year}, u.intent)
             return self._focus(answer, metric, note)
         if u.intent == "compare":
             if slots.get("other_institution"):
                 return self._compare_two(institution, slots["other_institution"], metric, year, note)
             args = {"institution": institution, "metric": metric, "year": year, "base_year": slots.get("base_year")}
-            return self._call("compare", tools.compare, args, u.intent, note=note)
+            return self._call("compare", args, u.intent, note=note)
         if u.intent == "rank":
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
-            return self._call("rank", tools.rank, args, u.intent, note=note)
+            return self._call("rank", args, u.intent, note=note)
         if u.intent == "quota":
             if institution in (None, "全部"):
                 return self._quota_all(year, note)
-            return self._call("check_quota", tools.check_quota, {"institution": institution, "year": year}, u.intent,
+            return self._call("check_quota", {"institution": institution, "year": year}, u.intent,
                               note=note)
         if u.intent == "budget":
             args = {"institution": institution, "year": year, "through_month": slots.get("month")}
-            return self._call("budget_status", tools.budget_status, args, u.intent, note=note)
+            return self._call("budget_status", args, u.intent, note=note)
         if u.intent == "carbon":
             args = {"institution": institution, "year": year, "factor_set": _factor_set(question)}
-            return self._call("carbon", tools.carbon, args, u.intent, note=note)
+            return self._call("carbon", args, u.intent, note=note)
         if u.intent == "anomaly":
-            return self._call("anomalies", tools.anomalies, {"institution": institution, "year": year}, u.intent,
+            return self._call("anomalies", {"institution": institution, "year": year}, u.intent,
                               note=note)
         start = slots.get("base_year") or 2015
         args = {"institution": institution or "全部", "metric": metric, "from_year": start,
                 "to_year": slots.get("year") or self._latest_year(institution)}
-        return self._call("trend", tools.trend, args, "trend")
+        return self._call("trend", args, "trend")
 
-    def _call(self, name: str, func: Callable, args: dict, intent: str, note: str = "", store: bool = True) -> Answer:
-        try:
-            result = func(self.store, **args) if store else func(**args)
-        except GreenLeafError as error:
-            call = ToolCall(name, args, {"error": str(error)})
-            return Answer(f"无法计算：{error}", "offline", [], [call], intent=intent)
-        explanation = result.explain()
-        call = ToolCall(name, args, result.to_dict(), explanation)
-        return Answer(explanation + note, "offline", [], [call], intent=intent)
+    def _runner(self) -> ToolRunner:
+        return ToolRunner(self.store, self.kb)
+
+    def _call(self, name: str, args: dict, intent: str, note: str = "") -> Answer:
+        call, result = self._runner().run(name, args)
+        if result is None:
+            return Answer(f"无法计算：{call.result['error']}", "offline", [], [call], intent=intent)
+        return Answer(call.explanation + note, "offline", [], [call], intent=intent)
 
     def _focus(self, answer: Answer, metric: str, note: str) -> Answer:
         """Lead with the figure that was asked for, taken from the tool result."""
@@ -244,10 +237,9 @@ class OfflineEngine:
         return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
 
     def _compare_two(self, first: str, second: str, metric: str, year: int, note: str) -> Answer:
-        import tools
         from tools.common import fmt
 
-        answers = [self._call("indicators", tools.indicators, {"institution": n, "year": year}, "compare")
+        answers = [self._call("indicators", {"institution": n, "year": year}, "compare")
                    for n in (first, second)]
         calls = [a.tool_calls[0] for a in answers]
         failed = [c for c in calls if "error" in c.result]
@@ -264,16 +256,13 @@ class OfflineEngine:
         return Answer(text, "offline", [], calls, intent="compare")
 
     def _quota_all(self, year: int, note: str) -> Answer:
-        import tools
-
         calls, over = [], []
         for name in self.store.institution_names():
-            try:
-                result = tools.check_quota(self.store, name, year)
-            except GreenLeafError:
+            call, result = self._runner().run("check_quota", {"institution": name, "year": year})
+            if result is None:
                 continue
-            data = result.to_dict()
-            calls.append(ToolCall("check_quota", {"institution": name, "year": year}, data, result.explain()))
+            calls.append(call)
+            data = call.result
             for item in data.get("items", []):
                 if item.get("verdict") == "超过约束值":
                     over.append(f"{name}（{item['indicator']} {item['value']} {item['unit']}，约束值 {item['constraint']}）")
