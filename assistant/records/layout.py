@@ -263,7 +263,7 @@ def read_table(sheet: Sheet, file_name: str, choices: Choices, recall: Callable[
         questions.append(context.question)  # only a question when the table needs a year from outside
     data, skipped = _sort_rows(sheet, block, columns)
     for c in columns:
-        if c.read is None and c.month is None and c.header:
+        if c.read is None and c.month is None and c.header and units.norm(c.header) not in TOTAL_WORDS:
             notes.append(f"{c.letter}列“{c.header}”：不认识的列名，未导入")
     return Table(sheet, role, block.rows, columns, context, resource, resource_where, data, tuple(skipped),
                  tuple(notes), tuple(q for q in questions if q), header_key)

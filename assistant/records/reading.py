@@ -127,10 +127,9 @@ def build_records(tables: list[Table], file_name: str, categories: tuple[str, ..
             for c in t.columns:
                 if c.month is None or (c.index >= len(row)) or cells.is_blank(row[c.index]):
                     continue
-                raw = value(t, rownum, row, Column(c.index, c.header, res, None), required=False)
-                if raw is None or not inst:
+                v = value(t, rownum, row, Column(c.index, c.header, res, None), required=False)  # converted
+                if v is None or not inst:
                     continue
-                v = raw * res.unit.factor
                 key = (inst, f"{t.context.year:04d}-{c.month:02d}")
                 d = drafts.setdefault(key, _Draft(inst, key[1]))
                 if res.field in d.values:
@@ -150,6 +149,9 @@ def build_records(tables: list[Table], file_name: str, categories: tuple[str, ..
         for fld in REQUIRED:
             if fld not in d.values and fld in info.get(inst, {}):
                 d.values[fld] = info[inst][fld][0]
+                note = f"{units.label(fld)}取自{info[inst][fld][1].split(' ', 1)[-1].rsplit(' ', 1)[0]}（按单位名称对应）"
+                if note not in notes:
+                    notes.append(note)
         missing = [units.label(f) for f in REQUIRED if f not in d.values]
         if missing:
             q = (f"{inst} 缺少{'和'.join(missing)}：表中没有这一列，也没有“基本情况”工作表给出。请在表中加一列“"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.records import units
-from assistant.records.layout import Table
+from assistant.records.layout import TOTAL_WORDS, Table
 
 PREVIEW_ROWS = 5
 ROLE_NAMES = {"long": "明细表（一行一个单位一期）", "wide": "月份表（一行一个单位，1–12月各一列）",
@@ -99,11 +99,17 @@ class ImportReport:
             name = f"工作表“{s.name}”" if s.name else "表格"
             rows = "–".join(map(str, (s.header_rows[0], s.header_rows[-1]) if len(s.header_rows) > 1 else s.header_rows))
             out.append(f"\n{name}：{ROLE_NAMES[s.role]}" + (f"，表头在第{rows}行" if s.header_rows else ""))
-            if s.role in ("long", "wide", "info"):
+            if s.role in ("long", "wide"):
                 out.append(f"  年份：{_year_text(s)}")
             if s.resource:
                 out.append(f"  用量：{s.resource}")
+            months = [c for c in s.columns if c.field.startswith("month:")]
+            if months:
+                out.append(f"  {months[0].column}–{months[-1].column}列“{months[0].header}”…“{months[-1].header}”"
+                           f" → 各月{months[0].label.split('月', 1)[1]}（共 {len(months)} 个月）")
             for c in s.columns:
+                if c.field.startswith("month:"):
+                    continue
                 conv = f"（{c.conversion}）" if c.conversion else ""
                 mark = "（按您确认的对应关系）" if c.chosen else ""
                 out.append(f"  {c.column}列“{c.header}” → {c.label}{conv}{mark}")
@@ -145,7 +151,8 @@ def sheet_report(t: Table) -> SheetReport:
         fld = c.field
         lab = units.label(fld) if fld in units.FIELDS else fld
         if fld == units.IGNORE:
-            lab = "不导入" + ("（序号、备注等）" if c.read else "（不认识的列名）")
+            total = units.norm(c.header) in TOTAL_WORDS
+            lab = "不导入" + ("（序号、备注等）" if c.read else "（汇总列）" if total else "（不认识的列名）")
         conv = c.read.unit.note if c.read and c.read.unit else ""
         cols.append(ColumnReport(t.sheet.name, c.letter, c.header, fld, lab, conv, c.chosen))
     resource = ""
