@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. A module may import its own layer or any lower one.
 LAYERS = {
-    "assistant.config": 0, "assistant.errors": 0, "assistant.numerals": 0,
+    "assistant.config": 0, "assistant.errors": 0, "assistant.numerals": 0, "assistant.numbercheck": 0,
     "assistant.ingest": 1,
     "assistant.retrieval": 2, "assistant.records": 2,
     "tools": 3,

@@ -103,7 +103,7 @@ def test_signature_lines_are_right_aligned(plan_docx):
 
 
 def test_every_kind_exports_with_its_required_headings(tmp_path):
-    for kind in drafting.KINDS:
+    for kind in drafting.list_kinds():
         result = drafting.draft(kind, {"institution": "市行政中心", "year": "2025"}, today=TODAY)
         doc = Document(str(result.save(tmp_path / f"{kind.id}.docx")))
         level_one = [p.text for p in doc.paragraphs if p.runs and east_asian(p.runs[0]) == "黑体"]

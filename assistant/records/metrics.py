@@ -43,6 +43,7 @@ class Source:
     reading: str  # how a reading is named: 用电量
     energy: bool = True  # counts in 综合能耗 (water does not)
     aliases: tuple[str, ...] = ()  # header spellings in files
+    digits: int = 0  # decimals shown in documents
 
 
 METRICS: tuple[Metric, ...] = (
@@ -68,6 +69,13 @@ METRICS: tuple[Metric, ...] = (
            budget_field="electricity_budget_kwh"),
 )
 METRIC_BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
+
+# An institution's size, which the intensities divide by: reported beside the metrics, not indicators themselves.
+ATTRIBUTES: tuple[Metric, ...] = (
+    Metric("floor_area", "建筑面积", "m²", "floor_area_m2", 0, doc_unit="平方米"),
+    Metric("headcount", "用能人数", "人", "headcount", 0, doc_unit="人"),
+)
+ATTRIBUTE_BY_KEY: dict[str, Metric] = {m.key: m for m in ATTRIBUTES}
 
 SOURCES: tuple[Source, ...] = (
     Source("electricity", "电力", "electricity_kwh", "kWh", "千瓦时", "用电量",
