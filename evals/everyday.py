@@ -1,0 +1,193 @@
+"""Everyday questions: colloquial knowledge questions, questions to decline, whole-city dialogues with follow-ups.
+
+Runs the offline assistant (lexical retrieval, no LLM) on the starter corpus and the sample data, as a new user
+would have it. Every set is reported per split (dev / heldout); tune only on dev. `python -m evals.everyday`
+prints the table alone; `python -m evals` prints it beside the other sets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from evals.expected import SampleData, expected_calc
+from evals.quality import GOLD, ROOT, build_corpus
+
+NOT_FOUND = "知识库中未找到相关内容"
+
+
+def _load(name: str) -> list[dict]:
+    return [json.loads(line) for line in (GOLD / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def _source(citation: Any, corpus: Path) -> str:
+    try:
+        return Path(citation.source).resolve().relative_to(corpus.resolve()).as_posix()
+    except ValueError:
+        return citation.source
+
+
+def _abstained(answer: Any) -> bool:
+    return NOT_FOUND in answer.answer and not answer.citations
+
+
+def score_colloquial(assistant: Any, corpus: Path) -> dict:
+    """Share answered from the right document (any citation), with the right article where one is expected."""
+    out: dict[str, dict] = {}
+    latencies: list[float] = []
+    for row in _load("colloquial"):
+        start = time.perf_counter()
+        answer = assistant.ask(row["q"])
+        latencies.append(time.perf_counter() - start)
+        docs = [_source(c, corpus) for c in answer.citations]
+        right_doc = row["doc"] in docs
+        right_article = not row.get("article") or any(
+            _source(c, corpus) == row["doc"] and c.article == row["article"] for c in answer.citations)
+        lead = answer.answer.split("\n")[0]
+        part = out.setdefault(row["split"], {"questions": 0, "right_doc": 0, "right_article": 0, "phrase_first": 0,
+                                             "failures": []})
+        part["questions"] += 1
+        part["right_doc"] += right_doc
+        part["right_article"] += right_doc and right_article
+        part["phrase_first"] += row["phrase"] in lead
+        if not right_doc:
+            part["failures"].append({"id": row["id"], "q": row["q"], "doc": row["doc"], "got": docs[:3],
+                                     "answer": answer.answer[:100]})
+    for part in out.values():
+        n = part["questions"]
+        part.update(answered_right_doc=part["right_doc"] / n, article_accuracy=part["right_article"] / n,
+                    direct_answer=part["phrase_first"] / n)
+    out["latency_p50_ms"] = round(statistics.median(latencies) * 1000, 1) if latencies else None
+    return out
+
+
+def score_decline(assistant: Any) -> dict:
+    out: dict[str, dict] = {}
+    for row in _load("decline"):
+        answer = assistant.ask(row["q"])
+        part = out.setdefault(row["split"], {"questions": 0, "declined": 0, "failures": []})
+        part["questions"] += 1
+        if _abstained(answer) or answer.intent == "out_of_scope":
+            part["declined"] += 1
+        else:
+            part["failures"].append({"id": row["id"], "q": row["q"], "kind": row["kind"],
+                                     "answer": answer.answer[:100]})
+    for part in out.values():
+        part["decline_rate"] = part["declined"] / part["questions"]
+    return out
+
+
+def _numbers_in(text: str) -> list[float]:
+    return [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
+
+
+def turn_ok(answer_text: str, want: dict) -> list[str]:
+    """What the answer lacks of the expected content: names (in order if asked), figures at 2 decimals, year."""
+    problems = []
+    names = want.get("names", [])
+    missing = [n for n in names if n not in answer_text]
+    if missing:
+        problems.append(f"names missing {missing}")
+    elif want.get("ordered") and names:
+        positions = [answer_text.index(n) for n in names]
+        if positions != sorted(positions):
+            problems.append("names out of order")
+    stated = _numbers_in(answer_text)
+    for number in want.get("numbers", []):
+        if not any(abs(s - round(number, 2)) <= 0.0051 or abs(s - round(number)) < 0.5 and abs(number) >= 1000
+                   for s in stated):
+            problems.append(f"figure {number:.2f} missing")
+    if want.get("year") and str(want["year"]) not in answer_text:
+        problems.append(f"year {want['year']} not stated")
+    return problems
+
+
+def score_dialogues(assistant: Any, sample: SampleData) -> dict:
+    out: dict[str, dict] = {}
+    for dialogue in _load("dialogues"):
+        history: list[tuple[str, str]] = []
+        problems = []
+        for number, turn in enumerate(dialogue["turns"], start=1):
+            answer = assistant.ask(turn["q"], history)
+            history.append((turn["q"], answer.answer))
+            missing = turn_ok(answer.answer, expected_calc(sample, turn["expect"]))
+            if missing:
+                problems.append({"turn": number, "q": turn["q"], "problems": missing, "answer": answer.answer[:160]})
+        part = out.setdefault(dialogue["split"], {"dialogues": 0, "right": 0, "failures": []})
+        part["dialogues"] += 1
+        part["right"] += not problems
+        if problems:
+            part["failures"].append({"id": dialogue["id"], "turns": problems})
+    for part in out.values():
+        part["accuracy"] = part["right"] / part["dialogues"]
+    return out
+
+
+def run(workdir: Path | None = None) -> dict:
+    """Build the starter knowledge base and sample data in a temp home; score the three everyday sets."""
+    from assistant.answering.agent import Assistant
+    from assistant.records.store import DataStore
+    from assistant.retrieval.knowledge import KnowledgeBase
+
+    own_tmp = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="greenleaf-everyday-")) if own_tmp else workdir
+    try:
+        corpus = build_corpus(workdir / "corpus")
+        settings = replace(Settings.from_env({}), home=workdir / "home", embed_model=None, llm_base_url=None,
+                           llm_model=None)
+        with KnowledgeBase.open(settings) as kb:
+            kb.ingest([corpus])
+        with KnowledgeBase.open(settings, read_only=True) as kb, DataStore.open(settings) as store:
+            for path in sorted((ROOT / "corpus" / "data").glob("*.csv")):
+                store.import_file(path)
+            assistant = Assistant.create(settings, kb, store)
+            return {"colloquial": score_colloquial(assistant, corpus), "decline": score_decline(assistant),
+                    "dialogues": score_dialogues(assistant, SampleData())}
+    finally:
+        if own_tmp:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def table(result: dict) -> str:
+    head = ["set", "split", "n", "answered from right doc", "article", "direct answer", "declined", "dialogues right"]
+    lines = [" | ".join(head), " | ".join("---" for _ in head)]
+    for split in ("dev", "heldout"):
+        c = result["colloquial"].get(split, {})
+        lines.append(" | ".join(["colloquial", split, str(c.get("questions", 0)), _f(c.get("answered_right_doc")),
+                                 _f(c.get("article_accuracy")), _f(c.get("direct_answer")), "", ""]))
+    for split in ("dev", "heldout"):
+        d = result["decline"].get(split, {})
+        lines.append(" | ".join(["decline", split, str(d.get("questions", 0)), "", "", "", _f(d.get("decline_rate")),
+                                 ""]))
+    for split in ("dev", "heldout"):
+        d = result["dialogues"].get(split, {})
+        lines.append(" | ".join(["dialogues", split, str(d.get("dialogues", 0)), "", "", "", "",
+                                 _f(d.get("accuracy"))]))
+    lines.append(f"\noffline answer latency p50 (colloquial set): {result['colloquial'].get('latency_p50_ms')} ms")
+    return "\n".join(lines)
+
+
+def _f(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+if __name__ == "__main__":
+    import sys
+
+    report = run()
+    print(table(report))
+    if "--failures" in sys.argv:
+        for name in ("colloquial", "decline", "dialogues"):
+            for split, part in report[name].items():
+                if isinstance(part, dict):
+                    for failure in part.get("failures", []) if split == "dev" or "--all" in sys.argv else []:
+                        print(name, split, json.dumps(failure, ensure_ascii=False))
