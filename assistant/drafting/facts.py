@@ -212,7 +212,8 @@ _INDICATOR_FACTS = (
 )
 _FUELS = ("natural_gas", "gasoline", "diesel")  # sources printed beside electricity, by source key
 # Metrics whose change against the previous year and the base year the reports state.
-_COMPARED = ("energy", "energy_per_area", "energy_per_capita", "water", "water_per_capita", "carbon_per_area", "electricity")
+_COMPARED = ("energy", "energy_per_area", "energy_per_capita", "water", "water_per_capita", "carbon_per_area",
+             "electricity")
 
 
 def _data_facts(sheet: FactSheet, kind: Kind, values: Mapping[str, str], store: Any) -> None:
@@ -268,7 +269,8 @@ def _quota_facts(sheet: FactSheet, store: Any, institution: str, year: int, pref
     sheet.set("quota_verdict", prefix + "定额执行结论", overall, d.get("overall"), "tools.quota.check_quota")
 
 
-def _budget_facts(sheet: FactSheet, store: Any, institution: str, year: int, values: Mapping[str, str], prefix: str) -> None:
+def _budget_facts(sheet: FactSheet, store: Any, institution: str, year: int, values: Mapping[str, str],
+                  prefix: str) -> None:
     month = values.get("through_month")
     result = _call(budget_status, store, institution, year, through_month=int(month) if month else None)
     d = result.to_dict() if result is not None else {}
@@ -313,23 +315,24 @@ def _savings_facts(sheet: FactSheet, store: Any, institution: str, year: int, va
     sheet.set("baseline_tce", f"{base_year}年（基准期）{energy.name}",
               _fmt(kgce * energy.doc_scale if _is_number(kgce) else None, energy.digits, energy.doc_unit), kgce, source)
     elec = b.get(electricity.field)
-    sheet.set("baseline_electricity", f"{base_year}年（基准期）{electricity.name}", _fmt(elec, electricity.digits, electricity.doc_unit),
-              elec, source)
+    sheet.set("baseline_electricity", f"{base_year}年（基准期）{electricity.name}",
+              _fmt(elec, electricity.digits, electricity.doc_unit), elec, source)
     base_gas = {x["source"]: x["quantity"] for x in b.get("by_source") or []}.get(gas.key, 0.0)
-    sheet.set("baseline_gas", f"{base_year}年（基准期）{gas.reading}", _fmt(base_gas if base else None, gas.digits, gas.doc_unit),
-              base_gas, source)
+    sheet.set("baseline_gas", f"{base_year}年（基准期）{gas.reading}",
+              _fmt(base_gas if base else None, gas.digits, gas.doc_unit), base_gas, source)
     result = None
     if base is not None and now is not None:
         result = savings(baseline_kwh=elec, actual_kwh=now, baseline_gas_m3=base_gas,
                          actual_gas_m3=sheet.get("natural_gas").value or 0.0)
     d = result.to_dict() if result is not None else {}
     source = "tools.savings.savings（未作基准调整）"
-    tonnes = energy.doc_unit  # the savings tool reports tce and tCO2 already in tonnes
-    sheet.set("saved_tce", "节能量", _fmt(d.get("saved_tce"), energy.digits, tonnes), d.get("saved_tce"), source)
+    # saved_tce is already in 吨标准煤, the unit documents print energy in (no doc_scale here)
+    sheet.set("saved_tce", "节能量", _fmt(d.get("saved_tce"), energy.digits, energy.doc_unit), d.get("saved_tce"), source)
     sheet.set("saved_rate", "综合节能率", _fmt(d.get("saving_rate_pct"), 2, "%"), d.get("saving_rate_pct"), source)
     sheet.set("saved_electricity", "节电量", _fmt(d.get("saved_kwh"), electricity.digits, electricity.doc_unit),
               d.get("saved_kwh"), source)
-    sheet.set("saved_gas", f"节约{gas.name}", _fmt(d.get("saved_gas_m3"), gas.digits, gas.doc_unit), d.get("saved_gas_m3"), source)
+    sheet.set("saved_gas", f"节约{gas.name}", _fmt(d.get("saved_gas_m3"), gas.digits, gas.doc_unit), d.get("saved_gas_m3"),
+              source)
     carbon = metric("carbon")
     sheet.set("saved_co2", "减少二氧化碳排放", _fmt(d.get("co2_saved_t"), carbon.digits, carbon.doc_unit),
               d.get("co2_saved_t"), source)

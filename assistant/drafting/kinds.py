@@ -90,7 +90,8 @@ def _kinds() -> tuple[Kind, ...]:
             id=k["id"],
             title=k["title"],
             group=k["group"],
-            params=tuple(p for entry in k["params"] for p in (sets[entry] if isinstance(entry, str) else (Param(**entry),))),
+            params=tuple(p for entry in k["params"]
+                         for p in (sets[entry] if isinstance(entry, str) else (Param(**entry),))),
             sections=tuple(k["sections"]),
             uses_data=k.get("uses_data", False),
             basis=tuple(tuple(b) for b in k.get("basis", ())),
