@@ -252,7 +252,7 @@ def read_table(sheet: Sheet, file_name: str, choices: Choices, recall: Callable[
         resource, resource_where, question = _wide_resource(title, sheet.name, densities)
         if question:
             questions.append(question)
-    elif fields & set(units.SOURCE_COLUMNS):
+    elif fields & set(units.SOURCE_COLUMNS) or fields & {"period", "month"}:
         role = "long"
     elif fields & {"floor_area_m2", "headcount", "category"}:
         role = "info"
@@ -371,6 +371,9 @@ def _sort_rows(sheet: Sheet, block: _Block, columns: tuple[Column, ...]) -> tupl
                       or re.fullmatch(r"(全市|全县|全区|各单位|本系统|总)?(合计|小计|总计)", t)), None)
         if total:
             skipped.append(f"{where}：“{total}”行（汇总数，不是单位数据），跳过")
+            continue
+        if any(t.startswith(("示例", "(示例)", "（示例）")) for t in lead):
+            skipped.append(f"{where}：示例行（模板自带），跳过")
             continue
         sign = next((t for t in texts[:2] if t.startswith(SIGNATURE_WORDS)), None)
         if sign:

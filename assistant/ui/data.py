@@ -18,9 +18,12 @@ import pandas as pd
 from assistant.ui import cards as ui_cards
 from assistant.errors import LookupFailed
 from assistant.records import metrics as vocab
+from assistant.records.units import FIELDS as IMPORT_FIELDS
 from assistant.ui.services import Services, friendly
 
 ALL = "全部"
+MAPPING_HEADERS = ["工作表", "列", "表头", "读作"]
+FIELD_CHOICES = tuple(name for name, _ in IMPORT_FIELDS.values())  # what the 读作 column accepts
 TREND_FROM, TREND_TO = 2015, 2025
 RANK_TOP = 15  # more bars than this and the names on the axis overlap
 ANOMALY_HEADERS = ["统计期", "项目", "读数", "参考值", "偏离", "比较依据", "说明"]
@@ -35,11 +38,24 @@ def build(services: Services) -> Callable[[], tuple]:
     """Lay out the data tab; returns the page-load refresher for the institution and year lists."""
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
-            gr.Markdown("### 导入数据\nCSV 或 Excel（.xlsx），第一行为表头；能耗、用能预算、能耗定额三种表按表头自动识别。"
-                        "有任何一行出错，整份文件不导入，并列出出错的行和列。")
-            upload = gr.File(label="选择数据文件", file_types=[".csv", ".xlsx"], elem_id="gl-data-upload")
-            do_import = gr.Button("导入数据", elem_id="gl-data-import")
+            gr.Markdown("### 导入数据\nCSV、Excel（.xlsx/.xls）：模板格式或各单位自己的台账（标题行、两行表头、按月分列、"
+                        "多个工作表都可以）。上传后先看预览：每一列读作什么、单位怎么换算、年份从哪里来、跳过了哪些行；"
+                        "读错的列可在下表“读作”一栏改正（改过的对应关系会记住），确认无误再点“确认导入”。"
+                        "有任何一格出错，整份文件不导入，并列出工作表、行和列。")
+            upload = gr.File(label="选择数据文件", file_types=[".csv", ".xlsx", ".xls"], elem_id="gl-data-upload")
+            import_year = gr.Textbox(label="统计年份（表中没有年份时填写，可留空）", max_lines=1,
+                                     elem_id="gl-data-import-year")
+            mapping_table = gr.Dataframe(headers=MAPPING_HEADERS, interactive=True, wrap=True,
+                                         label="各列读作（可改“读作”一栏：" + "、".join(FIELD_CHOICES) + "）",
+                                         elem_id="gl-data-mapping")
+            with gr.Row():
+                do_preview = gr.Button("预览", elem_id="gl-data-preview")
+                do_confirm = gr.Button("确认导入", variant="primary", elem_id="gl-data-confirm")
+            preview = gr.Markdown("", elem_id="gl-data-report")
             imported = gr.Markdown("")
+            do_import = gr.Button("导入数据", visible=False, elem_id="gl-data-import")  # one-step API (scripts)
+            do_template = gr.Button("下载导入模板", size="sm", elem_id="gl-data-template")
+            template = gr.File(label="导入模板（.xlsx）", interactive=False, elem_id="gl-data-template-file")
         with gr.Column(scale=3):
             gr.Markdown("### 查询单位")
             with gr.Row():
@@ -75,6 +91,14 @@ def build(services: Services) -> Callable[[], tuple]:
     institution.change(lambda name: years_update(services, name), institution, year, api_visibility="private")
     do_import.click(friendly(lambda f: import_data(services, f)), upload, [imported, institution, year],
                     api_name="data_import", concurrency_limit=1, concurrency_id="ingest")
+    preview_outputs = [preview, mapping_table, import_year]
+    upload.change(friendly(lambda f: preview_import(services, f)), upload, preview_outputs, api_visibility="private")
+    do_preview.click(friendly(lambda f, t, y: preview_import(services, f, t, y)), [upload, mapping_table, import_year],
+                     preview_outputs, api_name="data_preview", concurrency_limit=2, concurrency_id="data")
+    do_confirm.click(friendly(lambda f, t, y: confirm_import(services, f, t, y)), [upload, mapping_table, import_year],
+                     [imported, institution, year], api_name="data_confirm", concurrency_limit=1,
+                     concurrency_id="ingest")
+    do_template.click(lambda: template_file(), None, template, api_name="data_template")
     return lambda: choices_update(services), [institution, year]
 
 
@@ -141,13 +165,93 @@ def export_table(table: pd.DataFrame, stem: str) -> list[str]:
 
 
 def import_data(services: Services, file: str | None) -> tuple:
+    """One step: read and write the file as the reader understands it (the API for scripts)."""
+    report = services.store.import_file(_upload_path(file))
+    return (f"**导入成功**：{report.summary()}", *choices_update(services))
+
+
+def preview_import(services: Services, file: str | None, table: Any = None, year: Any = None) -> tuple:
+    """Read the uploaded file without writing: (the report as Markdown, the column table, the year box)."""
+    if not file:
+        return "", pd.DataFrame(columns=MAPPING_HEADERS), ""
+    path = _upload_path(file)
+    report = services.store.read_file(path, _choices(services, path, table, year))
+    return _report_markdown(report), mapping_rows(report), str(year or "").strip()
+
+
+def confirm_import(services: Services, file: str | None, table: Any = None, year: Any = None) -> tuple:
+    """Write the file as previewed, with the user's column and year corrections; the corrections are remembered
+    for the next file with the same header."""
+    path = _upload_path(file)
+    choices = _choices(services, path, table, year)
+    report = services.store.read_file(path, choices)
+    if not report.ok:
+        raise gr.Error(report.text(), duration=None, print_exception=False)
+    report = services.store.commit(report, choices)
+    remembered = "（您改过的列已记住，下次同样表头的文件按此读取）" if choices.columns else ""
+    return (f"**导入成功**：{report.summary()}{remembered}", *choices_update(services))
+
+
+def template_file() -> str:
+    """The import template (.xlsx) in a fresh temp folder."""
+    from assistant.records.template import write_template
+
+    folder = Path(tempfile.mkdtemp(prefix="greenleaf-template-"))
+    return str(write_template(folder / "能耗数据导入模板.xlsx"))
+
+
+def mapping_rows(report: Any) -> pd.DataFrame:
+    """The report's columns as the editable table: 工作表, 列, 表头, 读作 (month columns of grids are not listed)."""
+    rows = [[c.sheet, c.column, c.header, "不导入" if c.field == "ignore" else c.label]
+            for s in report.sheets for c in s.columns if not c.field.startswith("month:")]
+    return pd.DataFrame(rows, columns=MAPPING_HEADERS)
+
+
+def _choices(services: Services, path: Path, table: Any, year: Any):
+    """The user's corrections: fields where the table's 读作 differs from how the reader reads the column alone."""
+    from assistant.records.layout import Choices
+    from assistant.records.units import field_for_label
+
+    text = str(year or "").strip()
+    if text and not (text.isdigit() and 1990 <= int(text) <= 2100):
+        raise gr.Error(f"统计年份应为四位数字，例如 2024；现在是“{text}”。")
+    chosen_year = int(text) if text else None
+    rows = _table_rows(table)
+    if not rows:
+        return Choices(year=chosen_year)
+    auto = {(c.sheet, c.column): c for s in services.store.read_file(path).sheets for c in s.columns}
+    columns: dict[tuple[str, str], str] = {}
+    for sheet, letter, header, wanted in rows:
+        fld = field_for_label(wanted)
+        if fld is None:
+            raise gr.Error(f"{letter}列“{header}”的“读作”填了“{wanted}”，不认识；可填：{'、'.join(FIELD_CHOICES)}。")
+        known = auto.get((sheet, letter))
+        if known is None or fld != known.field:
+            columns[(sheet, letter)] = fld
+    return Choices(columns=columns, year=chosen_year)
+
+
+def _table_rows(table: Any) -> list[tuple[str, str, str, str]]:
+    if table is None:
+        return []
+    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(
+        table.get("data", []) if isinstance(table, dict) else table, columns=MAPPING_HEADERS)
+    return [tuple("" if v is None else str(v).strip() for v in row[:4]) for row in frame.itertuples(index=False)
+            if any(str(v or "").strip() for v in row)]
+
+
+def _upload_path(file: str | None) -> Path:
     if not file:
         raise gr.Error("请先选择要导入的 CSV 或 Excel 文件。")
     path = Path(file)
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise gr.Error(f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 CSV 或 .xlsx。")
-    report = services.store.import_file(path)
-    return (f"**导入成功**：{report.summary()}", *choices_update(services))
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xls"):
+        raise gr.Error(f"不支持的文件格式“{path.suffix or '无扩展名'}”，请上传 CSV、.xlsx 或 .xls。")
+    return path
+
+
+def _report_markdown(report: Any) -> str:
+    head = "**可以导入**：核对下面的读法后点“确认导入”。" if report.ok else "**暂不能导入**：请先处理下面列出的问题。"
+    return f"{head}\n\n```\n{report.text()}\n```"
 
 
 def choices_update(services: Services) -> tuple:
