@@ -17,10 +17,10 @@ from assistant.answering import toolbox
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
+from assistant.numbercheck import unsupported_numbers
 
 MAX_STEPS = 16
 _CITE = re.compile(r"\[(\d{1,3})\]")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 
 
 def system_prompt() -> str:
@@ -97,7 +97,7 @@ class LLMAgent:
         renumber = {old: new for new, old in enumerate(cited, start=1)}
         text = _CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else m.group(0), text)
         citations = [run.passages[n] for n in cited]
-        unsupported = _unsupported_numbers(text, run.tools.evidence)
+        unsupported = unsupported_numbers(text, run.tools.evidence)
         notice = (f"注意：回答中的数字 {'、'.join(unsupported)} 未出现在工具结果或引用资料中，请核对。"
                   if unsupported else None)
         return Answer(text, "llm", citations, run.tools.calls, intent=None, notice=notice)
@@ -194,21 +194,6 @@ def _content_text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
     return ""
-
-
-def _unsupported_numbers(text: str, evidence: list[str]) -> list[str]:
-    """Numbers in `text` (outside [n] markers) that no tool result or passage contains."""
-    corpus = re.sub(r"(?<=\d),(?=\d)", "", "\n".join(evidence))
-    stripped = _CITE.sub(" ", text)
-    missing = []
-    for raw in _NUMBER.findall(stripped):
-        number = raw.replace(",", "")
-        if len(number.replace(".", "")) < 2 or number in corpus:
-            continue  # single digits ("3个方面") are not figures worth flagging
-        if number.rstrip("0").rstrip(".") in corpus:
-            continue
-        missing.append(raw)
-    return list(dict.fromkeys(missing))
 
 
 def _reason(error: Exception) -> str:

@@ -20,7 +20,7 @@ from assistant.answering.toolbox import ToolRunner
 from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
-MIN_COVERAGE = 0.55  # IDF-weighted share of the question's terms the best passage must contain (evals/ tunes it)
+MIN_COVERAGE = 0.45  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
                         r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)

@@ -23,6 +23,7 @@ from assistant.config import Settings
 from assistant.ingest.documents import SUPPORTED_SUFFIXES, Document
 from assistant.retrieval.embeddings import Embedder, LazyEmbedder
 from assistant.errors import DocumentError, KnowledgeBaseError, QuestionError
+from assistant.retrieval.colloquial import Lexicon
 from assistant.retrieval.glossary import Glossary
 from assistant.ingest.isolation import load_document
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
@@ -31,6 +32,7 @@ from assistant.retrieval.vectorstore import VectorStore, collection_name, open_v
 
 Progress = Callable[[int, int, str], None]
 RRF_K = 60
+GENERAL_WORD_WEIGHT = 0.2  # an everyday word no passage contains weighs this share of its IDF weight
 EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
                  "cases": "case", "case": "case", "campaigns": "campaign", "campaign": "campaign",
@@ -104,6 +106,7 @@ class KnowledgeBase:
         self._mutex = threading.RLock()
         self.manifest = Manifest(settings.kb_db)
         self.glossary = Glossary.load(settings.corpus_dir / "glossary.tsv")
+        self.colloquial = Lexicon.load(settings.corpus_dir / "colloquial.tsv")
         self.tokenizer = Tokenizer(self.glossary)
         self._embedder = embedder if isinstance(embedder, LazyEmbedder) else LazyEmbedder.of(embedder)
         self._vectors: VectorStore | None = None
@@ -182,6 +185,8 @@ class KnowledgeBase:
             raise QuestionError(f"检索内容过长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内。")
         k = max(1, min(int(k), 100))
         pool = max(4 * k, 30)
+        asked = query
+        query = self.colloquial.normalise(query).text or query  # spoken forms and fillers → the documents' words
         embedder = self.embedder()
         # The query embedding (torch, which releases the GIL) runs beside the BM25 scoring.
         pending = self._dense_pool().submit(self._dense_ranking, query, doc_type, pool) if embedder else None
@@ -196,7 +201,7 @@ class KnowledgeBase:
         lex_scores, dense_scores = dict(lexical), dict(dense or [])
         chunks = self.manifest.chunks(order[: 3 * k])
         tokens = self.manifest.tokens(list(chunks))
-        weights = self.query_weights(query)
+        weights = self.query_weights(query, normalised=True)
         hits: list[SearchHit] = []
         seen_text: set[str] = set()
         for cid in order:
@@ -209,20 +214,26 @@ class KnowledgeBase:
             hits.append(SearchHit(chunk, float(score), lex_scores.get(cid), dense_scores.get(cid), coverage))
             if len(hits) == k:
                 break
-        return SearchResult(query, mode, hits)
+        return SearchResult(asked, mode, hits)
 
-    def query_weights(self, query: str) -> dict[str, float]:
-        """The question's own terms, weighted so that a rare word (火星) counts more than a common one (能耗).
+    def query_weights(self, query: str, normalised: bool = False) -> dict[str, float]:
+        """The terms of what the question is about, weighted so that a rare word (火星) counts more than a common
+        one (能耗). Fillers and question words (请问, 什么时候, 能不能) are not topic and carry no weight.
 
         Each whole word weighs the mean IDF of its search tokens, shared among them, so "计算机" counts once
         (not again as "计算" and "算机") and an unseen compound of common words ("能耗报告") stays light.
         """
         index = self._snapshot[0]
         idf = (lambda t: index.idf(t)) if index is not None else (lambda t: 1.0)  # noqa: E731
+        if not normalised:
+            query = self.colloquial.normalise(query).text or query
         weights: dict[str, float] = {}
-        for word in dict.fromkeys(self.tokenizer.words(query)):
+        df = index.df if index is not None else {}
+        for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
             share = sum(idf(p) for p in parts) / len(parts) / len(parts)
+            if df and not any(df.get(p) for p in parts) and self.tokenizer.is_general(word):
+                share *= GENERAL_WORD_WEIGHT  # "来着", "到底": spoken words the documents never use
             for part in parts:
                 weights[part] = weights.get(part, 0.0) + share
         return weights

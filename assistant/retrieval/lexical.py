@@ -27,6 +27,9 @@ _WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[条章节款]$")
 
 
+_GENERAL_POS = set("davmqurpcyeoxfz")  # jieba part-of-speech tags of function and everyday words
+
+
 class Tokenizer:
     """jieba tokenizer with its own dictionary instance, so user words never leak between knowledge bases."""
 
@@ -41,6 +44,7 @@ class Tokenizer:
             if len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
         self.stopwords = load_stopwords()
+        self._pos = None  # jieba.posseg over this dictionary, made on first use
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens: jieba search-mode words, lower-cased, without stop words and punctuation."""
@@ -65,6 +69,16 @@ class Tokenizer:
             if word and word not in self.stopwords and _WORD.search(word):
                 out.append(word)
         return out
+
+    def is_general(self, word: str) -> bool:
+        """True for everyday function words (verbs, adverbs, adjectives, measure words: 来着, 到底, 一般, 俩): a
+        question word the documents never use is no evidence against them. Nouns, names and Latin stay topical."""
+        if self._pos is None:
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        flags = [pair.flag for pair in self._pos.cut(word, HMM=False) if pair.word.strip()]
+        return bool(flags) and all(flag[:1] in _GENERAL_POS for flag in flags)
 
     def query_tokens(self, query: str, expand: bool = True) -> list[str]:
         """Tokens of a question, plus glossary synonyms of the terms it contains."""
