@@ -79,3 +79,36 @@ def test_data_list_and_generic_tool(tmp_path, data_file):
     assert missing.returncode == 2 and "缺少参数：year" in missing.stderr
     unknown = run(home, "tool", "indicators", "--arg", "institution=财政局", "--arg", "year=2024")
     assert unknown.returncode == 1 and "未找到该单位“财政局”" in unknown.stderr
+
+
+@pytest.fixture
+def sample_home(tmp_path: Path, monkeypatch) -> Path:
+    from assistant.config import Settings
+    from assistant.records.store import DataStore
+
+    for key in [k for k in os.environ if k.startswith("GREENLEAF_")]:
+        monkeypatch.delenv(key)
+    home = tmp_path / "home"
+    with DataStore.open(Settings(home=home)) as store:
+        for name in ("样例数据_能耗月度_2015-2025.csv", "样例数据_用能预算.csv", "样例数据_能耗定额.csv"):
+            store.import_file(REPO / "corpus" / "data" / name)
+    return home
+
+
+@pytest.mark.parametrize("tool, args, check", [
+    ("check_quota", ["year=2024"], lambda r: r["checked"] == 46 and len(r["over"]) == 3),
+    ("budget_status", ["year=2025", "through_month=10"], lambda r: r["through_month"] == 10 and len(r["rows"]) == 46),
+    ("anomalies", ["year=2024", "metric=用水"], lambda r: r["metric"] == "water" and r["checked"] == 46),
+])
+def test_tool_command_takes_all_institutions(sample_home, capsys, tool, args, check):
+    from assistant.cli.main import main
+
+    argv = ["--home", str(sample_home), "tool", tool, "--arg", "institution=全部"]
+    for arg in args:
+        argv += ["--arg", arg]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)  # stdout holds exactly one JSON object
+    assert out["name"] == tool and out["args"]["institution"] == "全部"
+    assert out["result"]["institution"] == "全部" and check(out["result"])
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith(("2024年共", "2025年共"))

@@ -121,3 +121,139 @@ def test_budget_missing_is_an_actionable_error(tmp_path):
     store = open_store(tmp_path, ("c.csv", HEADER + monthly("甲单位", 2025, [1, 2])))
     with pytest.raises(LookupFailed, match="没有2025年的用能预算"):
         budget_status(store, "甲单位", 2025)
+
+
+# ---------------------------------------------------------------- whole city ("全部"), on the committed sample data
+
+SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "data"
+SAMPLE_FILES = ["样例数据_能耗月度_2015-2025.csv", "样例数据_用能预算.csv", "样例数据_能耗定额.csv"]
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    with DataStore.open(Settings(home=tmp_path_factory.mktemp("sample"))) as store:
+        for name in SAMPLE_FILES:
+            store.import_file(SAMPLE / name)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def csv_sums():
+    """Plain csv sums with the DESIGN.md factors (evals/expected.py: no store, no tools)."""
+    from evals.expected import SampleData
+
+    return SampleData()
+
+
+def hand_verdict(value: float, constraint: float, guide: float) -> str:
+    v = round(value, 4)
+    return "超过约束值" if v > constraint else "优于引导值" if v <= guide else "达标"
+
+
+def test_quota_for_all_units_2024_lists_exactly_the_units_over_a_constraint(sample_store, csv_sums):
+    expected_breaches = {}  # (institution, indicator) -> (value, constraint)
+    checked = []
+    for (name, year) in csv_sums.months:
+        if year != 2024:
+            continue
+        checked.append(name)
+        for key in ("energy_per_area", "energy_per_capita", "water_per_capita"):
+            constraint, guide = csv_sums.quota[(csv_sums.category[name], key)]
+            value = csv_sums.metric(name, 2024, key)
+            if hand_verdict(value, constraint, guide) == "超过约束值":
+                expected_breaches[(name, key)] = (value, constraint)
+
+    overview = check_quota(sample_store, "全部", 2024)
+    d = overview.to_dict()
+    assert d["institution"] == "全部" and d["year"] == 2024 and d["checked"] == len(checked) == 46
+    got = {(b["institution"], b["indicator"]): b for b in d["breaches"]}
+    assert set(got) == set(expected_breaches)
+    assert {name for name, _ in expected_breaches} == {"市博物馆", "市大数据中心", "市文化艺术中心"}
+    for pair, (value, constraint) in expected_breaches.items():
+        assert got[pair]["value"] == pytest.approx(value, abs=1e-4)
+        assert got[pair]["constraint"] == constraint and got[pair]["verdict"] == "超过约束值"
+    assert set(d["over"]) == {name for name, _ in expected_breaches}
+    assert sum(d["counts"].values()) == 46 and d["counts"]["超过约束值"] == 3
+
+
+def test_quota_for_all_units_gives_every_unit_the_verdicts_its_own_call_gives(sample_store, csv_sums):
+    overview = check_quota(sample_store, "全部", 2024).to_dict()
+    for unit in overview["items"]:
+        name = unit["institution"]
+        for item in unit["items"]:
+            constraint, guide = csv_sums.quota[(csv_sums.category[name], item["indicator"])]
+            assert item["verdict"] == hand_verdict(csv_sums.metric(name, 2024, item["indicator"]), constraint, guide)
+        single = check_quota(sample_store, name, 2024)
+        assert unit["items"] == [i.to_dict() for i in single.items] and unit["overall"] == single.overall
+
+
+def test_quota_for_all_units_explanation_names_breaches_first_then_the_rule(sample_store):
+    text = check_quota(sample_store, "全部", 2024).explain()
+    assert text.startswith("2024年共核对 46 家单位，超过约束值的有 3 家：")
+    rule = text.index("等于约束值仍算达标")
+    for name in ("市博物馆", "市大数据中心", "市文化艺术中心"):
+        assert text.index(name) < rule
+    assert "人均综合能耗 80.01 kgce/人，约束值 80" in text  # 市博物馆: a figure and its constraint
+
+
+def test_quota_for_one_unit_keeps_its_result_type(sample_store):
+    from tools.quota import QuotaResult
+
+    d = check_quota(sample_store, "博物馆", 2024).to_dict()
+    assert isinstance(check_quota(sample_store, "博物馆", 2024), QuotaResult)
+    assert list(d) == ["institution", "year", "category", "overall", "items", "notes", "inputs", "factors",
+                       "explanation"]
+
+
+def test_quota_for_all_units_names_the_units_it_could_not_check(tmp_path):
+    data = (HEADER + "甲单位,党政机关,2024,1000,40,10000,100\n某小学,学校,2024,1000,20,1000,100\n"
+            "无类型单位,,2024,1000,20,1000,100\n")
+    store = open_store(tmp_path, ("c.csv", data), ("q.csv", QUOTAS))
+    d = check_quota(store, "全部", 2024).to_dict()
+    assert d["checked"] == 1 and d["items"][0]["institution"] == "甲单位" and d["breaches"] == []
+    notes = "".join(d["notes"])
+    assert "没有“学校”类定额）：某小学" in notes and "没有单位类型）：无类型单位" in notes
+    assert "没有单位超过约束值" in d["explanation"]
+
+
+def test_budget_for_all_units_2025_through_october_is_ranked_tightest_first(sample_store, csv_sums):
+    expected = []
+    for (name, year), budget in csv_sums.budget.items():
+        if year == 2025 and (name, 2025) in csv_sums.months:
+            expected.append((name, csv_sums.year(name, 2025, through=10)["energy"] / budget["energy"] * 100))
+    expected.sort(key=lambda row: (-row[1], row[0]))
+
+    d = budget_status(sample_store, "全部", 2025, through_month=10).to_dict()
+    assert d["institution"] == "全部" and d["through_month"] == 10 and d["checked"] == len(expected) == 46
+    assert [row["institution"] for row in d["rows"]] == [name for name, _ in expected]
+    for row, (_, rate) in zip(d["rows"], expected):
+        assert row["rate"] == pytest.approx(rate, abs=1e-4)
+        assert row["level"] == ("超预算" if rate >= 100 else "预警" if rate >= 80 else "正常")
+    assert d["over"] == [name for name, rate in expected if rate >= 100]
+    top = d["rows"][0]
+    el = next(i for i in top["items"] if i["metric"] == "electricity")
+    used_kwh = csv_sums.year(top["institution"], 2025, through=10)["electricity"]
+    assert el["execution_rate"] == pytest.approx(used_kwh / csv_sums.budget[(top["institution"], 2025)]["electricity"]
+                                                 * 100, abs=1e-4)
+
+
+def test_budget_for_all_units_full_year_names_the_units_over_budget_first(sample_store, csv_sums):
+    rates = {name: csv_sums.year(name, 2025)["energy"] / b["energy"] * 100
+             for (name, year), b in csv_sums.budget.items() if year == 2025}
+    over = sorted((n for n, r in rates.items() if r >= 100), key=lambda n: (-rates[n], n))
+    result = budget_status(sample_store, "全部", 2025)
+    assert list(result.over) == over and over  # the sample has units over budget at year end
+    text = result.explain()
+    assert text.startswith("2025年共 46 家单位有用能预算和能耗数据，1–12月综合能耗预算执行率从高到低")
+    assert text.index(f"1. {over[0]} {rates[over[0]]:.1f}%") < text.index(f"2. {over[1]}")
+
+
+def test_budget_for_all_units_skips_a_unit_without_data_that_far(tmp_path):
+    data = HEADER + monthly("甲单位", 2025, [90] * 6) + monthly("乙单位", 2025, [50] * 3)
+    budgets = "单位名称,预算年度,电力预算(kWh)\n甲单位,2025,1000\n乙单位,2025,100\n"
+    store = open_store(tmp_path, ("c.csv", data), ("b.csv", budgets))
+    result = budget_status(store, "全部", 2025, through_month=5)
+    assert [res.institution for res in result.results] == ["甲单位"]
+    assert "乙单位" in "".join(result.notes) and "只有到3月的数据" in "".join(result.notes)
+    everyone = budget_status(store, "全部", 2025)  # each unit through its own last month
+    assert "各单位数据截至月份不同" in "".join(everyone.notes)

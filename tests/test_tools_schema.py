@@ -18,9 +18,9 @@ EXPECTED = [
     ("compare", "比较某单位（或全部单位）某项指标在两个年份之间的变化量和变化率。",
      ["store", "institution", "metric", "year", "base_year"]),
     ("rank", "按某项指标给各单位排名（从高到低），可限定单位类型。", ["store", "metric", "year", "category", "top"]),
-    ("check_quota", "把某单位某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。",
+    ("check_quota", "把某单位（或全部单位）某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。",
      ["store", "institution", "year"]),
-    ("budget_status", "查询某单位某年用能预算的执行情况：预算、已用量、执行率、按去年月度规律预测的全年用量，以及80%、100%预警。",
+    ("budget_status", "查询某单位（或全部单位）某年用能预算的执行情况：预算、已用量、执行率、按去年月度规律预测的全年用量，以及80%、100%预警。",
      ["store", "institution", "year", "through_month"]),
     ("carbon", "计算某单位某年的二氧化碳排放量（分电力、天然气、汽油、柴油），可选电网排放因子版本。",
      ["store", "institution", "year", "factor_set"]),
@@ -29,8 +29,8 @@ EXPECTED = [
     ("savings", "测算合同能源管理（EMC）或能源费用托管项目一年的节能量、综合节能率、节约费用、静态回收期和双方分成。",
      ["baseline_kwh", "actual_kwh", "baseline_gas_m3", "actual_gas_m3", "electricity_price", "gas_price",
       "baseline_adjustment_kwh", "baseline_adjustment_gas_m3", "investment", "esco_share"]),
-    ("anomalies", "AI 诊断：找出某单位某年哪些月份的用电、用气、用水、用油明显偏离往年同月或本单位自身规律，并说明可能原因。",
-     ["store", "institution", "year"]),
+    ("anomalies", "AI 诊断：找出某单位（或全部单位）某年哪些月份的用电、用气、用水、用油明显偏离往年同月或本单位自身规律，并说明可能原因。",
+     ["store", "institution", "year", "metric"]),
     ("trend", "给出某单位（或全部单位）某项指标的逐年序列，用于画趋势图和看十四五目标进度。",
      ["store", "institution", "metric", "from_year", "to_year"]),
 ]
@@ -63,8 +63,9 @@ def test_results_have_to_dict_explain_inputs_and_factors():
     import dataclasses
 
     for func in tools.TOOLS:
-        result_type = typing.get_type_hints(func)["return"]
-        assert dataclasses.is_dataclass(result_type) and result_type.__dataclass_params__.frozen, func.__name__
-        assert callable(getattr(result_type, "to_dict")) and callable(getattr(result_type, "explain"))
-        members = {f.name for f in dataclasses.fields(result_type)} | set(dir(result_type))
-        assert {"inputs", "factors"} <= members, func.__name__
+        returned = typing.get_type_hints(func)["return"]
+        for result_type in typing.get_args(returned) or (returned,):  # one unit's result | the whole-city overview
+            assert dataclasses.is_dataclass(result_type) and result_type.__dataclass_params__.frozen, func.__name__
+            assert callable(getattr(result_type, "to_dict")) and callable(getattr(result_type, "explain"))
+            members = {f.name for f in dataclasses.fields(result_type)} | set(dir(result_type))
+            assert {"inputs", "factors"} <= members, func.__name__

@@ -8,17 +8,19 @@ scale = max(1.4826 × L × MAD, 5% × m), a month is flagged when |x − m| ≥ 
 (Iglewicz–Hoaglin modified z-score 3.5, plus a minimum relative size). A zero reading where the history is not zero
 is always flagged. Without 3 earlier years, the year's own months are the reference (scale floor 10%, minimum
 +50%), and only highs and zeros are flagged, since seasonal lows (vacations) cannot be told from faults.
+"全部" runs the same check for every institution with monthly data that year (AnomalyOverview); `metric` limits
+either form to one source (用电, 用水 …, named as assistant/records/metrics.py names them).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from assistant.records import metrics as vocab
 from assistant.records.store import ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
-from tools.common import check_year, fmt, r
+from tools.common import check_year, fmt, is_all, r
 
 Z_THRESHOLD = 3.5
 MIN_HISTORY_YEARS = 3
@@ -36,6 +38,9 @@ _CAUSES = {
 # row attribute -> (reading name, unit, likely causes when high)
 CHECKED = {vocab.SOURCE_BY_KEY[k].column: (vocab.SOURCE_BY_KEY[k].reading, vocab.SOURCE_BY_KEY[k].unit, causes)
            for k, causes in _CAUSES.items()}
+THRESHOLD = f"稳健z值≥{Z_THRESHOLD}且偏离≥{SAME_MONTH_MIN_DEV:.0%}（同月历史）"
+RULE = (f"方法：与以往同月（最多{HISTORY_YEARS}年，至少{MIN_HISTORY_YEARS}年）的中位数比较，偏离超过 "
+        f"{Z_THRESHOLD} 个稳健标准差（1.4826×MAD，至少取中位数的5%）且超过30%才算异常；读数为0而往年不为0也算异常。")
 
 
 @dataclass(frozen=True)
@@ -69,47 +74,147 @@ class AnomalyResult:
     inputs: tuple[dict, ...]
     factors: tuple = ()
     notes: tuple[str, ...] = ()
+    metric: str | None = None  # the one source key checked; None = every source
 
     def to_dict(self) -> dict:
-        return {"institution": self.institution, "year": self.year, "count": len(self.items),
-                "items": [a.to_dict() for a in self.items], "checked": self.checked,
-                "threshold": f"稳健z值≥{Z_THRESHOLD}且偏离≥{SAME_MONTH_MIN_DEV:.0%}（同月历史）",
+        return {"institution": self.institution, "year": self.year, "metric": self.metric, "count": len(self.items),
+                "items": [a.to_dict() for a in self.items], "checked": self.checked, "threshold": THRESHOLD,
                 "notes": list(self.notes), "inputs": list(self.inputs), "factors": [],
                 "explanation": self.explain()}
 
     def explain(self) -> str:
-        rule = (f"方法：与以往同月（最多{HISTORY_YEARS}年，至少{MIN_HISTORY_YEARS}年）的中位数比较，偏离超过 "
-                f"{Z_THRESHOLD} 个稳健标准差（1.4826×MAD，至少取中位数的5%）且超过30%才算异常；读数为0而往年不为0也算异常。")
+        scope = f"{self.institution}{self.year}年" + (vocab.SOURCE_BY_KEY[self.metric].reading if self.metric else "")
         if not self.items:
-            return f"{self.institution}{self.year}年共检查 {self.checked} 个月度读数，未发现异常。{rule}" + "".join(self.notes)
+            return f"{scope}共检查 {self.checked} 个月度读数，未发现异常。{RULE}" + "".join(self.notes)
         listed = " ".join(f"（{i}）{a.explanation}" for i, a in enumerate(self.items, 1))
-        return (f"{self.institution}{self.year}年共检查 {self.checked} 个月度读数，发现 {len(self.items)} 处异常：{listed}"
-                f"{rule}" + "".join(self.notes))
+        return (f"{scope}共检查 {self.checked} 个月度读数，发现 {len(self.items)} 处异常：{listed}"
+                f"{RULE}" + "".join(self.notes))
+
+    @property
+    def severity(self) -> float:
+        """The largest |deviation| among the anomalies found (0 when none)."""
+        return max((_severity(a) for a in self.items), default=0.0)
 
 
-def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
-    """AI 诊断：找出某单位某年哪些月份的用电、用气、用水、用油明显偏离往年同月或本单位自身规律，并说明可能原因。
+@dataclass(frozen=True)
+class AnomalyOverview:
+    """The same check for every institution with monthly data in `year`; units with anomalies first."""
+
+    year: int
+    metric: str | None  # one source key, or None for every source
+    results: tuple[AnomalyResult, ...]  # most severe unit first, clean units after by name; items by severity
+    inputs: tuple[dict, ...]
+    factors: tuple = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def with_anomalies(self) -> tuple[AnomalyResult, ...]:
+        return tuple(res for res in self.results if res.items)
+
+    @property
+    def readings(self) -> int:
+        return sum(res.checked for res in self.results)
+
+    def to_dict(self) -> dict:
+        found = self.with_anomalies
+        return {"institution": "全部", "year": self.year, "metric": self.metric,
+                "metric_name": vocab.SOURCE_BY_KEY[self.metric].reading if self.metric else None,
+                "checked": len(self.results), "readings": self.readings, "count": sum(len(r.items) for r in found),
+                "with_anomalies": [res.institution for res in found],
+                "institutions": [{"institution": res.institution, "count": len(res.items), "checked": res.checked,
+                                  "items": [a.to_dict() for a in res.items], "notes": list(res.notes)}
+                                 for res in self.results],
+                "threshold": THRESHOLD, "notes": list(self.notes), "inputs": list(self.inputs), "factors": [],
+                "explanation": self.explain()}
+
+    def explain(self) -> str:
+        what = (vocab.SOURCE_BY_KEY[self.metric].reading if self.metric
+                else "、".join(label for label, _, _ in CHECKED.values()))
+        head = f"{self.year}年共检查 {len(self.results)} 家单位的{what}月度读数（{self.readings:,} 个）"
+        found = self.with_anomalies
+        if not found:
+            return f"{head}，未发现异常。{RULE}" + "".join(self.notes)
+        units = "；".join(f"{res.institution} {len(res.items)} 处：{'，'.join(_short(a) for a in res.items)}"
+                         for res in found)
+        rest = len(self.results) - len(found)
+        return (f"{head}，{len(found)} 家发现异常（按偏离程度排列）：{units}。"
+                + (f"其余 {rest} 家未发现异常。" if rest else "") + RULE + "".join(self.notes))
+
+
+def anomalies(store: DataStore, institution: str, year: int,
+              metric: str | None = None) -> AnomalyResult | AnomalyOverview:
+    """AI 诊断：找出某单位（或全部单位）某年哪些月份的用电、用气、用水、用油明显偏离往年同月或本单位自身规律，并说明可能原因。
     用户问“有没有异常”“哪个月用水不正常”“帮我诊断一下能耗”时使用；需要月度数据。
+    单位填“全部”表示逐家检查所有有当年月度数据的单位，用于“哪些单位用电有异常”。
 
     Args:
-        institution: 单位名称或简称。
+        institution: 单位名称或简称；“全部”表示所有有当年月度数据的单位，有异常的单位排在前面。
         year: 要诊断的年份，例如 2024。
+        metric: 可选，只查一种用能：electricity（用电）、natural_gas（天然气）、water（用水）、gasoline（汽油）、diesel（柴油），也可用中文如“用电”“用水量”；不填为全部品种。
     """
     year = check_year(year)
-    name = store.resolve(institution)
+    source = _source(metric)
+    columns = {source.column: CHECKED[source.column]} if source else CHECKED
+    key = source.key if source else None
+    if is_all(institution):
+        return _overview(store, year, key, columns)
+    return _detect(store, store.resolve(institution), year, key, columns)
+
+
+def _source(metric: str | None) -> vocab.Source | None:
+    """The one source `metric` names, None for every source; LookupFailed when it names none we check."""
+    if metric is None or not str(metric).strip() or is_all(metric):
+        return None
+    source = vocab.source_named(metric)
+    if source is None or source.column not in CHECKED:
+        known = "、".join(f"{vocab.SOURCE_BY_COLUMN[c].key}（{label}）" for c, (label, _, _) in CHECKED.items())
+        raise LookupFailed(f"不认识要诊断的用能品种“{metric}”，可用：{known}；不填则检查全部品种。",
+                           [vocab.SOURCE_BY_COLUMN[c].key for c in CHECKED])
+    return source
+
+
+def _overview(store: DataStore, year: int, metric: str | None, columns: dict) -> AnomalyOverview:
+    results, annual_only, unused = [], [], []
+    for info in store.institutions():
+        if year not in info.years:
+            continue
+        if not any(row.month is not None for row in store.rows(info.name, year)):
+            annual_only.append(info.name)
+            continue
+        res = _detect(store, info.name, year, metric, columns)
+        if metric and not res.checked:  # the unit does not use this source at all
+            unused.append(info.name)
+            continue
+        results.append(replace(res, items=tuple(sorted(res.items, key=lambda a: (-_severity(a), a.period)))))
+    reading = vocab.SOURCE_BY_KEY[metric].reading if metric else ""
+    if not results:
+        raise LookupFailed(f"{year}年没有任何单位有{reading or '按月的能耗'}数据，无法做异常诊断。")
+    results.sort(key=lambda res: (not res.items, -res.severity, res.institution))
+    notes = [f"注意：{'、'.join(annual_only)} {year}年只有全年汇总数据，未诊断。"] if annual_only else []
+    if unused:  # e.g. diesel: most units have none, so only a few are named
+        names = f"：{'、'.join(unused)}" if len(unused) <= 10 else ""
+        notes.append(f"另有 {len(unused)} 家单位没有{reading}数据，未检查{names}。")
+    inputs = tuple({"institution": res.institution, "months": len(res.inputs), "readings": res.checked,
+                    "anomalies": len(res.items)} for res in results)
+    return AnomalyOverview(year, metric, tuple(results), inputs, (), tuple(notes))
+
+
+def _detect(store: DataStore, name: str, year: int, metric: str | None, columns: dict) -> AnomalyResult:
     rows = [row for row in store.rows(name, year) if row.month is not None]
     if not rows:
         raise LookupFailed(f"“{name}”{year}年没有月度数据，无法做异常诊断（需要按月的能耗数据）。")
     history = [row for row in store.rows(name) if row.month is not None and year - HISTORY_YEARS <= row.year < year]
     by_month: dict[tuple[str, int], list[tuple[int, float]]] = {}
     for row in history:
-        for attr in CHECKED:
+        for attr in columns:
             by_month.setdefault((attr, row.month), []).append((row.year, getattr(row, attr)))
     items: list[Anomaly] = []
     checked = 0
     notes: list[str] = []
-    for attr, (label, unit, causes) in CHECKED.items():
+    for attr, (label, unit, causes) in columns.items():
         if not any(getattr(row, attr) for row in rows + history):
+            if metric:
+                notes.append(f"注意：{name}没有{label}数据。")
             continue  # the institution does not use this source
         own = [getattr(row, attr) for row in rows]
         level = _year_level(rows, attr, by_month)
@@ -147,10 +252,21 @@ def anomalies(store: DataStore, institution: str, year: int) -> AnomalyResult:
         notes.append(f"注意：{year}年只有{len(rows)}个月的数据。")
     if not history:
         notes.append("注意：没有往年月度数据，只能与本年各月比较，季节性用能高峰可能无法区分。")
-    inputs = tuple({"period": row.period, **{a: getattr(row, a) for a in CHECKED}, "source": row.source}
+    inputs = tuple({"period": row.period, **{a: getattr(row, a) for a in columns}, "source": row.source}
                    for row in rows)
     items.sort(key=lambda a: (a.period, a.field))
-    return AnomalyResult(name, year, tuple(items), checked, inputs, (), tuple(notes))
+    return AnomalyResult(name, year, tuple(items), checked, inputs, (), tuple(notes), metric)
+
+
+def _severity(anomaly: Anomaly) -> float:
+    """|deviation| in %: a zero reading counts as 100%."""
+    return abs(anomaly.deviation_pct) if anomaly.deviation_pct is not None else 100.0
+
+
+def _short(a: Anomaly) -> str:
+    if a.value == 0:
+        return f"{a.month}月{a.name}为 0（{a.reference}中位数 {fmt(a.expected)} {a.unit}）"
+    return f"{a.month}月{a.name} {fmt(a.value)} {a.unit}（{a.reference}中位数 {fmt(a.expected)}，{a.deviation_pct:+.0f}%）"
 
 
 def _year_level(rows: list[ConsumptionRow], attr: str, by_month: dict) -> float:

@@ -3,6 +3,8 @@
 Forecast = used through month M ÷ (share of last year's consumption that fell in months 1..M), i.e. this year
 follows last year's monthly profile. Without 12 months of last year, it falls back to used × 12 ÷ M and says so.
 Warnings: execution rate ≥ 80% → 预警; ≥ 100% → 超支; forecast ≥ 100% → 预计超支.
+"全部" gives a BudgetOverview: every institution with a budget and data that year, tightest (highest 综合能耗
+execution rate) first.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from assistant.records import metrics as vocab
 from assistant.records.store import AnnualRecord, Budget, ConsumptionRow, DataStore
 from assistant.errors import LookupFailed
-from tools.common import check_year, fmt, r
-from tools.energy import compute_indicators
+from tools.common import check_year, fmt, is_all, r
+from tools.energy import _merge_factors, compute_indicators
 from tools.factors import Factor, Factors, factors_for
 
 WARN_RATE, OVER_RATE = 80.0, 100.0
 # budget metric -> (Chinese name, unit, Budget attribute): the metrics a 用能预算 covers
 BUDGET_METRICS = {m.key: (m.name, m.unit, m.budget_field) for m in vocab.METRICS if m.budget_field}
+TOP_SHOWN = 10  # units the whole-city explanation names one by one; to_dict carries them all
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,100 @@ class BudgetResult:
         return f"{head}：{body}。{warn}{factors}" + "".join(self.notes)
 
 
-def budget_status(store: DataStore, institution: str, year: int, through_month: int | None = None) -> BudgetResult:
-    """查询某单位某年用能预算的执行情况：预算、已用量、执行率、按去年月度规律预测的全年用量，以及80%、100%预警。
+def level(rate: float) -> str:
+    """超预算 at ≥ 100%, 预警 at ≥ 80%, else 正常 (the single-unit warnings' thresholds)."""
+    return "超预算" if rate >= OVER_RATE else "预警" if rate >= WARN_RATE else "正常"
+
+
+@dataclass(frozen=True)
+class BudgetOverview:
+    """Every institution with a budget and data in `year`, tightest first (综合能耗 execution rate, highest first)."""
+
+    year: int
+    through_month: int | None  # as asked; None = each unit through its own last month
+    results: tuple[BudgetResult, ...]  # tightest first; units without an energy budget last
+    inputs: tuple[dict, ...]
+    factors: tuple[Factor, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def over(self) -> tuple[str, ...]:
+        """Institutions whose energy execution rate is ≥ 100%."""
+        return tuple(res.institution for res in self.results
+                     if _energy(res) and level(_energy(res).execution_rate) == "超预算")
+
+    @property
+    def warned(self) -> tuple[str, ...]:
+        """Institutions at 80% ≤ energy execution rate < 100%."""
+        return tuple(res.institution for res in self.results
+                     if _energy(res) and level(_energy(res).execution_rate) == "预警")
+
+    def to_dict(self) -> dict:
+        rows = []
+        for rank, res in enumerate(self.results, 1):
+            e = _energy(res)
+            rows.append({"rank": rank, "institution": res.institution, "through_month": res.through_month,
+                         "rate": r(e.execution_rate) if e else None, "used": r(e.used) if e else None,
+                         "budget": r(e.budget) if e else None, "unit": e.unit if e else None,
+                         "level": level(e.execution_rate) if e else None,
+                         "forecast": r(e.forecast) if e else None, "forecast_rate": r(e.forecast_rate) if e else None,
+                         "items": [{"metric": i.metric, "name": i.name, "unit": i.unit, "budget": r(i.budget),
+                                    "used": r(i.used), "execution_rate": r(i.execution_rate),
+                                    "level": level(i.execution_rate)} for i in res.items]})
+        return {"institution": "全部", "year": self.year, "through_month": self.through_month, "metric": "energy",
+                "checked": len(self.results), "rows": rows, "over": list(self.over), "warned": list(self.warned),
+                "notes": list(self.notes), "inputs": list(self.inputs),
+                "factors": [f.to_dict() for f in self.factors], "explanation": self.explain()}
+
+    def explain(self) -> str:
+        when = f"1–{self.through_month}月" if self.through_month else "截至各单位最新月份"
+        ranked = [res for res in self.results if _energy(res)]
+        shown = ranked[:TOP_SHOWN]
+        listed = "；".join(f"{i}. {res.institution} {_energy(res).execution_rate:.1f}%"
+                          f"（已用 {fmt(_energy(res).used)} / 预算 {fmt(_energy(res).budget)} kgce，"
+                          f"{level(_energy(res).execution_rate)}）" for i, res in enumerate(shown, 1))
+        text = f"{self.year}年共 {len(self.results)} 家单位有用能预算和能耗数据"
+        text += f"，{when}综合能耗预算执行率从高到低（最紧张的在前）：{listed}。" if ranked else "。"
+        if len(ranked) > len(shown):
+            low, high = _energy(ranked[-1]).execution_rate, _energy(ranked[len(shown)]).execution_rate
+            text += f"其余 {len(ranked) - len(shown)} 家执行率在 {low:.1f}%–{high:.1f}% 之间。"
+        text += (f"已超预算（执行率≥100%）：{'、'.join(self.over)}。" if self.over else "没有单位超出综合能耗预算。")
+        if self.warned:  # at ten months most units pass 80%: name them only when few
+            names = f"：{'、'.join(self.warned)}" if len(self.warned) <= TOP_SHOWN else ""
+            text += f"达到80%预警线（未超预算）的共 {len(self.warned)} 家{names}。"
+        other = [f"{res.institution}{i.name} {i.execution_rate:.1f}%" for res in self.results for i in res.items
+                 if i.metric != "energy" and i.execution_rate >= OVER_RATE]
+        if other:
+            text += f"电力或用水预算已超出：{'；'.join(other)}。"
+        unranked = [f"{res.institution}（{'，'.join(f'{i.name} {i.execution_rate:.1f}%' for i in res.items)}）"
+                    for res in self.results if not _energy(res)]
+        if unranked:
+            text += f"没有综合能耗预算、只列电力或用水执行率：{'；'.join(unranked)}。"
+        text += "执行率 = 已用量 ÷ 全年预算 × 100%，综合能耗按当量值折算。"
+        factors = f"所用系数：{'；'.join(f.text() for f in self.factors)}。" if self.factors else ""
+        return text + factors + "".join(self.notes)
+
+
+def budget_status(store: DataStore, institution: str, year: int,
+                  through_month: int | None = None) -> BudgetResult | BudgetOverview:
+    """查询某单位（或全部单位）某年用能预算的执行情况：预算、已用量、执行率、按去年月度规律预测的全年用量，以及80%、100%预警。
     用户问“今年用能预算用了多少”“会不会超预算”时使用。
+    单位填“全部”表示所有有预算的单位：按综合能耗预算执行率从高到低排列，用于“哪个单位预算最紧张”“哪些单位超预算”。
 
     Args:
-        institution: 单位名称或简称。
+        institution: 单位名称或简称；“全部”表示所有当年有预算和能耗数据的单位，执行率最高（最紧张）的在前。
         year: 预算年份，例如 2025。
-        through_month: 统计到几月（1–12）；不填则到该年已有数据的最后一个月。
+        through_month: 统计到几月（1–12）；不填则到该年已有数据的最后一个月（“全部”时各单位各自到最后一个月）。
     """
     year = check_year(year)
-    name = store.resolve(institution)
+    if through_month is not None and not 1 <= int(through_month) <= 12:
+        raise LookupFailed(f"through_month 应为1–12之间的月份，实际为 {through_month}。")
+    if is_all(institution):
+        return _overview(store, year, through_month)
+    return _status(store, store.resolve(institution), year, through_month)
+
+
+def _status(store: DataStore, name: str, year: int, through_month: int | None) -> BudgetResult:
     budget: Budget | None = store.budget(name, year)
     if budget is None:
         raise LookupFailed(f"“{name}”没有{year}年的用能预算，请先用“greenleaf data import”导入预算表。")
@@ -121,8 +207,6 @@ def budget_status(store: DataStore, institution: str, year: int, through_month: 
             through = last
         else:
             through = int(through_month)
-            if not 1 <= through <= 12:
-                raise LookupFailed(f"through_month 应为1–12之间的月份，实际为 {through_month}。")
             if through > last:
                 raise LookupFailed(f"“{name}”{year}年只有到{last}月的数据，不能统计到{through}月。")
         used_rows = [row for row in rows if row.month <= through]
@@ -164,6 +248,43 @@ def budget_status(store: DataStore, institution: str, year: int, through_month: 
                     "electricity_budget_kwh": budget.electricity_budget_kwh, "water_budget_m3": budget.water_budget_m3}
     return BudgetResult(name, year, through, tuple(items), (budget_input, *inputs), tuple(used_factor_list),
                         tuple(notes))
+
+
+def _overview(store: DataStore, year: int, through_month: int | None) -> BudgetOverview:
+    infos = [i for i in store.institutions() if year in i.years]
+    if not infos:
+        raise LookupFailed(f"{year}年没有任何单位的数据，可用年份：{'、'.join(map(str, store.years())) or '无'}。")
+    results: list[BudgetResult] = []
+    no_budget: list[str] = []
+    failed: list[str] = []
+    for info in infos:
+        if store.budget(info.name, year) is None:
+            no_budget.append(info.name)
+            continue
+        try:
+            results.append(_status(store, info.name, year, through_month))
+        except LookupFailed as error:  # e.g. data only through an earlier month than asked
+            failed.append(str(error))
+    notes = []
+    if not results:
+        raise LookupFailed(f"{year}年没有单位同时有用能预算和能耗数据，请先导入预算表。" + "".join(failed))
+    months = sorted({res.through_month for res in results})
+    if through_month is None and len(months) > 1:
+        notes.append(f"注意：各单位数据截至月份不同（{'、'.join(f'{m}月' for m in months)}），执行率按各自最新月份计算。")
+    notes += [f"未统计：{message}" for message in failed]
+    if no_budget:
+        notes.append(f"没有{year}年用能预算的单位：{'、'.join(no_budget)}。")
+    results.sort(key=lambda res: (_energy(res) is None, -(_energy(res).execution_rate if _energy(res) else 0),
+                                  res.institution))
+    inputs = tuple({"institution": res.institution, "through_month": res.through_month, **res.inputs[0],
+                    **{f"used_{i.metric}": r(i.used) for i in res.items}} for res in results)
+    return BudgetOverview(year, int(through_month) if through_month is not None else
+                          (months[0] if len(months) == 1 else None), tuple(results), inputs,
+                          _merge_factors(*(res.factors for res in results)), tuple(notes))
+
+
+def _energy(result: BudgetResult) -> BudgetItem | None:
+    return next((i for i in result.items if i.metric == "energy"), None)
 
 
 def _amount(metric: str, rows: list[ConsumptionRow], name: str, year: int, factors: Factors) -> tuple[float, tuple]:

@@ -114,3 +114,21 @@ def quota_indicator(name: str) -> Metric | None:
         if m.quota and (text == m.key or text == m.name or text in m.synonyms):
             return m
     return None
+
+
+def source_named(text: str) -> Source | None:
+    """The metered source a key, column, name, reading or synonym names ("electricity", "用电", "用水量", "天然气"),
+    also inside a longer phrase ("用电异常"); None when the text names none, or more than one ("电和水")."""
+    word = str(text or "").strip().replace(" ", "").lower()
+    if not word:
+        return None
+    names: dict[str, set[str]] = {}  # spelling -> source keys
+    for s in SOURCES:
+        spellings = {s.key, s.column, s.name, s.reading, *s.aliases}
+        if s.key in METRIC_BY_KEY:  # 用电量 and 用水量 are metrics too: their synonyms (电耗, 水耗, 用电) name the source
+            spellings |= {METRIC_BY_KEY[s.key].name, *METRIC_BY_KEY[s.key].synonyms}
+        spellings |= {w[:-1] for w in spellings if w.endswith("量") and len(w) > 2}  # 用电量 → 用电, 用气量 → 用气
+        for spelling in spellings:
+            names.setdefault(spelling.lower(), set()).add(s.key)
+    found = names.get(word) or {key for name, keys in names.items() if len(name) >= 2 and name in word for key in keys}
+    return SOURCE_BY_KEY[found.pop()] if len(found) == 1 else None
