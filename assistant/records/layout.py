@@ -372,7 +372,7 @@ def _sort_rows(sheet: Sheet, block: _Block, columns: tuple[Column, ...]) -> tupl
         if total:
             skipped.append(f"{where}：“{total}”行（汇总数，不是单位数据），跳过")
             continue
-        if any(t.startswith(("示例", "(示例)", "（示例）")) for t in lead):
+        if any(t.startswith(("示例：", "示例:", "(示例)", "（示例）")) for t in lead):  # the template's own row
             skipped.append(f"{where}：示例行（模板自带），跳过")
             continue
         sign = next((t for t in texts[:2] if t.startswith(SIGNATURE_WORDS)), None)
@@ -440,9 +440,7 @@ def _wide_resource(title: str, sheet_name: str, densities: Mapping[str, float]) 
 
 def _source_in(text: str) -> str | None:
     raw = units.norm(re.sub(r"[(（].*?[)）]", "", text or ""))
-    names = sorted(((k, f) for k, f in units._NAME_INDEX.items() if f in units.SOURCE_COLUMNS and len(k) >= 2
-                    and not k.isascii()), key=lambda kv: -len(kv[0]))
-    hits = {f for k, f in names if k in raw}
+    hits = {f for k, f in units.source_words() if k in raw}
     if not hits and re.search(r"(用|耗)?(电|水)(量|费)?", raw):
         hits = {"electricity_kwh" if "电" in raw else "water_m3"} if ("电" in raw) != ("水" in raw) else set()
     return hits.pop() if len(hits) == 1 else None

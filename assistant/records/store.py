@@ -1,8 +1,10 @@
 """Consumption data, budgets and quotas: file import with whole-file validation, and queries (SQLite).
 
 Three table kinds are recognised by their headers (docs/TOOLS.md has the formats): consumption (DESIGN.md schema,
-plus an optional coal column), 用能预算 and 能耗定额. A file with any bad row is rejected whole and nothing is written.
-No energy arithmetic here beyond summing a year (tools/ does the indicators); no guessing of institution names.
+plus an optional coal column), 用能预算 and 能耗定额. Offices' own layouts are read by layout.py / units.py /
+reading.py into an ImportReport (report.py); this module validates against what is stored and writes. A file with
+any bad cell or open question is rejected whole and nothing is written. No energy arithmetic here beyond summing a
+year (tools/ does the indicators); no guessing of institution names.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from assistant.records.layout import Choices
 from assistant.records.metrics import METRICS, SOURCES, quota_indicator
 from assistant.records.reading import build_records
 from assistant.records.report import PREVIEW_ROWS, ImportReport, sheet_report
-from assistant.records.units import IGNORE, label as field_label
+from assistant.records.units import label as field_label
 
 log = logging.getLogger("greenleaf.records")
 

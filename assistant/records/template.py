@@ -1,6 +1,6 @@
 """下载导入模板: an .xlsx with the documented consumption columns (DESIGN.md) and one example row labelled 示例.
 
-The importer skips rows whose 单位名称 starts with “示例”, so a template filled in below the example imports as is.
+The importer skips rows whose 单位名称 starts with “示例：”, so a template filled in below the example imports as is.
 """
 
 from __future__ import annotations

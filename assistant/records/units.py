@@ -210,8 +210,11 @@ def unit_for(field: str, unit: str, header: str, densities: Mapping[str, float])
     return Unit(unit, factor, stored, f"{unit} × {factor:g} → {stored}"), None
 
 
-def density_note(densities: Mapping[str, float]) -> str:
-    return "、".join(f"{label(f)} {densities.get(k, DEFAULT_DENSITIES[f]):g} kg/L" for f, k in _DENSITY_FACTORS.items())
+def source_words() -> list[tuple[str, str]]:
+    """(Chinese name, source column) pairs of two or more characters, longest first: for finding the resource a
+    month grid holds inside a sheet name or title ("各单位用电量统计表" → electricity_kwh)."""
+    pairs = [(k, f) for k, f in _NAME_INDEX.items() if f in SOURCE_COLUMNS and len(k) >= 2 and not k.isascii()]
+    return sorted(pairs, key=lambda kv: -len(kv[0]))
 
 
 def _build_index() -> dict[str, str]:
