@@ -50,7 +50,7 @@ class Understanding:
 
 
 def understand(question: str, institutions: list[str], context: dict | None = None,
-               today: date | None = None) -> Understanding:
+               today: date | None = None, latest_year: int | None = None) -> Understanding:
     """Classify a question and fill its slots; `context` is the previous question's slots and intent."""
     today = today or date.today()
     text = _normalise(question)
@@ -66,7 +66,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["institution"] = names[0]
         if len(names) > 1:
             slots["other_institution"] = names[1]
-    years = _years(text, today)
+    years = _years(text, today, latest_year)
     if len(years) == 1:
         slots["year"] = years[0]
     elif years:
@@ -114,6 +114,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             merged["other_institution"] = names[0]
             slots.pop("institution", None)
             return Understanding("compare", {**merged, **{k: v for k, v in slots.items() if k != "institution"}})
+        previous = context.get("slots", {})
+        if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
+                and previous.get("base_year") and "base_year" not in slots:
+            # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
+            slots["base_year"] = years[0] - (previous["year"] - previous["base_year"])
         merged.update(slots)
         return Understanding(context.get("intent", "indicator"), merged)
 
@@ -194,13 +199,14 @@ def _metric(text: str) -> str | None:
     return found[0][2]
 
 
-def _years(text: str, today: date) -> list[int]:
+def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-9]{2})(?:年|$|[^0-9])", text)]
     if years and re.search(r"(比|较|与|和)(上年|去年|上一年)|同比", text):
         return list(dict.fromkeys(years + [max(years) - 1]))  # "2022年……比上年" is 2022 against 2021
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
         if word in text and not re.search(word + r"(度)?(同期|以来)", text):
-            years.append(today.year + offset)
+            this_year = latest_year if offset == 0 and latest_year else today.year
+            years.append(this_year + offset)  # "今年" is the latest year that has data
     return list(dict.fromkeys(years))
 
 

@@ -57,12 +57,14 @@ class OfflineEngine:
     def understand(self, question: str, history: list[tuple[str, str]]) -> Understanding:
         """Intent and slots of `question`, with the slots of earlier questions as context for follow-ups."""
         names = self.store.institution_names()
+        years = self.store.years()
+        latest = max(years) if years else None
         context = None
         for previous, _ in history[-6:]:
-            u = understand(previous, names, context)
+            u = understand(previous, names, context, latest_year=latest)
             if u.intent not in {"greeting", "out_of_scope"}:
                 context = {"intent": u.intent, "slots": u.slots}
-        return understand(question, names, context)
+        return understand(question, names, context, latest_year=latest)
 
     # ------------------------------------------------------------ simple intents
 
