@@ -9,7 +9,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from evals.everyday import run as run_everyday
+from evals.everyday import table as everyday_table
 from evals.quality import MODES, run, table
+from evals.spreadsheet_import import score_spreadsheets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,9 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         part = report.shared.get(key, {})
         if part and not part.get("available", True):
             print(f"- {key}: not available ({part['reason']})")
+    everyday = run_everyday()
+    print("\nEveryday questions (offline, starter knowledge base, sample data):")
+    print(everyday_table(everyday))
+    spreadsheets = score_spreadsheets()
+    print(f"\nOffice spreadsheets: {spreadsheets['imported']}/{spreadsheets['files']} files imported, "
+          f"{spreadsheets['exact']}/{spreadsheets['institution_years']} institution-years exact (within 0.2%)")
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / f"{date.today().isoformat()}.json"
-    target.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    data = {**report.to_dict(), "everyday": everyday, "spreadsheets": spreadsheets}
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"results: {target}", file=sys.stderr)
     return 0
 

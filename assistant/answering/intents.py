@@ -162,7 +162,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return None
     if re.search(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏", text):
         return "anomaly" if has_target or "year" in slots else None
-    if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少", text):
+    if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧", text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text)) else None

@@ -177,6 +177,8 @@ class OfflineEngine:
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
         institution = slots.get("institution")
+        if institution is None and u.intent in {"budget", "anomaly"} and _WHOLE_CITY.search(question):
+            institution = "全部"  # "哪个单位预算最紧张", "哪些单位用电有异常": every institution, never the last one asked
         if institution is None and u.intent in {"indicator", "compare", "carbon", "budget", "anomaly"}:
             names = [i.name for i in self.store.institutions(slots.get("category"))] if slots.get("category") \
                 else self.store.institution_names()
@@ -197,9 +199,7 @@ class OfflineEngine:
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
             return self._call("rank", args, u.intent, note=note)
         if u.intent == "quota":
-            if institution in (None, "全部"):
-                return self._quota_all(year, note)
-            return self._call("check_quota", {"institution": institution, "year": year}, u.intent,
+            return self._call("check_quota", {"institution": institution or "全部", "year": year}, u.intent,
                               note=note)
         if u.intent == "budget":
             args = {"institution": institution, "year": year, "through_month": slots.get("month")}
@@ -208,8 +208,9 @@ class OfflineEngine:
             args = {"institution": institution, "year": year, "factor_set": _factor_set(question)}
             return self._call("carbon", args, u.intent, note=note)
         if u.intent == "anomaly":
-            return self._call("anomalies", {"institution": institution, "year": year}, u.intent,
-                              note=note)
+            source = vocab.source_named(question)
+            args = {"institution": institution, "year": year, "metric": source.key if source else None}
+            return self._call("anomalies", args, u.intent, note=note)
         start = slots.get("base_year") or 2015
         args = {"institution": institution or "全部", "metric": metric, "from_year": start,
                 "to_year": slots.get("year") or self._latest_year(institution)}
@@ -257,24 +258,6 @@ class OfflineEngine:
                 + "\n".join(c.explanation for c in calls))
         return Answer(text, "offline", [], calls, intent="compare")
 
-    def _quota_all(self, year: int, note: str) -> Answer:
-        calls, over = [], []
-        for name in self.store.institution_names():
-            call, result = self._runner().run("check_quota", {"institution": name, "year": year})
-            if result is None:
-                continue
-            calls.append(call)
-            data = call.result
-            for item in data.get("items", []):
-                if item.get("verdict") == "超过约束值":
-                    over.append(f"{name}（{item['indicator']} {item['value']} {item['unit']}，约束值 {item['constraint']}）")
-        if not calls:
-            return Answer(f"无法核对：{year}年没有可对照定额的数据。", "offline", [], [], intent="quota")
-        head = f"{year}年共核对 {len(calls)} 家单位{note}。"
-        body = ("超过约束值的有：" + "；".join(over) + "。") if over else "没有单位超过约束值。"
-        return Answer(head + body + "判定规则：高于约束值为超过约束值；等于约束值仍算达标。", "offline", [], calls,
-                      intent="quota")
-
     def _latest_year(self, institution: str | None) -> int:
         years = self.store.years(None if institution in (None, "全部") else institution)
         if not years:
@@ -284,6 +267,9 @@ class OfflineEngine:
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
+
+
+_WHOLE_CITY = re.compile(r"哪些|哪几|哪个单位|哪家|各单位|全部|所有单位|全市|咱市|最紧张|最高的几|排名")
 
 
 def _without_instructions(text: str) -> str:
