@@ -19,6 +19,8 @@ INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly
            "knowledge", "draft", "greeting", "out_of_scope")
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
+# A question about every institution at once ("哪些单位…", "哪个单位预算最紧张"): never narrowed to the last unit asked.
+WHOLE_CITY = re.compile(r"哪些|哪几|哪个|哪家|各单位|全部|所有|全市|咱市|最紧张|最高的几|排名")
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -131,8 +133,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = "indicator"
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
-            and not re.search(r"哪些|哪个|哪家|各单位|全部|所有|全市", text):
+            and not WHOLE_CITY.search(text):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
+    if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
+        slots["institution"] = "全部"
     if intent is not None:
         if ambiguous and "institution" not in slots:
             return Understanding(intent, slots, ambiguous=tuple(ambiguous))

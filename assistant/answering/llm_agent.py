@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterator
 from assistant.answering import toolbox
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.config import Settings
-from assistant.errors import GreenLeafError
 from assistant.numbercheck import unsupported_numbers
 
 MAX_STEPS = 16

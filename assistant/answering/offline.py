@@ -177,8 +177,6 @@ class OfflineEngine:
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
         institution = slots.get("institution")
-        if institution is None and u.intent in {"budget", "anomaly"} and _WHOLE_CITY.search(question):
-            institution = "全部"  # "哪个单位预算最紧张", "哪些单位用电有异常": every institution, never the last one asked
         if institution is None and u.intent in {"indicator", "compare", "carbon", "budget", "anomaly"}:
             names = [i.name for i in self.store.institutions(slots.get("category"))] if slots.get("category") \
                 else self.store.institution_names()
@@ -267,9 +265,6 @@ class OfflineEngine:
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
-
-
-_WHOLE_CITY = re.compile(r"哪些|哪几|哪个单位|哪家|各单位|全部|所有单位|全市|咱市|最紧张|最高的几|排名")
 
 
 def _without_instructions(text: str) -> str:

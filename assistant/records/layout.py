@@ -286,7 +286,7 @@ def _header_blocks(sheet: Sheet, densities: Mapping[str, float]) -> list[_Block]
     singles = [_block((rows[i],), densities) for i in range(len(rows))]
     blocks = [b for b in singles if b.score >= 2]
     for i in range(len(rows) - 1):
-        (r0, upper), (r1, lower) = rows[i], rows[i + 1]
+        (r0, _), (r1, lower) = rows[i], rows[i + 1]
         if r1 != r0 + 1 or any(cells.looks_numeric(c) for c in lower):
             continue
         pair = _block((rows[i], rows[i + 1]), densities)

@@ -62,6 +62,8 @@ class Lexicon:
         self._rewrites = rewrites
         self._digit = _alternation(self.after_digit)
         self._question = _alternation(self.questions)
+        self._leading = sorted(self.leading | self.fillers, key=lambda w: (-len(w), w))  # longest first, stable
+        self._trailing = sorted(self.trailing, key=lambda w: (-len(w), w))
 
     def normalise(self, question: str) -> Normalised:
         """The question with spoken forms replaced, typos fixed and fillers dropped; its question types."""
@@ -70,14 +72,14 @@ class Lexicon:
         changed = True
         while changed:  # 句首/句末 fillers, possibly several ("那个，请问……呗")
             changed = False
-            for word in sorted(self.leading | self.fillers, key=len, reverse=True):
-                if word and text.startswith(word):
+            for word in self._leading:
+                if text.startswith(word):
                     text, changed = text[len(word):].lstrip(_END_PUNCT), True
                     removed.append(word)
                     break
             stripped = text.rstrip(_END_PUNCT)
-            for word in sorted(self.trailing, key=len, reverse=True):
-                if word and stripped.endswith(word) and len(stripped) > len(word):
+            for word in self._trailing:
+                if stripped.endswith(word) and len(stripped) > len(word):
                     text, changed = stripped[: -len(word)] + text[len(stripped):], True
                     removed.append(word)
                     break
