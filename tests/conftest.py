@@ -28,7 +28,8 @@ def cjk_font() -> str:
     for path in FONT_CANDIDATES:
         if os.path.exists(path):
             return path
-    raise RuntimeError("找不到中文 TrueType 字体：请安装 Debian 软件包 fonts-droid-fallback（.ci/run 会安装）。")
+    raise RuntimeError("找不到中文 TrueType 字体：请安装 Debian 软件包 fonts-droid-fallback"
+                       "（make test 会通过 scripts/system-packages.sh 安装）。")
 
 
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None, width_mm: float = 120,

@@ -1,6 +1,7 @@
 """A real headless Chromium (Debian's chromium + chromium-driver, via Selenium) uses the page as staff would: asks
 a question and sees a source card, opens every tab, runs a data query and a draft, and saves screenshots under
-test-artifacts/screenshots/. Never skipped: .ci/run installs the browser; without it this test fails and says so.
+test-artifacts/screenshots/. Never skipped: make test installs the browser (scripts/system-packages.sh); without it
+this test fails and says so.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def driver():
     from selenium.webdriver.chrome.service import Service
 
     for binary in (CHROMIUM, CHROMEDRIVER):
-        assert Path(binary).exists(), f"{binary} 不存在：请安装 Debian 软件包 chromium chromium-driver（.ci/run 会安装）。"
+        assert Path(binary).exists(), (f"{binary} 不存在：请安装 Debian 软件包 chromium chromium-driver"
+                                       "（make test 会通过 scripts/system-packages.sh 安装）。")
     options = Options()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="greenleaf-chromium-")
