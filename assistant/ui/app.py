@@ -75,14 +75,17 @@ def build_app(services: Services) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
                 ui_chat.build(services)
-            with gr.Tab("知识库", id="kb"):
-                ui_knowledge.build(services)
+            with gr.Tab("知识库", id="kb") as kb_tab:
+                kb_loader, kb_lists = ui_knowledge.build(services)
             with gr.Tab("能耗数据", id="data"):
                 data_loader, data_lists = ui_data.build(services)
             with gr.Tab("文稿起草", id="draft"):
                 ui_drafting.build(services)
         # Lists that depend on data imported after start-up (sample data arrives in the background) fill on load.
         app.load(data_loader, None, data_lists, api_visibility="private")
+        # The document list is read when the page opens and whenever the tab is opened, never kept from build time.
+        app.load(kb_loader, None, kb_lists, api_visibility="private")
+        kb_tab.select(kb_loader, None, kb_lists, api_visibility="private")
     # Handlers are sync functions run in worker threads; each event kind has its own concurrency group.
     app.queue(default_concurrency_limit=2, max_size=64)
     return app

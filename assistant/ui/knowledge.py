@@ -2,11 +2,14 @@
 
 Uploads are checked against the extension allow-list and the size limit here as well as in the browser (the
 browser's check is a convenience, not a control). Ingest runs in its own concurrency group, one at a time.
+The document list is read afresh whenever the page loads or the tab is opened (app.py wires both to the refresher
+build() returns) and, while the starter knowledge base is being built in the background, every few seconds.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import gradio as gr
 
@@ -18,9 +21,11 @@ UPLOAD_TYPES = list(LOADABLE_SUFFIXES)  # documents, scans (images) and tables (
 DOC_HEADERS = ["编号", "标题", "类型", "片段数", "来源文件", "导入时间", "备注"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
 TYPE_CHOICES = [("全部类型", ""), *((label, key) for key, label in ui_cards.DOC_TYPES.items())]
+STARTUP_POLL_S = 3.0  # how often the list follows the starter build; it stops once start-up has finished
 
 
-def build(services: Services) -> None:
+def build(services: Services) -> tuple[Callable[[], tuple], list]:
+    """Lay out the tab; returns the list refresher and its outputs, for page load and tab select."""
     stats = gr.Markdown(stats_text(services), elem_id="gl-kb-stats")
     with gr.Row():
         with gr.Column(scale=1):
@@ -49,6 +54,9 @@ def build(services: Services) -> None:
         remove = gr.Button("删除所选文档", variant="stop", scale=1)
         refresh = gr.Button("刷新列表", scale=1)
     removed = gr.Markdown("")
+    # The values above are read when the app is built, usually before the starter build has written anything: a
+    # page must not keep showing that moment. The timer follows the build and switches itself off when it is done.
+    follow = gr.Timer(STARTUP_POLL_S, active=not services.startup.finished)
 
     listing = [table, stats, chosen]
     upload.click(friendly(lambda fs, progress=gr.Progress(): ingest(services, fs, progress)), files,
@@ -59,7 +67,10 @@ def build(services: Services) -> None:
                  api_visibility="private", concurrency_limit=4, concurrency_id="chat")
     remove.click(friendly(lambda doc_id: remove_document(services, doc_id)), chosen, [removed, *listing],
                  api_name="kb_remove", concurrency_limit=1, concurrency_id="ingest")
-    refresh.click(lambda: refreshed(services), None, listing, api_visibility="private")
+    refresh.click(lambda: current(services), None, listing, api_visibility="private")
+    follow.tick(lambda: following(services), None, [*listing, follow], show_progress="hidden",
+                api_visibility="private", queue=False)
+    return (lambda: current(services)), listing
 
 
 def ingest(services: Services, files: list[str] | None, progress: gr.Progress) -> tuple:
@@ -117,7 +128,19 @@ def remove_document(services: Services, doc_id: str | None) -> tuple:
 
 
 def refreshed(services: Services) -> tuple:
+    """The list, counts and removal choices after a change (the removal choice is cleared)."""
     return document_rows(services), stats_text(services), gr.Dropdown(choices=document_choices(services), value=None)
+
+
+def current(services: Services) -> tuple:
+    """The list, counts and removal choices as they are now, keeping a removal choice the user has made."""
+    return document_rows(services), stats_text(services), gr.Dropdown(choices=document_choices(services))
+
+
+def following(services: Services) -> tuple:
+    """One tick of the start-up timer: the current list, and the timer stays on only while start-up runs."""
+    finished = services.startup.finished  # read first, so the last tick lists everything the build wrote
+    return (*current(services), gr.Timer(active=not finished))
 
 
 def document_rows(services: Services) -> list[list]:
@@ -135,8 +158,10 @@ def document_choices(services: Services) -> list[tuple[str, str]]:
 
 def stats_text(services: Services) -> str:
     docs = services.kb.documents()
+    if not docs and not services.startup.finished:
+        return "正在建立初始知识库，导入的文档会陆续列在下方，无需刷新页面。"
     if not docs:
-        return "知识库还是空的：首次启动会自动建立初始知识库，也可以在下方上传文件。"
+        return "知识库还是空的：可以用下方的“上传文档”导入文件。"
     by_type: dict[str, int] = {}
     for d in docs:
         label = ui_cards.DOC_TYPES.get(d.doc_type, d.doc_type)
