@@ -15,7 +15,7 @@ LAYERS = {
     "assistant.config": 0, "assistant.errors": 0, "assistant.numerals": 0, "assistant.numbercheck": 0,
     "assistant.ingest": 1,
     "assistant.retrieval": 2, "assistant.records": 2,
-    "tools": 3,
+    "tools": 3, "assistant.doctor": 3,
     "assistant.drafting": 4,
     "assistant.answering": 5,
     "assistant.ui": 6, "assistant.cli": 6, "assistant.__main__": 6, "assistant": 6,

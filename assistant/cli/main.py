@@ -124,8 +124,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="知识库主目录（默认 GREENLEAF_HOME 或 ~/.greenleaf）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="导入文件或文件夹（PDF、DOCX、MD、TXT、HTML）")
-    p.add_argument("paths", nargs="+")
+    p = sub.add_parser("ingest", help="导入文件或文件夹：PDF（扫描页自动文字识别）、DOCX、MD、TXT、HTML、图片"
+                                      "（PNG/JPG/TIF，文字识别）；CSV/XLSX 逐个指明时作为资料导入")
+    p.add_argument("paths", nargs="+", help="文件或文件夹（文件夹递归导入，其中的 CSV/XLSX 不导入）")
     json_flag(p).set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("search", help="混合检索知识库")
@@ -146,11 +147,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(handler=cmd_serve)
 
-    # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft).
+    # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft, doctor).
     from assistant.cli import ask as agent_cli
     from assistant.cli import data as data_cli
+    from assistant.cli import doctor as doctor_cli
     from assistant.cli import draft as drafting_cli
 
-    for module in (data_cli, agent_cli, drafting_cli):
+    for module in (data_cli, agent_cli, drafting_cli, doctor_cli):
         module.register_cli(sub)
     return parser

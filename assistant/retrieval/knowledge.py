@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 from assistant.ingest.chunking import Chunk, chunk_document, citation_label, find_article
 from assistant.config import Settings
 from assistant.ingest.documents import SUPPORTED_SUFFIXES, Document
-from assistant.retrieval.embeddings import Embedder, LazyEmbedder
+from assistant.retrieval.embeddings import NOTICE_MARKER, Embedder, LazyEmbedder
 from assistant.errors import DocumentError, KnowledgeBaseError, QuestionError
 from assistant.retrieval.colloquial import Lexicon
 from assistant.retrieval.glossary import Glossary
@@ -32,7 +32,7 @@ from assistant.retrieval.vectorstore import VectorStore, collection_name, open_v
 
 Progress = Callable[[int, int, str], None]
 RRF_K = 60
-GENERAL_WORD_WEIGHT = 0.2  # an everyday word no passage contains weighs this share of its IDF weight
+GENERAL_WORD_WEIGHT = 0.25  # a word that is not a topic word (verb, adverb, phrase) weighs this share of its IDF weight
 EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
                  "cases": "case", "case": "case", "campaigns": "campaign", "campaign": "campaign",
@@ -138,7 +138,8 @@ class KnowledgeBase:
                     "请等它结束或关闭它后重试；只读的检索不受影响。"
                 ) from None
         if embedder is None:
-            embedder = LazyEmbedder(settings.embed_model, settings.embed_device)
+            embedder = LazyEmbedder(settings.embed_model, settings.embed_device,
+                                    notice_marker=settings.home / NOTICE_MARKER)
         try:
             return cls(settings, read_only, embedder, lock)
         except BaseException:
@@ -232,11 +233,25 @@ class KnowledgeBase:
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
             share = sum(idf(p) for p in parts) / len(parts) / len(parts)
-            if df and not any(df.get(p) for p in parts) and self.tokenizer.is_general(word):
-                share *= GENERAL_WORD_WEIGHT  # "来着", "到底": spoken words the documents never use
+            if not self.tokenizer.is_topical(word):
+                share *= GENERAL_WORD_WEIGHT  # "搞", "来着", "说白了": how it is asked, not what about
             for part in parts:
                 weights[part] = weights.get(part, 0.0) + share
         return weights
+
+    def unseen_topics(self, query: str) -> list[str]:
+        """Topic words of the question (nouns, names, numbers) that no passage contains at all: "奥运会",
+        "IPMVP", "2018" when no document mentions them. One such word means the knowledge base cannot answer."""
+        index = self._snapshot[0]
+        if index is None or not index.df:
+            return []
+        query = self.colloquial.normalise(query).text or query
+        out = []
+        for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
+            parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
+            if self.tokenizer.is_topical(word) and not any(index.df.get(p) for p in parts):
+                out.append(word)
+        return out
 
     def _lexical_ranking(self, query: str, doc_type: str | None,
                          pool: int) -> tuple[list[tuple[str, float]], dict[str, int]]:

@@ -209,6 +209,19 @@ class Manifest:
 _DOC_COLUMNS = "doc_id, title, source, doc_type, chunks, sha256, ingested_at, ocr, warnings, meta"
 
 
+def read_counts(path: Path) -> tuple[int, int]:
+    """(documents, chunks) in the manifest at `path`, opened read-only; (0, 0) when there is none yet."""
+    if not path.exists():
+        return 0, 0
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        documents = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    finally:
+        db.close()
+    return documents, chunks
+
+
 def _record(row) -> DocumentRecord:
     return DocumentRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]),
                           tuple(json.loads(row[8])), json.loads(row[9]))
