@@ -1,4 +1,5 @@
-"""知识库 tab in a real headless Chromium: the document list is never the one frozen when the app was built.
+"""知识库 tab: in a real headless Chromium the document list is never the one frozen when the app was built; the
+upload panel says what the loaders read today.
 
 The app here is built and served *before* its starter knowledge base exists, as `python app.py` does on a first
 start; the starter build is held at a gate so the test decides when it finishes. Nothing on the page is pressed
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
 from assistant.config import Settings
 from test_browser import WAIT, _tab, driver  # noqa: F401 - driver is a fixture used below
 from test_ui import free_port, write_corpus
-
-pytestmark = pytest.mark.slow
 
 TITLES = ("公共机构节能条例（测试摘录）", "夏季空调温度设置提示")
 LATE = """---
@@ -56,6 +56,7 @@ def held_app(tmp_path_factory):
     services.close()
 
 
+@pytest.mark.slow
 def test_list_follows_the_starter_build_and_every_fresh_page_shows_it(held_app, driver):  # noqa: F811
     from selenium.webdriver.common.by import By
 
@@ -80,6 +81,7 @@ def test_list_follows_the_starter_build_and_every_fresh_page_shows_it(held_app, 
     assert "知识库还是空的" not in driver.find_element(By.ID, "gl-kb-stats").text
 
 
+@pytest.mark.slow
 def test_opening_the_tab_shows_a_document_another_session_uploaded(held_app, driver, tmp_path):  # noqa: F811
     from gradio_client import Client, handle_file
     from selenium.webdriver.common.by import By
@@ -101,6 +103,18 @@ def test_opening_the_tab_shows_a_document_another_session_uploaded(held_app, dri
     _tab(driver, "知识库").click()  # this page was loaded before the upload; opening the tab reads the list again
     wait.until(lambda d: "共 3 篇文档" in d.find_element(By.ID, "gl-kb-stats").text)
     assert "会议室照明管理办法（测试）" in driver.find_element(By.ID, "gl-kb-docs").text
+
+
+def test_upload_help_says_what_the_loaders_read_today():
+    from assistant.ui.knowledge import UPLOAD_TYPES, upload_help
+
+    services = SimpleNamespace(settings=replace(Settings.from_env({}), max_file_mb=7.5))
+    text = upload_help(services)
+    assert "7.5 MB" in text and "无法提取" not in text
+    assert "文字识别" in text and "PNG/JPG/TIF" in text and "〖存疑" in text
+    assert {".png", ".jpg", ".tif", ".csv", ".xlsx"} <= set(UPLOAD_TYPES)  # what the text promises is accepted
+    off = upload_help(SimpleNamespace(settings=replace(Settings.from_env({}), ocr="off")))
+    assert "GREENLEAF_OCR=off" in off and "50 MB" in off
 
 
 def _wait(driver):  # noqa: F811

@@ -38,10 +38,11 @@ def build(services: Services) -> Callable[[], tuple]:
     """Lay out the data tab; returns the page-load refresher for the institution and year lists."""
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
-            gr.Markdown("### 导入数据\nCSV、Excel（.xlsx/.xls）：模板格式或各单位自己的台账（标题行、两行表头、按月分列、"
-                        "多个工作表都可以）。上传后先看预览：每一列读作什么、单位怎么换算、年份从哪里来、跳过了哪些行；"
-                        "读错的列可在下表“读作”一栏改正（改过的对应关系会记住），确认无误再点“确认导入”。"
-                        "有任何一格出错，整份文件不导入，并列出工作表、行和列。")
+            gr.Markdown("### 导入数据\n能耗数据、用能预算表、能耗定额表（按表头识别），CSV（UTF-8 或 GBK）、Excel"
+                        f"（.xlsx/.xls），单个文件不超过 {services.settings.max_file_mb:g} MB：模板格式或各单位自己的台账"
+                        "（标题行、两行表头、表头里带单位、按月分列、多个工作表都可以）。上传后先看预览：每一列读作什么、"
+                        "单位怎么换算、年份从哪里来、跳过了哪些行；读错的列可在下表“读作”一栏改正（改过的对应关系会记住），"
+                        "确认无误再点“确认导入”。有任何一格出错，整份文件不导入，并列出工作表、行和列。")
             upload = gr.File(label="选择数据文件", file_types=[".csv", ".xlsx", ".xls"], elem_id="gl-data-upload")
             import_year = gr.Textbox(label="统计年份（表中没有年份时填写，可留空）", max_lines=1,
                                      elem_id="gl-data-import-year")

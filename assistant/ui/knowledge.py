@@ -29,8 +29,7 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
     stats = gr.Markdown(stats_text(services), elem_id="gl-kb-stats")
     with gr.Row():
         with gr.Column(scale=1):
-            gr.Markdown(f"### 上传文档\n支持 PDF、Word（.docx）、Markdown、TXT、HTML，单个文件不超过 "
-                        f"{services.settings.max_file_mb:g} MB。扫描件（无文字层的 PDF）无法提取正文。")
+            gr.Markdown(upload_help(services), elem_id="gl-kb-upload-help")
             files = gr.File(label="选择文件（可多选）", file_count="multiple", file_types=UPLOAD_TYPES,
                             elem_id="gl-kb-upload")
             upload = gr.Button("导入知识库", variant="primary", elem_id="gl-kb-ingest")
@@ -71,6 +70,18 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
     follow.tick(lambda: following(services), None, [*listing, follow], show_progress="hidden",
                 api_visibility="private", queue=False)
     return (lambda: current(services)), listing
+
+
+def upload_help(services: Services) -> str:
+    """What the upload accepts, as the loaders and settings have it today (formats, size limit, OCR on or off)."""
+    settings = services.settings
+    if settings.ocr == "off":
+        scans = "扫描件（无文字层的 PDF 页）和图片的文字识别已关闭（GREENLEAF_OCR=off），这些页不会导入正文。"
+    else:
+        scans = ("扫描件（无文字层的 PDF 页）和图片（PNG/JPG/TIF）自动文字识别（OCR），每页约需几秒到十几秒；"
+                 "识别把握不大的文字标为〖存疑：…〗，请对照原件核实。")
+    return (f"### 上传文档\n支持 PDF、Word（.docx）、Markdown、TXT、HTML，单个文件不超过 {settings.max_file_mb:g} MB。"
+            f"{scans}CSV、XLSX 表格按资料收入知识库；各单位的能耗数据请在“能耗数据”页导入。")
 
 
 def ingest(services: Services, files: list[str] | None, progress: gr.Progress) -> tuple:
