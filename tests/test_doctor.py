@@ -185,3 +185,39 @@ def test_model_notice_is_said_once_per_home_and_doctor_always_shows_it(tmp_path)
     assert NOTICE in run(tmp_path / "other-home", "search", "节能").stderr  # another home is told too
     other_model = run(home, "search", "节能", env_extra={"GREENLEAF_EMBED_MODEL": "/nonexistent/another-model"})
     assert NOTICE in other_model.stderr  # a different missing model is news again
+
+
+def test_page_status_panel_shows_the_same_report_when_opened(tmp_path):
+    from dataclasses import replace
+
+    from assistant.config import Settings
+    from assistant.ui.app import build_app
+    from assistant.ui.services import Services
+
+    corpus = tmp_path / "corpus"
+    (corpus / "policies").mkdir(parents=True)
+    (corpus / "policies" / "办法.md").write_text(POLICY, encoding="utf-8")
+    settings = replace(Settings.from_env({}), home=tmp_path / "home", corpus_dir=corpus,
+                       embed_model=MISSING_MODEL, llm_base_url=None, llm_model=None)
+    services = Services.open(settings)
+    try:
+        services.start_background()
+        assert services.wait_ready(120), services.startup.text()
+        app = build_app(services)
+        config = app.get_config_file()
+        by_id = {c["id"]: c for c in config["components"]}
+        panel = next(c for c in config["components"] if c["props"].get("elem_id") == "gl-doctor")
+        report = next(c for c in config["components"] if c["props"].get("elem_id") == "gl-doctor-report")
+        assert panel["type"] == "accordion" and panel["props"]["label"] == "运行状态"
+        assert panel["props"]["open"] is False  # checked when opened, not on every page load
+        on_expand = [d for d in config["dependencies"] if (panel["id"], "expand") in map(tuple, d["targets"])]
+        assert len(on_expand) == 1 and on_expand[0]["outputs"] == [report["id"]]
+        assert by_id[report["id"]]["type"] == "markdown"
+
+        markdown = app.fns[on_expand[0]["id"]].fn()
+        assert "**知识库**（正常）：1 篇文档，3 个片段" in markdown
+        assert "**语义检索模型**（注意）" in markdown and f"模型文件夹 {MISSING_MODEL} 不存在" in markdown
+        assert "**大模型接口**（未启用）" in markdown
+        assert f"> {NOTICE}" in markdown  # what to do about the model, as on the command line
+    finally:
+        services.close()

@@ -18,6 +18,7 @@ from assistant.ui import chat as ui_chat
 from assistant.ui import data as ui_data
 from assistant.ui import drafting as ui_drafting
 from assistant.ui import knowledge as ui_knowledge
+from assistant.ui import status as ui_status
 from assistant.ui.services import Services
 
 DEFAULT_HOST = "127.0.0.1"
@@ -69,6 +70,7 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown("# 绿叶智答 GreenLeaf\n公共机构节能知识库与智能助手：问政策、查数据、写文稿。",
                     elem_classes="gl-header")
         status = gr.Markdown(services.startup.text(), elem_id="gl-startup-status")
+        ui_status.build(services)  # 运行状态: the greenleaf doctor report, checked when opened
         timer = gr.Timer(2.0, active=not services.startup.finished)
         timer.tick(lambda: _status_tick(services), None, [status, timer], show_progress="hidden",
                    api_visibility="private", queue=False)
