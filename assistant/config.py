@@ -40,6 +40,7 @@ class Settings:
     ocr: str = "auto"  # GREENLEAF_OCR: auto | off
     auth: str | None = None  # GREENLEAF_AUTH: "user:pass,user2:pass2" or a path to such a file
     factors: Mapping[str, float] = field(default_factory=dict)  # GREENLEAF_FACTORS: "name=value,name=value"
+    organ_name: str | None = None  # GREENLEAF_ORGAN_NAME: the issuing organ in the red 版头 of 公文 drafts
 
     @property
     def kb_db(self) -> Path:
@@ -102,6 +103,7 @@ class Settings:
         values["ocr"] = ocr
         values["auth"] = get("GREENLEAF_AUTH")
         values["factors"] = _parse_factors(get("GREENLEAF_FACTORS"))
+        values["organ_name"] = get("GREENLEAF_ORGAN_NAME")
         return cls(**values)
 
 

@@ -73,3 +73,45 @@ def test_unwritable_output_exits_1(capsys, settings, tmp_path):
     for name in ("dir.docx", "dir.md"):
         code, _, err = run(capsys, settings.home, "slogans", "--out", str(tmp_path / "no" / "such" / name), "--offline")
         assert code == 1 and "无法写入" in err
+
+
+def _red_texts(path: Path) -> list[str]:
+    doc = Document(str(path))
+    return [r.text for p in doc.paragraphs for r in p.runs
+            if r.font.color is not None and r.font.color.type is not None and str(r.font.color.rgb) == "FF0000"]
+
+
+def test_red_header_uses_the_organ_setting_and_the_number(capsys, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("GREENLEAF_ORGAN_NAME", "海州市机关事务管理局")
+    out_file = tmp_path / "notice.docx"
+    code, _, err = run(capsys, settings.home, "event-notice", "--set", "institution=市行政中心", "--set", "year=2025",
+                       "--red-header", "--doc-number", "海机管〔2025〕7号", "--out", str(out_file), "--offline")
+    assert code == 0, err
+    assert _red_texts(out_file) == ["海州市机关事务管理局文件"]
+    assert "海机管〔2025〕7号" in [p.text for p in Document(str(out_file)).paragraphs]
+    assert "红头：海州市机关事务管理局文件" in err
+
+
+def test_red_header_falls_back_to_the_institution_and_organ_flag_wins(capsys, settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("GREENLEAF_ORGAN_NAME", raising=False)
+    out_file = tmp_path / "plan.docx"
+    code, _, _ = run(capsys, settings.home, "campaign-plan", "--set", "institution=市行政中心", "--red-header",
+                     "--out", str(out_file), "--offline")
+    assert code == 0 and _red_texts(out_file) == ["市行政中心文件"]
+    code, _, _ = run(capsys, settings.home, "campaign-plan", "--set", "institution=市行政中心", "--red-header",
+                     "--organ", "海州市节能办", "--out", str(out_file), "--offline")
+    assert code == 0 and _red_texts(out_file) == ["海州市节能办文件"]
+
+
+def test_red_header_is_refused_for_publicity_kinds_and_without_docx(capsys, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("GREENLEAF_ORGAN_NAME", "海州市机关事务管理局")
+    for kind in ("initiative", "press-release", "slogans"):
+        out_file = tmp_path / f"{kind}.docx"
+        code, out, err = run(capsys, settings.home, kind, "--red-header", "--out", str(out_file), "--offline")
+        assert code == 2 and out == "" and "不是公文，不加红头" in err
+        assert not out_file.exists()
+    code, _, err = run(capsys, settings.home, "campaign-plan", "--red-header", "--out", str(tmp_path / "p.md"))
+    assert code == 2 and ".docx" in err
+    monkeypatch.delenv("GREENLEAF_ORGAN_NAME")
+    code, _, err = run(capsys, settings.home, "campaign-plan", "--red-header", "--out", str(tmp_path / "p.docx"))
+    assert code == 2 and "GREENLEAF_ORGAN_NAME" in err

@@ -51,11 +51,11 @@ def test_model_cannot_change_title_headings_or_signature():
     reply = (offline()
              .replace("# 市行政中心2025年节能宣传周活动方案", "# 改过的标题")
              .replace("## 三、组织领导", "## 三、领导机构")
-             .replace("> 市行政中心\n> 2026年11月24日", ""))
+             .replace("> 市行政中心\n> 2025年6月9日", ""))
     result = drafting.draft("campaign-plan", PARAMS, model=scripted(reply), today=TODAY)
     assert result.title == "市行政中心2025年节能宣传周活动方案"
     assert "## 三、组织领导" in result.text and "领导机构" not in result.text
-    assert "> 市行政中心\n> 2026年11月24日" in result.text
+    assert "> 市行政中心\n> 2025年6月9日" in result.text  # dated 14 days before the 2025 week (6月23日)
 
 
 def test_facts_block_is_appended_unchanged():

@@ -21,6 +21,10 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="参数，可多次使用，例如 --set institution=市行政中心 --set year=2025")
     p.add_argument("--out", help="输出文件：.docx（公文格式）或 .md；不填则把正文打印到标准输出")
+    p.add_argument("--red-header", action="store_true",
+                   help="加红头（红色发文机关标志和红色分隔线，GB/T 9704），只用于公文类文稿（方案、通知、报告等）和 .docx 输出")
+    p.add_argument("--organ", help="红头中的发文机关名称（默认 GREENLEAF_ORGAN_NAME，再次为文稿的单位名称）")
+    p.add_argument("--doc-number", help="发文字号，例如 海机管〔2025〕12号（可不填）")
     p.add_argument("--list", action="store_true", help="列出全部文稿类型及其参数")
     p.add_argument("--offline", action="store_true", help="即使配置了大模型，也只用离线模板成稿")
     p.add_argument("--json", action="store_true", help="以 JSON 输出到标准输出")
@@ -50,9 +54,15 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
             err(f"参数“{item}”格式不对，应为 key=value，例如 --set year=2025。")
             return 2
         params[key.strip()] = value.strip()
-    try:  # an unknown kind or parameter is a usage error (exit 2), not a failed input
+    try:  # an unknown kind or parameter, or a red header where none belongs, is a usage error (exit 2)
         kind = drafting.get_kind(args.kind)
         drafting.resolve_params(kind, params, date.today())
+        if args.red_header:  # checked before any work: the kind, the output and an organ name
+            drafting.red_header(kind, args.organ or settings.organ_name or params.get("institution"))
+            if not (args.out or "").lower().endswith(".docx"):
+                raise LookupFailed("--red-header 只用于 Word 输出，请同时给出 --out 文件名.docx。")
+        elif args.organ or args.doc_number:
+            raise LookupFailed("--organ 和 --doc-number 只在加红头时使用，请同时给出 --red-header。")
     except LookupFailed as error:
         err(f"错误：{error}")
         return 2
@@ -68,8 +78,13 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         knowledge.close()
     if args.out:
-        path = result.save(args.out)
-        err(f"已生成：{path}")
+        header = None
+        if args.red_header:
+            # the institution as the data know it (行政中心 → 市行政中心) when no organ name is set
+            institution = next((f.text for f in result.facts if f.name == "institution"), None)
+            header = drafting.red_header(kind, args.organ or settings.organ_name or institution, args.doc_number)
+        path = result.save(args.out, red_header=header)
+        err(f"已生成：{path}" + (f"（红头：{header.mark}{'，' + header.number if header.number else ''}）" if header else ""))
     if args.json:
         print_json(result.to_dict())
     elif not args.out:

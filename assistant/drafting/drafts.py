@@ -2,8 +2,9 @@
 
 `draft()` is the one entry: it resolves the kind's parameters, gathers the facts (facts.py), fills the kind's
 template (render.py) and, given a chat model, lets it rewrite the prose (rewrite.py). A missing fact is written as
-【待补充：…】, never guessed. Kinds are data (kinds.yaml, kinds.py). Not handled here: page layout (docx_export.py)
-and argument parsing (assistant/cli/draft.py).
+【待补充：…】, never guessed. Kinds are data (kinds.yaml, kinds.py). `red_header()` gives a 公文 kind its red 版头
+and refuses it to every other kind. Not handled here: page layout (docx_export.py) and argument parsing
+(assistant/cli/draft.py).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
+from assistant.drafting.dates import given_issue_date
+from assistant.drafting.docx_export import RedHeader
 from assistant.drafting.facts import PLACEHOLDER, PLACEHOLDER_RE, Fact, Knowledge, gather_facts
 from assistant.drafting.kinds import Kind, Param, get_kind, list_kinds, resolved_defaults
 from assistant.drafting.render import render
 from assistant.drafting.rewrite import rewrite_with_model
 from assistant.errors import GreenLeafError, LookupFailed
 
-__all__ = ["Draft", "draft", "resolve_params", "Kind", "Param", "Fact", "list_kinds", "get_kind", "PLACEHOLDER"]
+__all__ = ["Draft", "draft", "resolve_params", "red_header", "RedHeader", "Kind", "Param", "Fact", "list_kinds",
+           "get_kind", "PLACEHOLDER"]
 
 
 @dataclass
@@ -45,14 +49,18 @@ class Draft:
             "mode": self.mode,
         }
 
-    def save(self, path: str | Path) -> Path:
-        """Write the draft as .docx (GB/T 9704 basics) or .md, chosen by the file suffix."""
+    def save(self, path: str | Path, red_header: RedHeader | None = None) -> Path:
+        """Write the draft as .docx (GB/T 9704 basics, with the red 版头 if given) or .md, chosen by the suffix."""
         path = Path(path)
         suffix = path.suffix.lower()
+        if red_header is not None and not self.kind.official:
+            raise LookupFailed(not_official(self.kind))
         if suffix == ".docx":
             from assistant.drafting.docx_export import write_docx
 
-            write_docx(self.text, path)
+            write_docx(self.text, path, red_header)
+        elif red_header is not None:
+            raise GreenLeafError(f"红头（发文机关标志和红色分隔线）只能加在 Word 文件中，请把输出文件改为 .docx，而不是“{path.suffix}”。")
         elif suffix in (".md", ".markdown", ".txt"):
             try:
                 path.write_text(self.text, encoding="utf-8")
@@ -88,6 +96,23 @@ def draft(
     return Draft(kind, title, text, sheet.present(), missing, warnings, mode)
 
 
+def red_header(kind: Kind, organ: str | None, doc_number: str | None = None) -> RedHeader:
+    """The red 版头 for a 公文 kind: the organ's name (发文机关标志 adds 文件) and the 发文字号 if any.
+
+    LookupFailed, in Chinese, for a kind that never carries one (倡议书, 新闻通稿, 标语 …) or without an organ name."""
+    if not kind.official:
+        raise LookupFailed(not_official(kind))
+    if not (organ or "").strip():
+        raise LookupFailed("红头需要发文机关名称：请给出发文机关（命令行用 --organ，网页填“发文机关”），或设置环境变量 GREENLEAF_ORGAN_NAME（例如 海州市机关事务管理局）。")
+    return RedHeader(organ.strip(), (doc_number or "").strip())
+
+
+def not_official(kind: Kind) -> str:
+    """Why `kind` gets no red 版头, naming the kinds that do."""
+    official = "、".join(k.title for k in list_kinds() if k.official)
+    return f"“{kind.title}”不是公文，不加红头（发文机关标志只用于公文：{official}）。"
+
+
 def resolve_params(kind: Kind, given: Mapping[str, str], today: date) -> dict[str, str]:
     """Kind defaults overlaid with the user's values; unknown names are refused with the list of valid ones."""
     known = {p.name for p in kind.params}
@@ -103,4 +128,6 @@ def resolve_params(kind: Kind, given: Mapping[str, str], today: date) -> dict[st
             raise LookupFailed(f"参数 {name}（{label}）应为整数，实际为“{values[name]}”。")
     if values.get("through_month") and not 1 <= int(values["through_month"]) <= 12:
         raise LookupFailed(f"参数 through_month 应在 1–12 之间，实际为“{values['through_month']}”。")
+    if values.get("issue_date"):
+        values["issue_date"] = given_issue_date(values["issue_date"])
     return values

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator, Mapping, Protocol
 
+from assistant.drafting.dates import issue_date
 from assistant.drafting.kinds import Kind
 from assistant.errors import GreenLeafError, LookupFailed
 from assistant.records.metrics import ATTRIBUTE_BY_KEY, SOURCE_BY_KEY, Metric, metric
@@ -22,6 +23,8 @@ from tools.savings import savings
 
 PLACEHOLDER = "【待补充：{}】"
 PLACEHOLDER_RE = re.compile(r"【待补充：([^】]*)】")
+UNVERIFIED = "【待核实】"  # put after a number the model wrote that no fact holds (rewrite.py)
+GAP_RE = re.compile(r"【待补充：[^】]*】|【待核实】")  # what a person must fill in or check: highlighted in .docx and preview
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,15 @@ def gather_facts(
     """Collect every fact the kind's template may print; what cannot be found stays missing."""
     sheet = FactSheet()
     today = today or date.today()
-    sheet.set("today", "成文日期", f"{today.year}年{today.month}月{today.day}日", today.isoformat(), "当天日期")
     labels = {p.name: p.label for p in kind.params}
     for name, value in values.items():
         sheet.set(name, labels.get(name, name), value or None, value or None, "参数")
     year = int(values["year"])
     sheet.set("year", "年度", f"{year}", year, "参数")
     _campaign_facts(sheet, year, values, knowledge)
+    if kind.dated and not values.get("issue_date"):
+        signed = issue_date(dict(kind.dated), values, sheet.get("date").text, today)
+        sheet.set("issue_date", "成文日期", signed.text, signed.day and signed.day.isoformat(), signed.reason)
     if kind.uses_data:
         _data_facts(sheet, kind, values, store)
     _basis_facts(sheet, kind, knowledge)

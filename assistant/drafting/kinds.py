@@ -42,6 +42,8 @@ class Kind:
     basis: tuple[tuple[str, str, str], ...] = ()  # (law, article, what it requires) cited as policy basis
     basis_query: str = ""  # knowledge-base query for further policy basis
     basis_must: str = ""  # a hit is cited only if its text contains this word (keeps look-alike articles out)
+    dated: tuple[tuple[str, int], ...] = ()  # rule for the signature date (dates.py); () = the kind has none
+    official: bool = False  # goes out as a 公文: may carry the red 发文机关标志 (docx_export.RedHeader)
 
     def to_dict(self, today: date | None = None) -> dict[str, Any]:
         defaults = resolved_defaults(self, today or date.today())
@@ -90,13 +92,20 @@ def _kinds() -> tuple[Kind, ...]:
             id=k["id"],
             title=k["title"],
             group=k["group"],
-            params=tuple(p for entry in k["params"]
+            params=tuple(p for entry in _with_issue_date(k["params"], k)
                          for p in (sets[entry] if isinstance(entry, str) else (Param(**entry),))),
             sections=tuple(k["sections"]),
             uses_data=k.get("uses_data", False),
             basis=tuple(tuple(b) for b in k.get("basis", ())),
             basis_query=k.get("basis_query", ""),
             basis_must=k.get("basis_must", ""),
+            dated=tuple((k.get("dated") or {}).items()),
+            official=bool(k.get("official", False)),
         )
         for k in data["kinds"]
     )
+
+
+def _with_issue_date(entries: list, kind: dict) -> list:
+    """A dated kind's parameters end with issue_date (成文日期); empty means "work it out" (dates.py)."""
+    return [*entries, {"name": "issue_date", "label": "成文日期"}] if kind.get("dated") else entries

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.drafting.facts import FactSheet
+from assistant.drafting.facts import UNVERIFIED, FactSheet
 from assistant.drafting.kinds import Kind
 from assistant.drafting.render import template_text
 from assistant.numbercheck import Number, unverified_numbers
-
-UNVERIFIED = "【待核实】"
 
 
 def rewrite_with_model(kind: Kind, text: str, sheet: FactSheet, model: Any) -> tuple[str, list[str]]:
