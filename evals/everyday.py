@@ -36,6 +36,16 @@ def _source(citation: Any, corpus: Path) -> str:
         return citation.source
 
 
+_INTERNAL = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|greenleaf\s+[a-z]+|--[a-z]+")
+LEAKS: list[str] = []  # answers that showed an internal key or a command line (reported by `table`)
+
+
+def _check_leak(answer: Any) -> None:
+    found = _INTERNAL.search(answer.answer)
+    if found:
+        LEAKS.append(f"{found.group(0)} in {answer.answer[:60]!r}")
+
+
 def _abstained(answer: Any) -> bool:
     return NOT_FOUND in answer.answer and not answer.citations
 
@@ -48,17 +58,18 @@ def score_colloquial(assistant: Any, corpus: Path) -> dict:
         start = time.perf_counter()
         answer = assistant.ask(row["q"])
         latencies.append(time.perf_counter() - start)
+        _check_leak(answer)
         docs = [_source(c, corpus) for c in answer.citations]
         right_doc = row["doc"] in docs
         right_article = not row.get("article") or any(
             _source(c, corpus) == row["doc"] and c.article == row["article"] for c in answer.citations)
-        lead = answer.answer.split("\n")[0]
+        lead = answer.answer.split("\n\n")[0]  # the direct answer: the first paragraph
         part = out.setdefault(row["split"], {"questions": 0, "right_doc": 0, "right_article": 0, "phrase_first": 0,
                                              "failures": []})
         part["questions"] += 1
         part["right_doc"] += right_doc
         part["right_article"] += right_doc and right_article
-        part["phrase_first"] += row["phrase"] in lead
+        part["phrase_first"] += right_doc and row["phrase"] in lead and row.get("phrase2", "") in lead
         if not right_doc:
             part["failures"].append({"id": row["id"], "q": row["q"], "doc": row["doc"], "got": docs[:3],
                                      "answer": answer.answer[:100]})
@@ -74,6 +85,7 @@ def score_decline(assistant: Any) -> dict:
     out: dict[str, dict] = {}
     for row in _load("decline"):
         answer = assistant.ask(row["q"])
+        _check_leak(answer)
         part = out.setdefault(row["split"], {"questions": 0, "declined": 0, "failures": []})
         part["questions"] += 1
         if _abstained(answer) or answer.intent == "out_of_scope":
@@ -118,6 +130,7 @@ def score_dialogues(assistant: Any, sample: SampleData) -> dict:
         problems = []
         for number, turn in enumerate(dialogue["turns"], start=1):
             answer = assistant.ask(turn["q"], history)
+            _check_leak(answer)
             history.append((turn["q"], answer.answer))
             missing = turn_ok(answer.answer, expected_calc(sample, turn["expect"]))
             if missing:
@@ -150,8 +163,9 @@ def run(workdir: Path | None = None) -> dict:
             for path in sorted((ROOT / "corpus" / "data").glob("*.csv")):
                 store.import_file(path)
             assistant = Assistant.create(settings, kb, store)
+            LEAKS.clear()
             return {"colloquial": score_colloquial(assistant, corpus), "decline": score_decline(assistant),
-                    "dialogues": score_dialogues(assistant, SampleData())}
+                    "dialogues": score_dialogues(assistant, SampleData()), "leaks": list(LEAKS)}
     finally:
         if own_tmp:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -173,6 +187,8 @@ def table(result: dict) -> str:
         lines.append(" | ".join(["dialogues", split, str(d.get("dialogues", 0)), "", "", "", "",
                                  _f(d.get("accuracy"))]))
     lines.append(f"\noffline answer latency p50 (colloquial set): {result['colloquial'].get('latency_p50_ms')} ms")
+    lines.append(f"answers showing an internal key or a command line: {len(result.get('leaks', []))}"
+                 + "".join(f"\n  {leak}" for leak in result.get("leaks", [])[:5]))
     return "\n".join(lines)
 
 

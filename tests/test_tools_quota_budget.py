@@ -245,7 +245,7 @@ def test_budget_for_all_units_full_year_names_the_units_over_budget_first(sample
     assert list(result.over) == over and over  # the sample has units over budget at year end
     text = result.explain()
     assert text.startswith("2025年共 46 家单位有用能预算和能耗数据，1–12月综合能耗预算执行率从高到低")
-    assert text.index(f"1. {over[0]} {rates[over[0]]:.1f}%") < text.index(f"2. {over[1]}")
+    assert text.index(f"1. {over[0]} {rates[over[0]]:.2f}%") < text.index(f"2. {over[1]}")
 
 
 def test_budget_for_all_units_skips_a_unit_without_data_that_far(tmp_path):

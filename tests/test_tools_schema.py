@@ -33,6 +33,7 @@ EXPECTED = [
      ["store", "institution", "year", "metric"]),
     ("trend", "给出某单位（或全部单位）某项指标的逐年序列，用于画趋势图和看十四五目标进度。",
      ["store", "institution", "metric", "from_year", "to_year"]),
+    ("data_coverage", "查询系统中已导入的能耗数据覆盖哪些年份、多少家单位（按类型），以及最新数据是哪一年、最后一期是几月。", ["store"]),
 ]
 JSON_SIMPLE = {str, int, float, bool, type(None)}
 

@@ -52,7 +52,7 @@ class BudgetItem:
 
     def sentence(self, through_month: int) -> str:
         text = (f"{self.name}预算 {fmt(self.budget)} {self.unit}，1–{through_month}月已用 {fmt(self.used)} {self.unit}，"
-                f"执行率 {self.execution_rate:.1f}%；")
+                f"执行率 {self.execution_rate:.2f}%；")
         if self.profile_share is not None:
             text += (f"按去年同期占全年 {self.profile_share * 100:.1f}% 推算，全年预计 {fmt(self.forecast)} {self.unit}"
                      f"（= {fmt(self.used)} ÷ {self.profile_share:.4f}），为预算的 {self.forecast_rate:.1f}%")
@@ -146,23 +146,23 @@ class BudgetOverview:
         when = f"1–{self.through_month}月" if self.through_month else "截至各单位最新月份"
         ranked = [res for res in self.results if _energy(res)]
         shown = ranked[:TOP_SHOWN]
-        listed = "；".join(f"{i}. {res.institution} {_energy(res).execution_rate:.1f}%"
+        listed = "；".join(f"{i}. {res.institution} {_energy(res).execution_rate:.2f}%"
                           f"（已用 {fmt(_energy(res).used)} / 预算 {fmt(_energy(res).budget)} kgce，"
                           f"{level(_energy(res).execution_rate)}）" for i, res in enumerate(shown, 1))
         text = f"{self.year}年共 {len(self.results)} 家单位有用能预算和能耗数据"
         text += f"，{when}综合能耗预算执行率从高到低（最紧张的在前）：{listed}。" if ranked else "。"
         if len(ranked) > len(shown):
             low, high = _energy(ranked[-1]).execution_rate, _energy(ranked[len(shown)]).execution_rate
-            text += f"其余 {len(ranked) - len(shown)} 家执行率在 {low:.1f}%–{high:.1f}% 之间。"
+            text += f"其余 {len(ranked) - len(shown)} 家执行率在 {low:.2f}%–{high:.2f}% 之间。"
         text += (f"已超预算（执行率≥100%）：{'、'.join(self.over)}。" if self.over else "没有单位超出综合能耗预算。")
         if self.warned:  # at ten months most units pass 80%: name them only when few
             names = f"：{'、'.join(self.warned)}" if len(self.warned) <= TOP_SHOWN else ""
             text += f"达到80%预警线（未超预算）的共 {len(self.warned)} 家{names}。"
-        other = [f"{res.institution}{i.name} {i.execution_rate:.1f}%" for res in self.results for i in res.items
+        other = [f"{res.institution}{i.name} {i.execution_rate:.2f}%" for res in self.results for i in res.items
                  if i.metric != "energy" and i.execution_rate >= OVER_RATE]
         if other:
             text += f"电力或用水预算已超出：{'；'.join(other)}。"
-        unranked = [f"{res.institution}（{'，'.join(f'{i.name} {i.execution_rate:.1f}%' for i in res.items)}）"
+        unranked = [f"{res.institution}（{'，'.join(f'{i.name} {i.execution_rate:.2f}%' for i in res.items)}）"
                     for res in self.results if not _energy(res)]
         if unranked:
             text += f"没有综合能耗预算、只列电力或用水执行率：{'；'.join(unranked)}。"
@@ -193,7 +193,7 @@ def budget_status(store: DataStore, institution: str, year: int,
 def _status(store: DataStore, name: str, year: int, through_month: int | None) -> BudgetResult:
     budget: Budget | None = store.budget(name, year)
     if budget is None:
-        raise LookupFailed(f"“{name}”没有{year}年的用能预算，请先用“greenleaf data import”导入预算表。")
+        raise LookupFailed(f"“{name}”没有{year}年的用能预算，请先导入该年的用能预算表。")
     rows = store.rows(name, year)
     if not rows:
         raise LookupFailed(f"“{name}”还没有{year}年的能耗数据，无法计算预算执行率。")

@@ -15,7 +15,7 @@ from typing import Any
 from assistant.numerals import chinese_to_int
 from assistant.records.metrics import metric_synonyms
 
-INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert",
+INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert", "coverage",
            "knowledge", "draft", "greeting", "out_of_scope")
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
@@ -36,6 +36,10 @@ _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
     (r"自评", "self-assessment"), (r"节水型|节水单位", "water-saving"),
     (r"节能量确认|托管项目|合同能源管理项目", "emc-savings"), (r"审计", "audit-outline"),
 ]
+# "系统里最新的能耗数据是哪一年的？", "数据有哪几年": what the imported data cover.
+_COVERAGE = re.compile(r"(最新|最近)的?.{0,8}数据.{0,6}(哪一?年|年份|哪个月|几月|什么时候)|数据.{0,6}(覆盖|有)哪(几|些)年|"
+                       r"(数据|能耗).{0,4}(截至|截止|到)(哪一?年|什么时候)|(系统|数据)里.{0,6}(多少|几)家单位|"
+                       r"有哪(几|些)年的.{0,4}数据")
 _CONVERT = re.compile(r"(\d+(?:\.\d+)?)\s*(万千瓦时|万kWh|千瓦时|度电|度|kWh|立方米天然气|立方米|m³|m3|升汽油|升柴油|升|L|"
                       r"千克|公斤|kg|吨标准煤|吨标煤|tce|千克标准煤|kgce|吨)", re.I)
 
@@ -93,7 +97,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
         if kind:
             slots["kind"] = kind
-        return Understanding("draft", slots)
+            return Understanding("draft", slots)
+        if re.search(r"文稿|材料|稿子|公文|文件|报告|方案|宣传", text):
+            return Understanding("draft", slots)  # a draft of a kind not named yet: list the kinds
+        return Understanding("knowledge", slots)  # "帮我写首关于秋天的诗": not a document GreenLeaf drafts
     convert = _CONVERT.search(text)
     if convert and re.search(r"折合|折算|折成|折多少|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于|"
                              r"排放多少|产生多少|多少(吨|千克|公斤)(二氧化碳|碳)", text):
@@ -104,11 +111,22 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["to_unit"] = target.group(1)
         return Understanding("convert", slots)
 
-    followup = _is_followup(text) and context is not None
+    if _COVERAGE.search(text):
+        return Understanding("coverage", {"year": latest_year} if latest_year else {})
+    followup = _is_followup(text) and context is not None and context.get("intent") != "coverage"
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
-        if re.match(r"^(比|较|相比|与|和|跟)?(20\d\d)年?(相比|比)?", text) and re.match(r"^(比|较|相比)", text) \
-                and len(years) == 1:
+        if re.search(r"全市|全部|所有单位|各单位|全市范围", text):
+            merged.pop("category", None)  # "全市范围前三呢？" after a ranking of schools: every unit now
+            if merged.get("institution") and merged["institution"] != "全部":
+                merged["institution"] = "全部"
+        if re.search(r"全年", text):
+            merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
+        switched = _metric_switch(text, merged.get("metric"))
+        if switched and "metric" not in slots:
+            slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
+        if re.match(r"^(比|较|相比|与|和|跟)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
+                (re.match(r"^(比|较|相比)", text) or (not names and "比" in text)):
             slots.pop("year", None)
             return Understanding("compare", {**merged, **slots, "base_year": years[0]})
         if "other_institution" not in slots and names and context.get("slots", {}).get("institution") \
@@ -117,6 +135,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots.pop("institution", None)
             return Understanding("compare", {**merged, **{k: v for k, v in slots.items() if k != "institution"}})
         previous = context.get("slots", {})
+        own = _numeric_intent(text, slots)
+        if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and WHOLE_CITY.search(text):
+            # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
+            kept = {k: v for k, v in merged.items() if k in {"year", "category", "month"}}
+            slots.setdefault("metric", _metric(text) or merged.get("metric"))
+            if own in {"budget", "anomaly"}:
+                slots.setdefault("institution", "全部")
+            return Understanding(own, {**kept, **{k: v for k, v in slots.items() if v is not None}})
         if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
                 and previous.get("base_year") and "base_year" not in slots:
             # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
@@ -131,12 +157,20 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
+    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names, institutions):
+        intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
             and not WHOLE_CITY.search(text):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
+    if intent in NUMERIC_INTENTS and "year" not in slots and context and context.get("slots", {}).get("year"):
+        slots["year"] = context["slots"]["year"]  # the year the conversation is about, until the user names another
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
         slots["institution"] = "全部"
+    if intent in {"rank", "quota"} and ambiguous and "institution" not in slots:
+        category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
+        if category:
+            slots["category"], ambiguous = category, []  # "医院里单位面积能耗排个名": the category, not a unit
     if intent is not None:
         if ambiguous and "institution" not in slots:
             return Understanding(intent, slots, ambiguous=tuple(ambiguous))
@@ -145,12 +179,52 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             if phrase:
                 return Understanding(intent, slots, unknown_institution=phrase)
         return Understanding(intent, slots)
-    if ambiguous and _data_words(text):
+    if ambiguous and _data_words(text) and _about_data(text, slots, ambiguous, institutions):
         return Understanding("indicator", slots, ambiguous=tuple(ambiguous))
     return Understanding("knowledge", slots)
 
 
+def _metric_switch(text: str, previous: str | None) -> str | None:
+    """The metric a short follow-up switches to: "那人均呢？" keeps energy or water and goes per person."""
+    water = bool(previous and "water" in previous) or "水" in text
+    if "人均" in text:
+        return "water_per_capita" if water else "energy_per_capita"
+    if re.search(r"单位面积|每平方米|按面积", text):
+        return "energy_per_area"
+    return None
+
+
 # ---------------------------------------------------------------- pieces
+
+# Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
+_KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+                             r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件")
+# "All institutions" as a target: 哪些单位, 各单位, 全市, a ranking.
+_ALL_UNITS = re.compile(r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|"
+                        r"我市|全部|所有单位|各单位|排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|"
+                        r"最高|最低|最多|最少|超定额|超预算|超了")
+
+
+def _about_data(text: str, slots: dict, names: list[str], institutions: list[str]) -> bool:
+    """The data path needs a metric or data word *and* a target: a unit, all units, or a year; and no other
+    city's name (our data are this city's) and no question about reasons or rules."""
+    if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions)):
+        return False
+    target = bool(names) or "year" in slots or bool(_ALL_UNITS.search(text))
+    return target and (_data_words(text) or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
+                                                           r"排序|最高|最低|最多|最少", text)))
+
+
+def _other_place(text: str, institutions: list[str]) -> str | None:
+    """A place name that is not part of any institution's name ("合肥市", "广东"): another region's figures.
+    (A grid factor's region, "按浙江2022年因子", is not such a place: the caller skips questions about factors.)"""
+    import jieba.posseg
+
+    own = "".join(institutions)
+    for pair in jieba.posseg.lcut(text, HMM=False):
+        if pair.flag == "ns" and len(pair.word) >= 2 and pair.word not in own and pair.word not in ("全市", "本市", "咱市"):
+            return pair.word
+    return None
 
 
 def _normalise(question: str) -> str:
@@ -170,7 +244,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text)) else None
-    if re.search(r"排名|排行|排序|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+名?|哪些单位|哪个单位|哪家", text):
+    if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+[名位家]|"
+                 r"哪些单位|哪个单位|哪家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|十四五进展|完成情况", text) and has_target:
         return "trend"

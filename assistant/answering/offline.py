@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
+from assistant.answering.direct import direct_answers
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -20,11 +21,13 @@ from assistant.answering.toolbox import ToolRunner
 from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
-MIN_COVERAGE = 0.45  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
+MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
                         r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
 
 GREETING = (
@@ -46,8 +49,7 @@ class OfflineEngine:
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         understanding = self.understand(question, history)
         if _ACTIONS.search(question):
-            return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作，"
-                                "或使用命令 greenleaf kb remove / greenleaf data import。", "out_of_scope")
+            return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
         try:
             return handler(question, understanding)
@@ -90,7 +92,7 @@ class OfflineEngine:
             return Answer(f"起草失败：{call.result['error']}", "offline", [], runner.calls, intent="draft")
         missing = f"\n\n待补充：{'；'.join(result.missing)}。" if result.missing else ""
         text = (f"已按模板起草《{result.title}》，数字均来自数据工具，缺少的事实标为【待补充】。"
-                f"完整 Word 文件请在“文稿起草”页面下载，或运行 greenleaf draft {kind} --out 文稿.docx。{missing}\n\n"
+                f"完整 Word 文件请在“文稿起草”页面下载。{missing}\n\n"
                 f"{result.text}")
         return Answer(text, "offline", [], runner.calls, intent="draft")
 
@@ -109,10 +111,18 @@ class OfflineEngine:
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
         best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
-        if best < MIN_COVERAGE:
+        unseen = self.kb.unseen_words(question)
+        # A noun, name or number the knowledge base never mentions (奥运会, IPMVP) means it cannot answer; an
+        # unknown verb or adjective (判刑, 下雨) only when the rest of the question is not well covered either.
+        if best < MIN_COVERAGE or any(self.kb.tokenizer.is_topical(w) for w in unseen) or \
+                (unseen and best < STRONG_COVERAGE):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
         weights = self.kb.query_weights(question)
         used = [h for h in hits[:4] if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)][:3]
+        years = set(_YEAR.findall(question))
+        if years and not any(y in h.chunk.text for h in used for y in years):
+            # "2018年节能宣传周的主题是啥": passages about other years do not answer it
+            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
         picked = []  # (best sentence score, hit, sentences)
         for hit in used:
             scored = self._best_sentences(hit, weights, max_chars=max(120, 420 // len(used)))
@@ -125,9 +135,36 @@ class OfflineEngine:
         for _, hit, sentences in picked:
             citations.append(Citation.from_hit(hit))
             lines.append(f"{''.join(sentences)}[{len(citations)}]")
+        lead = self._lead(question, [hit for _, hit, _ in picked], citations)
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
+        if lead:
+            return Answer(f"{lead}\n\n依据：\n{body}\n\n来源：\n{sources}", "offline", citations, [],
+                          intent="knowledge")
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
+
+    def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation]) -> str:
+        """The direct answer: per question part, the quoted sentence that answers it, with its source; a part
+        the passages do not answer is named. Empty when no sentence answers the question well enough."""
+        leads = direct_answers(question, hits, self.kb)
+        if not any(lead.sentence for lead in leads):
+            return ""
+        lines = []
+        for lead in leads:
+            if lead.sentence is None:
+                lines.append(f"{lead.part}：{NOT_FOUND}")
+                continue
+            keys = [(c.doc_id, c.text) for c in citations]
+            key = (lead.hit.chunk.doc_id, lead.hit.chunk.text)
+            if key not in keys:
+                citations.append(Citation.from_hit(lead.hit))
+                keys.append(key)
+            number = keys.index(key) + 1
+            sentence = lead.sentence.rstrip("。；;，, ")
+            label = citations[number - 1].label
+            text = f"{sentence}（{label}）。[{number}]"
+            lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
+        return "\n".join(lines)
 
     def _names_document(self, question: str, hit: SearchHit) -> bool:
         """Whether the question names the hit's document ("条例第14条" and 《公共机构节能条例……》)."""
@@ -161,6 +198,9 @@ class OfflineEngine:
         return self._numeric(question, u)
 
     _compare = _rank = _quota = _budget = _carbon = _anomaly = _trend = _indicator
+
+    def _coverage(self, question: str, u: Understanding) -> Answer:
+        return self._call("data_coverage", {}, "coverage")
 
     def _convert(self, question: str, u: Understanding) -> Answer:
         unit_to = u.slots.get("to_unit") or "tce"

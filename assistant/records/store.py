@@ -520,7 +520,7 @@ def resolve_name(name: str, names: Iterable[str]) -> str:
     candidates = [by_norm[c] for c in close]
     if not candidates:
         candidates = [n for n, k in normalized.items() if set(bare) & set(k.lstrip("市"))][:5]
-    hint = f"，相近的有：{'、'.join(candidates)}" if candidates else "，请用“greenleaf data list”查看已有单位"
+    hint = f"，相近的有：{'、'.join(candidates)}" if candidates else "，请核对单位名称（已导入的单位见“能耗数据”列表）"
     raise LookupFailed(f"未找到该单位“{name}”{hint}。", candidates)
 
 

@@ -239,9 +239,10 @@ class KnowledgeBase:
                 weights[part] = weights.get(part, 0.0) + share
         return weights
 
-    def unseen_topics(self, query: str) -> list[str]:
-        """Topic words of the question (nouns, names, numbers) that no passage contains at all: "奥运会",
-        "IPMVP", "2018" when no document mentions them. One such word means the knowledge base cannot answer."""
+    def unseen_words(self, query: str) -> list[str]:
+        """Content words of the question (nouns, verbs, names, numbers) that no passage contains at all: "奥运会",
+        "IPMVP", "驾照". One such word means the knowledge base cannot answer: the question is about something
+        it never mentions. Spoken words (说白了, 一共) are normalised or dropped by the colloquial lexicon first."""
         index = self._snapshot[0]
         if index is None or not index.df:
             return []
@@ -249,7 +250,7 @@ class KnowledgeBase:
         out = []
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
-            if self.tokenizer.is_topical(word) and not any(index.df.get(p) for p in parts):
+            if self.tokenizer.is_content(word) and not any(index.df.get(p) for p in parts):
                 out.append(word)
         return out
 

@@ -27,7 +27,11 @@ _WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[条章节款]$")
 
 
-_GENERAL_POS = set("davmqurpcyeoxfz")  # jieba part-of-speech tags of function and everyday words
+# jieba tags of topic words: nouns, person/place/organisation names, other proper nouns, abbreviations, Latin words,
+# nominal verbs (采购, 管理). Idioms and fixed phrases (l, i: 说白了, 特别注意) are how something is asked.
+_TOPICAL_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "eng", "vn", "an"}
+_NOT_CONTENT = {"vd", "ad", "vg", "ag", "tg"}  # verb/adjective used as adverb, bound morphemes
+_LATIN_OR_NUMBER = re.compile(r"[0-9a-z][0-9a-z.\-]*")
 
 
 class Tokenizer:
@@ -44,6 +48,7 @@ class Tokenizer:
             if len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
         self.stopwords = load_stopwords()
+        self._glossary_words = frozenset(w.lower() for w in self.glossary.words())
         self._pos = None  # jieba.posseg over this dictionary, made on first use
 
     def tokens(self, text: str) -> list[str]:
@@ -70,15 +75,33 @@ class Tokenizer:
                 out.append(word)
         return out
 
-    def is_general(self, word: str) -> bool:
-        """True for everyday function words (verbs, adverbs, adjectives, measure words: 来着, 到底, 一般, 俩): a
-        question word the documents never use is no evidence against them. Nouns, names and Latin stay topical."""
+    def is_topical(self, word: str) -> bool:
+        """True for what a question is about: glossary terms, Latin words and numbers (2019, IPMVP), and nouns,
+        names, places and abbreviations of two or more characters (奥运会, 发改委, 遥控器). Verbs, adverbs and
+        spoken phrases (搞, 一般, 说白了) say how it is asked, not what about."""
+        if word in self._glossary_words or _LATIN_OR_NUMBER.fullmatch(word):
+            return True
+        if len(word) < 2:
+            return False
+        return any(flag in _TOPICAL_POS for flag in self._flags(word))
+
+    def is_content(self, word: str) -> bool:
+        """True for content words of two or more characters: nouns, verbs, adjectives, time and place words,
+        abbreviations, Latin words and numbers (驾照, 下雨, 明天, 遥控器). Adverbs, conjunctions, pronouns,
+        measure words and set phrases (大概, 但是, 那边, 几百, 说白了) are not."""
+        if _LATIN_OR_NUMBER.fullmatch(word):
+            return True
+        if len(word) < 2:
+            return False
+        flags = self._flags(word)
+        return any(flag == "eng" or (flag[:1] in "nvatsj" and flag not in _NOT_CONTENT) for flag in flags)
+
+    def _flags(self, word: str) -> list[str]:
         if self._pos is None:
             import jieba.posseg
 
             self._pos = jieba.posseg.POSTokenizer(self._jieba)
-        flags = [pair.flag for pair in self._pos.cut(word, HMM=False) if pair.word.strip()]
-        return bool(flags) and all(flag[:1] in _GENERAL_POS for flag in flags)
+        return [pair.flag for pair in self._pos.cut(word, HMM=False) if pair.word.strip()]
 
     def query_tokens(self, query: str, expand: bool = True) -> list[str]:
         """Tokens of a question, plus glossary synonyms of the terms it contains."""

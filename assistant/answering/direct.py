@@ -1,0 +1,92 @@
+"""The direct answer: one sentence per question part, taken from a cited passage, that answers the question's type.
+
+"年度能耗报告啥时候报？" is a `when` question: the sentence that carries a date ("每年3月31日前报送……") comes first,
+before the supporting passages. The sentence is quoted, never written: the offline engine states nothing the
+knowledge base does not say. A two-part question ("……啥时候报？报给谁？") gets one sentence per part, or is told
+which part the knowledge base does not answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval.knowledge import SearchHit
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+# What a sentence that answers each question type contains.
+TYPE_PATTERNS: dict[str, re.Pattern] = {
+    "when": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|每年.{0,8}[月日前]|[0-9]{4}年起|"
+                       r"[0-9]{4}年(开始|以来)|[0-9]{4}年"),
+    "how_many": re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|家|个|项|类|级|种|吨|千克|kgce|tce|kg|立方米|m³|千瓦时|kWh|小时|天|"
+                           r"元|人|倍|平方米|m²|位)|[一二三四五六七八九十百千两]+(家|个|项|类|级|种|大|条)"),
+    "duration": re.compile(r"\d+\s*(年|个月|天|日|小时|周|个工作日)|每(年|月|季度|半年|周|天)|[一二三四五六七八九十两]+(年|个月|天)|"
+                           r"\d{4}\s*[—–-]\s*\d{4}"),
+    "penalty": re.compile(r"罚款|处分|责令|通报|追究|处以|元以上|元以下|吊销|处罚|刑事责任|批评"),
+    "department": re.compile(r"部门|委员会|委|局|国务院|机关事务|发展改革|主管|负责|组织|牵头|管理机构|政府|办公室"),
+    "how_to": re.compile(r"应当|要|可以|建议|首先|第一步|步骤|措施|做法|先|通过|采用|开展"),
+    "definition": re.compile(r"是指|指的是|简称|即|定义|是.{0,12}(的|之一)|就是|称为"),
+    "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
+}
+TYPE_BONUS = 0.6  # a sentence of the asked-for kind outranks one that only repeats the question's words
+_MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
+
+
+@dataclass(frozen=True)
+class Lead:
+    part: str  # the question part this sentence answers
+    sentence: str | None  # None: the knowledge base does not answer this part
+    hit: SearchHit | None
+
+
+def question_parts(question: str) -> list[str]:
+    """"年度能耗报告啥时候报？报给谁？" → two parts; a one-part question → itself."""
+    parts = [p.strip(" ，,。") for p in re.split(r"[？?]", question) if len(p.strip(" ，,。")) >= 3]
+    return parts if len(parts) >= 2 else [question]
+
+
+def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25) -> list[Lead]:
+    """For each part of `question`, the sentence of `hits` that best answers it (its words, its type).
+
+    A part whose best sentence covers less than `min_share` of that part's own topic weight is not answered.
+    """
+    parts = question_parts(question)
+    whole = kb.query_weights(question)
+    leads: list[Lead] = []
+    used: set[str] = set()
+    for part in parts:
+        own = kb.query_weights(part) if len(parts) > 1 else whole
+        types = kb.colloquial.normalise(part).types
+        total = sum(own.values()) or 1.0
+        best: tuple[float, str, SearchHit] | None = None
+        for rank, hit in enumerate(hits):
+            for raw in _SENTENCE.findall(hit.chunk.text):
+                sentence = clean(raw)
+                if len(sentence) < 6 or sentence in used or sentence.startswith("|"):
+                    continue
+                tokens = set(kb.tokenizer.tokens(sentence))
+                share = sum(w for t, w in own.items() if t in tokens) / total
+                context = sum(w for t, w in whole.items() if t in tokens) / (sum(whole.values()) or 1.0)
+                score = share + 0.3 * context - 0.02 * rank
+                if share >= min_share and types and any(TYPE_PATTERNS[t].search(sentence) for t in types
+                                                         if t in TYPE_PATTERNS):
+                    score += TYPE_BONUS
+                if share >= min_share and (best is None or score > best[0]):
+                    best = (score, sentence, hit)
+        if best is None:
+            leads.append(Lead(part, None, None))
+        else:
+            used.add(best[1])
+            leads.append(Lead(part, best[1], best[2]))
+    return leads
+
+
+def clean(sentence: str) -> str:
+    """A passage sentence as a quotable answer: without Markdown marks, list numbers and 问/答 labels."""
+    text = sentence.strip()
+    for _ in range(3):
+        stripped = _MARKUP.sub("", text).strip()
+        if stripped == text:
+            break
+        text = stripped
+    return text.strip(" *")
