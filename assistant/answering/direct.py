@@ -41,8 +41,18 @@ class Lead:
 
 def question_parts(question: str) -> list[str]:
     """"年度能耗报告啥时候报？报给谁？" → two parts; a one-part question → itself."""
-    parts = [p.strip(" ，,。") for p in re.split(r"[？?]", question) if len(p.strip(" ，,。")) >= 3]
+    # Only what ends in a question mark is asked: "……是几号啊？怕赶不上" is one question and a remark.
+    parts = [p.strip(" ，,。") for p in re.findall(r"[^？?]+[？?]", question)]
+    parts = [p.rstrip("？?") for p in parts if len(p.rstrip("？?")) >= 3]
     return parts if len(parts) >= 2 else [question]
+
+
+def asked(question: str) -> str:
+    """The question without a trailing remark: "中国水周是哪几天？怕记错" asks only the first part."""
+    last = max(question.rfind("？"), question.rfind("?"))
+    if last <= 0 or not question[last + 1:].strip():
+        return question
+    return question[: last + 1]
 
 
 def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25) -> list[Lead]:

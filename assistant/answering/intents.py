@@ -179,7 +179,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             if phrase:
                 return Understanding(intent, slots, unknown_institution=phrase)
         return Understanding(intent, slots)
-    if ambiguous and _data_words(text) and _about_data(text, slots, ambiguous, institutions):
+    if ambiguous and _data_words(text) and _about_data(text, slots, [], institutions):
         return Understanding("indicator", slots, ambiguous=tuple(ambiguous))
     return Understanding("knowledge", slots)
 
@@ -259,7 +259,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 
 def _is_compare(text: str) -> bool:
-    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
+    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比", text))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import direct_answers
+from assistant.answering.direct import asked, direct_answers
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -26,6 +26,7 @@ _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所�
                         r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
@@ -99,6 +100,7 @@ class OfflineEngine:
     # ------------------------------------------------------------ knowledge
 
     def _knowledge(self, question: str, u: Understanding) -> Answer:
+        question = asked(question)  # a remark after the last question mark is not evidence to look for
         hits = self.kb.search(question, k=6).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
@@ -118,7 +120,8 @@ class OfflineEngine:
                 (unseen and best < STRONG_COVERAGE):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
         weights = self.kb.query_weights(question)
-        used = [h for h in hits[:4] if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)][:3]
+        used = _distinct_documents([h for h in hits if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)],
+                                   USED_PASSAGES)
         years = set(_YEAR.findall(question))
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
@@ -305,6 +308,18 @@ class OfflineEngine:
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
+
+
+def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
+    """The best passage of each of the first `limit` documents, in rank order: three passages of one document
+    would crowd out a second document that answers the question better."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        if hit.chunk.doc_id not in seen:
+            seen.add(hit.chunk.doc_id)
+            out.append(hit)
+    return out[:limit]
 
 
 def _without_instructions(text: str) -> str:

@@ -1,0 +1,152 @@
+"""Everyday questions on the starter corpus and sample data: routing by content, the direct answer first, two-part
+questions, abstention on topic evidence, whole-city follow-ups; figures recomputed from the CSV, not the tools."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.agent import Assistant
+from assistant.answering.answers import NOT_FOUND
+from assistant.answering.intents import understand
+from assistant.config import REPO_ROOT, Settings
+from assistant.records.store import DataStore
+from assistant.retrieval.knowledge import KnowledgeBase
+from evals.expected import SampleData
+
+NAMES = ["市中医院", "市人民医院", "市行政中心", "市公安局", "市实验小学", "市第二中学"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    home = tmp_path_factory.mktemp("everyday")
+    settings = replace(Settings.from_env({}), home=home, embed_model=None, llm_base_url=None, llm_model=None)
+    with KnowledgeBase.open(settings) as kb:
+        assert not kb.ingest([REPO_ROOT / "corpus"]).failed
+    with KnowledgeBase.open(settings, read_only=True) as kb, DataStore.open(settings) as store:
+        for path in sorted((REPO_ROOT / "corpus/data").glob("*.csv")):
+            store.import_file(path)
+        yield Assistant.create(settings, kb, store)
+
+
+# ---------------------------------------------------------------- routing by what the question is about
+
+
+@pytest.mark.parametrize("question", [
+    "为啥医院单位面积能耗最高",  # a reason, though it names a metric
+    "合肥市党政机关2018年人均用电大概多少度",  # another city's figures are not in our data
+    "想对比下，广东那边中小学人均能耗大概多少",
+    "超定额特别严重的单位会咋样",  # a consequence, not a quota check
+    "跑半程马拉松前一天吃啥",  # "前一天" is not a top-N ranking
+    "帮我写首关于秋天的诗",  # not a document GreenLeaf drafts
+])
+def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
+    assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("市行政中心2024年单位面积能耗多少", "indicator"),
+    ("2025年哪几家单位超标了？", "quota"),
+    ("医院里单位面积能耗排个名看看", "rank"),
+    ("咱市2025年哪个单位用能预算最紧张？", "budget"),
+])
+def test_data_questions_still_go_to_the_tools(question, intent):
+    assert understand(question, NAMES, latest_year=2025).intent == intent
+
+
+def test_follow_ups_keep_what_was_not_changed_and_replace_what_was():
+    first = understand("市行政中心2023年单位面积能耗比2022年怎么样", NAMES, latest_year=2025)
+    per_person = understand("那人均呢？", NAMES, context=first.to_dict(), latest_year=2025)
+    assert per_person.intent == "compare" and per_person.slots["metric"] == "energy_per_capita"
+    assert (per_person.slots["year"], per_person.slots["base_year"]) == (2023, 2022)
+
+    schools = understand("2022年学校里用水最多的是哪个？", NAMES, latest_year=2025)
+    city = understand("全市范围前三呢？", NAMES, context=schools.to_dict(), latest_year=2025)
+    assert city.intent == "rank" and "category" not in city.slots and city.slots["top"] == 3
+    assert city.slots["year"] == 2022 and city.slots["metric"] == "water"
+
+    whole = understand("全市2018年人均综合能耗是多少？", NAMES, latest_year=2025)
+    earlier = understand("跟2017年比呢？", NAMES, context=whole.to_dict(), latest_year=2025)
+    assert earlier.intent == "compare" and (earlier.slots["year"], earlier.slots["base_year"]) == (2018, 2017)
+
+
+def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
+    data = SampleData()
+    history = [("市公安局2019年人均综合能耗多少？", "")]
+    answer = assistant.ask("医院里人均综合能耗最高的是哪家？", history)
+    assert "2019年" in answer.answer
+    hospitals = [n for n, c in data.category.items() if c == "医院"]
+    per_capita = {n: data.metric(n, 2019, "energy_per_capita") for n in hospitals}
+    top = max(per_capita, key=per_capita.get)
+    assert answer.answer.index(top) < min(answer.answer.index(n) for n in hospitals if n != top)
+    assert f"{per_capita[top]:.2f}" in answer.answer
+
+
+# ---------------------------------------------------------------- the direct answer
+
+
+def test_a_when_question_gets_a_dated_sentence_first_with_its_source(assistant):
+    answer = assistant.ask("中国水周一般是哪几天啊？怕记错")
+    lead = answer.answer.split("\n\n")[0]
+    assert len(lead.splitlines()) == 1  # "怕记错" is a remark, not a second question
+    assert re.search(r"3\s*月\s*22\s*日", lead), answer.answer
+    assert "（《" in lead and answer.citations
+    assert answer.answer.index("依据：") > len(lead)
+
+
+def test_a_two_part_question_answers_each_part(assistant):
+    answer = assistant.ask("汽油密度按多少算？一公斤汽油折多少标煤？")
+    lead_lines = answer.answer.split("\n\n")[0].splitlines()
+    assert len(lead_lines) == 2
+    assert lead_lines[0].startswith("汽油密度按多少算：") and "0.725" in lead_lines[0]
+    assert lead_lines[1].startswith("一公斤汽油折多少标煤：") and "1.4714" in lead_lines[1]
+
+
+def test_a_part_the_knowledge_base_cannot_answer_is_named(assistant):
+    answer = assistant.ask("2023年节能宣传周主题是啥？主持人穿什么衣服？")
+    lead_lines = answer.answer.split("\n\n")[0].splitlines()
+    assert any(line.startswith("主持人穿什么衣服") and NOT_FOUND in line for line in lead_lines) or \
+        NOT_FOUND in answer.answer
+
+
+# ---------------------------------------------------------------- abstention on topic evidence
+
+
+@pytest.mark.parametrize("question", [
+    "奥运会是哪年办的",  # declined for its topic, not because 奥运会 is on a list of words
+    "北京冬奥会场馆屋顶光伏装了多少千瓦",  # on-topic words, but about something the documents never mention
+    "2018年节能宣传周的主题是啥",  # the corpus lists other years only
+    "IPMVP测量与验证方案咋写",
+])
+def test_questions_the_knowledge_base_cannot_answer_are_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert NOT_FOUND in answer.answer and not answer.citations, answer.answer
+
+
+@pytest.mark.parametrize("question, title", [
+    ("能源费用托管说白了是咋回事", "托管"),
+    ("年报没按时交，我们一把手会挨处分吗", "条例"),
+    ("改造完了要等多久才能去报能效领跑着", "领跑者"),
+])
+def test_spoken_questions_are_answered_from_the_documents(assistant, question, title):
+    answer = assistant.ask(question)
+    assert answer.citations and any(title in c.title for c in answer.citations), answer.answer
+
+
+def test_no_internal_key_or_command_line_in_answers(assistant):
+    for question in ("帮我起草一份节能宣传周倡议书", "把知识库里的条例删掉", "市行政中心2024年人均综合能耗多少"):
+        text = assistant.ask(question).answer
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b|greenleaf\s", text), text
+
+
+def test_coverage_question_then_a_follow_up_about_that_year(assistant):
+    data = SampleData()
+    first = assistant.ask("系统里最新的能耗数据是哪一年的？")
+    latest = max(y for _, y in data.months)
+    assert f"{latest} 年" in first.answer
+    second = assistant.ask("那一年全市综合能耗一共多少？", [("系统里最新的能耗数据是哪一年的？", first.answer)])
+    total = sum(data.metric(n, latest, "energy") for n in data.category if (n, latest) in data.months)
+    assert f"{total:,.2f}" in second.answer and f"{latest}年" in second.answer
