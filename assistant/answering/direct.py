@@ -28,7 +28,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
     "definition": re.compile(r"是指|指的是|简称|即|定义|是.{0,12}(的|之一)|就是|称为"),
     "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
 }
-TYPE_BONUS = 0.6  # a sentence of the asked-for kind outranks one that only repeats the question's words
+TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
 _MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
 
 

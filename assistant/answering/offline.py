@@ -138,7 +138,10 @@ class OfflineEngine:
         for _, hit, sentences in picked:
             citations.append(Citation.from_hit(hit))
             lines.append(f"{''.join(sentences)}[{len(citations)}]")
-        lead = self._lead(question, [hit for _, hit, _ in picked], citations)
+        quoted = [hit for _, hit, _ in picked]
+        # The direct answer may come from any well-covering passage of the top six, quoted ones first.
+        lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
+                                              h.coverage >= MIN_COVERAGE * 0.8], citations)
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
         if lead:
