@@ -150,3 +150,13 @@ def test_coverage_question_then_a_follow_up_about_that_year(assistant):
     second = assistant.ask("那一年全市综合能耗一共多少？", [("系统里最新的能耗数据是哪一年的？", first.answer)])
     total = sum(data.metric(n, latest, "energy") for n in data.category if (n, latest) in data.months)
     assert f"{total:,.2f}" in second.answer and f"{latest}年" in second.answer
+
+
+def test_a_yes_no_question_says_yes_or_no_only_when_the_sentence_is_plain(assistant):
+    lead = assistant.ask("水要不要折成标煤算进综合能耗").answer.split("\n\n")[0]
+    assert lead.startswith("不要。") and "不计入" in lead
+    from assistant.answering.direct import yes_or_no
+
+    assert yes_or_no("学生宿舍要不要算进建筑面积", "应计入学校的学生宿舍面积。") == "要"
+    assert yes_or_no("雨水算不算用水量", "雨水属于非常规水源，不计入用水量。") is None  # says both: no verdict
+    assert yes_or_no("雨水回用的水多少", "不计入用水量。") is None  # not a yes/no question

@@ -91,6 +91,31 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
     return leads
 
 
+_ASKED_VERB = re.compile(r"([能要算是用可得会])不\1|可不可以|是否|需不需要|用不用|应不应该?")
+_NEGATIVE = re.compile(r"不得|不能|不可以?|不计入|不算|不属于|不纳入|无需|不需要|不必|不宜|不应|禁止|不用|不要|不是")
+_POSITIVE = re.compile(r"应当|应该|可以|需要|必须|计入|属于|纳入|要求|应")
+_ANSWER_WORDS = {"能": ("能", "不能"), "要": ("要", "不要"), "算": ("算", "不算"), "是": ("是", "不是"),
+                 "用": ("要用", "不用"), "可": ("可以", "不可以"), "得": ("可以", "不可以"), "会": ("会", "不会"),
+                 "可不可以": ("可以", "不可以"), "是否": ("是", "否"), "需不需要": ("需要", "不需要"),
+                 "用不用": ("要用", "不用"), "应不应": ("应当", "不应当"), "应不应该": ("应当", "不应当")}
+
+
+def yes_or_no(part: str, sentence: str) -> str | None:
+    """"算"/"不算" for "雨水回用的水算不算用水量" when the quoted sentence says one of them plainly
+    (不计入用水量), None when it says both or neither: a wrong yes/no is worse than none."""
+    asked = _ASKED_VERB.search(part)
+    if not asked:
+        return None
+    words = _ANSWER_WORDS.get(asked.group(0)) or _ANSWER_WORDS.get(asked.group(1) or "")
+    if not words:
+        return None
+    negative = bool(_NEGATIVE.search(sentence))
+    positive = bool(_POSITIVE.search(_NEGATIVE.sub("", sentence)))
+    if negative == positive:
+        return None
+    return words[1] if negative else words[0]
+
+
 def clean(sentence: str) -> str:
     """A passage sentence as a quotable answer: without Markdown marks, list numbers and 问/答 labels."""
     text = sentence.strip()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import asked, direct_answers
+from assistant.answering.direct import asked, direct_answers, yes_or_no
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -168,7 +168,8 @@ class OfflineEngine:
             number = keys.index(key) + 1
             sentence = lead.sentence.rstrip("。；;，, ")
             label = citations[number - 1].label
-            text = f"{sentence}（{label}）。[{number}]"
+            verdict = yes_or_no(lead.part, sentence)
+            text = f"{verdict + '。' if verdict else ''}{sentence}（{label}）。[{number}]"
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
         return "\n".join(lines)
 
