@@ -6,7 +6,9 @@
     ├── KnowledgeBaseError         the knowledge base cannot be opened or written (locked, damaged)
     ├── DataError                  consumption / budget / quota data is invalid (rows and columns named)
     ├── LookupFailed               an institution, year or metric does not resolve (candidates listed)
-    └── QuestionError              an empty or over-long question
+    ├── QuestionError              an empty or over-long question
+    ├── AccountError               a user name, password or role cannot be used (or the user does not exist)
+    └── AccessDenied               the signed-in user's role may not do this (recorded in the audit trail)
 
 Front ends map these once: the CLI prints the message and exits 1, the UI shows gr.Error(message).
 Programmer mistakes stay TypeError / ValueError and are not caught.
@@ -55,3 +57,11 @@ class LookupFailed(GreenLeafError):
 
 class QuestionError(GreenLeafError):
     """Raised for an empty or over-long question."""
+
+
+class AccountError(GreenLeafError):
+    """Raised when a user name, password or role is not acceptable, or the user does not exist."""
+
+
+class AccessDenied(GreenLeafError):
+    """Raised when the signed-in user's role does not allow an action; the front end records the refusal."""

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "assistant.config": 0, "assistant.errors": 0, "assistant.numerals": 0, "assistant.numbercheck": 0,
     "assistant.ingest": 1,
-    "assistant.retrieval": 2, "assistant.records": 2,
+    "assistant.retrieval": 2, "assistant.records": 2, "assistant.office": 2,
     "tools": 3, "assistant.doctor": 3,
     "assistant.drafting": 4,
     "assistant.answering": 5,

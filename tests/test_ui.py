@@ -295,17 +295,20 @@ def test_draft_downloads_a_docx(client):
     assert "测试行政中心" in text and "倡议" in text
 
 
-def test_launch_options_keep_the_app_local_and_limited():
+def test_launch_options_keep_the_app_local_and_limited(tmp_path):
+    import asyncio
+
     from assistant.ui.app import launch_options
 
-    settings = replace(Settings.from_env({}), max_file_mb=5)
+    settings = replace(Settings.from_env({}), home=tmp_path / "home", max_file_mb=5)
     options = launch_options(settings, [], "127.0.0.1", 7860)
     assert options["share"] is False
     assert options["server_name"] == "127.0.0.1"
     assert options["max_file_size"] == 5 * 1024 * 1024
     assert options["auth"] is None
-    check = launch_options(settings, [("kezhang", "s3cret")], "0.0.0.0", 7860)["auth"]
-    assert check("kezhang", "s3cret") and not check("kezhang", "s3cre") and not check("other", "s3cret")
+    check = launch_options(settings, [("kezhang", "s3cret")], "0.0.0.0", 7860)["auth"]  # the deprecated list
+    assert asyncio.run(check("kezhang", "s3cret"))
+    assert not asyncio.run(check("kezhang", "s3cre")) and not asyncio.run(check("other", "s3cret"))
 
 
 def test_app_py_and_cli_default_to_localhost():
@@ -320,7 +323,7 @@ def test_app_py_and_cli_default_to_localhost():
 
 
 def test_users_from_env_string_and_file(tmp_path):
-    from assistant.ui.app import load_users
+    from assistant.config import load_users
 
     assert load_users(None) == []
     assert load_users("kezhang:a1, zhuren:b:2") == [("kezhang", "a1"), ("zhuren", "b:2")]

@@ -19,6 +19,7 @@ from assistant.ui import cards as ui_cards
 from assistant.errors import LookupFailed
 from assistant.records import metrics as vocab
 from assistant.records.units import FIELDS as IMPORT_FIELDS
+from assistant.ui.access import ADMIN_CLASS, admin_only
 from assistant.ui.services import Services, friendly
 
 ALL = "全部"
@@ -37,7 +38,7 @@ ANNUAL_COLUMNS = [("年份", None), ("建筑面积(m²)", "floor_area_m2"), ("�
 def build(services: Services) -> Callable[[], tuple]:
     """Lay out the data tab; returns the page-load refresher for the institution and year lists."""
     with gr.Row():
-        with gr.Column(scale=1, min_width=260):
+        with gr.Column(scale=1, min_width=260, elem_classes=ADMIN_CLASS):  # admins only (access.py)
             gr.Markdown("### 导入数据\n能耗数据、用能预算表、能耗定额表（按表头识别），CSV（UTF-8 或 GBK）、Excel"
                         f"（.xlsx/.xls），单个文件不超过 {services.settings.max_file_mb:g} MB：模板格式或各单位自己的台账"
                         "（标题行、两行表头、表头里带单位、按月分列、多个工作表都可以）。上传后先看预览：每一列读作什么、"
@@ -90,13 +91,17 @@ def build(services: Services) -> Callable[[], tuple]:
     run.click(friendly(lambda i, y, m: query(services, i, y, m)), [institution, year, metric], outputs,
               api_name="data_query", concurrency_limit=2, concurrency_id="data")
     institution.change(lambda name: years_update(services, name), institution, year, api_visibility="private")
-    do_import.click(friendly(lambda f: import_data(services, f)), upload, [imported, institution, year],
+    do_import.click(admin_only(services, "import", friendly(lambda f: import_data(services, f))), upload,
+                    [imported, institution, year],
                     api_name="data_import", concurrency_limit=1, concurrency_id="ingest")
     preview_outputs = [preview, mapping_table, import_year]
-    upload.change(friendly(lambda f: preview_import(services, f)), upload, preview_outputs, api_visibility="private")
-    do_preview.click(friendly(lambda f, t, y: preview_import(services, f, t, y)), [upload, mapping_table, import_year],
+    upload.change(admin_only(services, "import_preview", friendly(lambda f: preview_import(services, f))), upload,
+                  preview_outputs, api_visibility="private")
+    do_preview.click(admin_only(services, "import_preview", friendly(lambda f, t, y: preview_import(services, f, t, y))),
+                     [upload, mapping_table, import_year],
                      preview_outputs, api_name="data_preview", concurrency_limit=2, concurrency_id="data")
-    do_confirm.click(friendly(lambda f, t, y: confirm_import(services, f, t, y)), [upload, mapping_table, import_year],
+    do_confirm.click(admin_only(services, "import", friendly(lambda f, t, y: confirm_import(services, f, t, y))),
+                     [upload, mapping_table, import_year],
                      [imported, institution, year], api_name="data_confirm", concurrency_limit=1,
                      concurrency_id="ingest")
     do_template.click(lambda: template_file(), None, template, api_name="data_template")

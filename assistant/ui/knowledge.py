@@ -15,6 +15,7 @@ import gradio as gr
 
 from assistant.ui import cards as ui_cards
 from assistant.ingest.documents import LOADABLE_SUFFIXES
+from assistant.ui.access import ADMIN_CLASS, admin_only
 from assistant.ui.services import Services, friendly
 
 UPLOAD_TYPES = list(LOADABLE_SUFFIXES)  # documents, scans (images) and tables (CSV/XLSX as knowledge)
@@ -28,7 +29,7 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
     """Lay out the tab; returns the list refresher and its outputs, for page load and tab select."""
     stats = gr.Markdown(stats_text(services), elem_id="gl-kb-stats")
     with gr.Row():
-        with gr.Column(scale=1):
+        with gr.Column(scale=1, elem_classes=ADMIN_CLASS):  # admins only (access.py shows it on load)
             gr.Markdown(upload_help(services), elem_id="gl-kb-upload-help")
             files = gr.File(label="选择文件（可多选）", file_count="multiple", file_types=UPLOAD_TYPES,
                             elem_id="gl-kb-upload")
@@ -49,8 +50,8 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
                          max_height=420, elem_id="gl-kb-docs")
     with gr.Row():
         chosen = gr.Dropdown(document_choices(services), label="选择要删除的文档", scale=4, allow_custom_value=True,
-                             elem_id="gl-kb-remove-choice")
-        remove = gr.Button("删除所选文档", variant="stop", scale=1)
+                             elem_id="gl-kb-remove-choice", elem_classes=ADMIN_CLASS)
+        remove = gr.Button("删除所选文档", variant="stop", scale=1, elem_id="gl-kb-remove", elem_classes=ADMIN_CLASS)
         refresh = gr.Button("刷新列表", scale=1)
     removed = gr.Markdown("")
     # The values above are read when the app is built, usually before the starter build has written anything: a
@@ -58,13 +59,15 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
     follow = gr.Timer(STARTUP_POLL_S, active=not services.startup.finished)
 
     listing = [table, stats, chosen]
-    upload.click(friendly(lambda fs, progress=gr.Progress(): ingest(services, fs, progress)), files,
+    upload.click(admin_only(services, "upload", friendly(lambda fs, progress=gr.Progress(): ingest(services, fs, progress))),
+                 files,
                  [summary, results, *listing], api_name="ingest", concurrency_limit=1, concurrency_id="ingest")
     search.click(friendly(lambda q, t: search_cards(services, q, t)), [query, doc_type], hits, api_name="kb_search",
                  concurrency_limit=4, concurrency_id="chat")
     query.submit(friendly(lambda q, t: search_cards(services, q, t)), [query, doc_type], hits,
                  api_visibility="private", concurrency_limit=4, concurrency_id="chat")
-    remove.click(friendly(lambda doc_id: remove_document(services, doc_id)), chosen, [removed, *listing],
+    remove.click(admin_only(services, "remove", friendly(lambda doc_id: remove_document(services, doc_id))), chosen,
+                 [removed, *listing],
                  api_name="kb_remove", concurrency_limit=1, concurrency_id="ingest")
     refresh.click(lambda: current(services), None, listing, api_visibility="private")
     follow.tick(lambda: following(services), None, [*listing, follow], show_progress="hidden",

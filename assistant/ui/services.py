@@ -1,4 +1,5 @@
-"""What the tabs share: settings, the one KnowledgeBase writer, the data store, the assistant, start-up progress.
+"""What the tabs share: settings, the one KnowledgeBase writer, the data store, the assistant, start-up progress,
+and the office stores (the login gate with accounts and the audit trail, saved conversations, feedback).
 
 Also the one place where GreenLeafError becomes gr.Error (`friendly`). Start-up work (model loading, the starter
 knowledge base, the sample data) runs in a background thread so the page opens at once.
@@ -18,6 +19,9 @@ import gradio as gr
 
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
+from assistant.office.conversations import Conversations
+from assistant.office.feedback import FeedbackLog
+from assistant.ui.access import Gate
 
 log = logging.getLogger("greenleaf.ui")
 
@@ -102,6 +106,9 @@ class Services:
         self.kb = kb
         self.store = store
         self.startup = Startup()
+        self.gate = Gate.open(settings)  # accounts, roles, login throttle, audit trail
+        self.conversations = Conversations.open(settings)
+        self.feedback = FeedbackLog.open(settings)
         self._assistant = None
         self._assistant_lock = threading.Lock()
         self._thread: threading.Thread | None = None
