@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import html.parser
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
-from assistant.ingest import tables
+from assistant.ingest import regmeta, tables
 from assistant.errors import DocumentError
 from assistant.ingest.textclean import STRUCTURE_START, fix_spacing, garbage_ratio, join_lines, running_lines
 
@@ -31,7 +31,8 @@ LOADABLE_SUFFIXES = SUPPORTED_SUFFIXES + TABLE_SUFFIXES
 SUPPORTED_NAMES = "PDF、DOCX、MD、TXT、HTML、图片（PNG/JPG/TIF）、CSV、XLSX"
 PageProgress = Callable[[int, int, int], None]  # (pages done, pages to OCR, page number): OCR progress
 DOC_TYPES = ("policy", "standard", "case", "campaign", "data", "guide")
-META_KEYS = ("issuer", "doc_number", "date")
+# Front matter keys kept as metadata: the regulation fields (regmeta.FIELDS), a status, and the older `date`.
+META_KEYS = (*regmeta.FIELDS, "status", "date")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Document:
     sections: tuple[Section, ...]
     sha256: str
     doc_type: str | None = None  # from front matter; the knowledge base infers one when absent
-    meta: dict[str, str] = field(default_factory=dict)  # issuer, doc_number, date
+    meta: dict[str, str] = field(default_factory=dict)  # regmeta.FIELDS, status, date, ocr_pages
     warnings: tuple[str, ...] = ()
     ocr: bool = False
 
@@ -93,7 +94,9 @@ def parse_file(path: Path, ocr: bool = False, progress: PageProgress | None = No
         doc = parser(path, data, sha)
     if not doc.text.strip():
         raise DocumentError(source, "文件中没有可提取的文字。")
-    return doc
+    # 文号, issuer and dates as the text states them; front matter (already in doc.meta) wins.
+    meta, warnings = regmeta.describe(doc.text, doc.title, doc.meta)
+    return replace(doc, meta=meta, warnings=(*doc.warnings, *warnings))
 
 
 # ---------------------------------------------------------------- PDF
