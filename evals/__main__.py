@@ -12,6 +12,8 @@ from pathlib import Path
 from evals.everyday import run as run_everyday
 from evals.everyday import table as everyday_table
 from evals.quality import MODES, run, table
+from evals.regmeta import score as score_regmeta
+from evals.regmeta import table as regmeta_table
 from evals.spreadsheet_import import score_spreadsheets
 
 
@@ -38,9 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     spreadsheets = score_spreadsheets()
     print(f"\nOffice spreadsheets: {spreadsheets['imported']}/{spreadsheets['files']} files imported, "
           f"{spreadsheets['exact']}/{spreadsheets['institution_years']} institution-years exact (within 0.2%)")
+    regmeta = score_regmeta()
+    print("\n" + regmeta_table(regmeta))
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / f"{date.today().isoformat()}.json"
-    data = {**report.to_dict(), "everyday": everyday, "spreadsheets": spreadsheets}
+    data = {**report.to_dict(), "everyday": everyday, "spreadsheets": spreadsheets, "regmeta": regmeta}
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"results: {target}", file=sys.stderr)
     return 0

@@ -216,8 +216,10 @@ def _header(lines: list[str]) -> list[str]:
         text = line.lstrip("#").strip()
         if text.startswith("<!--"):
             continue
-        if _BODY_START.match(text) or (text.endswith((":", "：")) and len(text) < 80) or len(text) > 240:
+        if _BODY_START.match(text) or (text.endswith((":", "：")) and len(text) < 80):
             break
+        if len(text) > 240 and not DATE.match(text.lstrip("（(")):
+            break  # prose; a long run of header statements glued into one line (web pages do that) goes on
         out.append(text)
         if len(out) >= _HEADER_LINES:
             break
@@ -245,9 +247,13 @@ def _labelled(header: list[str], found: _Found) -> None:
 
 
 def _header_events(header: list[str], found: _Found) -> None:
-    """Each date in the header with the phrase after it: "……会议通过", "……令第530号公布", "自……起施行"."""
+    """Each date in the header with the phrase after it: "……会议通过", "……令第530号公布", "自……起施行".
+
+    A statement may hold two dates ("……会议通过并经2020年9月25日……批准的《决定》修正"); an amendment counts from
+    the latest of them, the day the amending decision was approved."""
     text = "\n".join(header)
     dates = list(DATE.finditer(text))
+    chained: list[str] = []  # dates of a statement whose verb comes after a later date
     for i, match in enumerate(dates):
         end = dates[i + 1].start() if i + 1 < len(dates) else len(text)
         phrase = text[match.end():end]
@@ -255,19 +261,27 @@ def _header_events(header: list[str], found: _Found) -> None:
         line_before = before.rsplit("\n", 1)[-1].strip()
         if before.endswith("自") and re.match(r"^\s*起\s*(施\s*行|实\s*施|生\s*效)", phrase):
             found.add_date("effective", match.group(0), "开头", rank=1)
+            chained = []
             continue
         verb = _VERB.search(phrase)
         if verb is None:
             if not line_before and not phrase.split("\n", 1)[0].strip(" ）)。"):
                 found.add_date("promulgated", match.group(0), "落款", rank=2)  # a date alone on its line
+                chained = []
+            elif "\n" not in phrase:
+                chained.append(match.group(0))
             continue
         body = re.sub(r"\s", "", phrase[:verb.start()])
         word = re.sub(r"\s", "", verb.group(1))
+        earlier, chained = chained, []
         if word == "批准" or len(body) > 120:
             continue
         field = _VERB_FIELD[word]
         found.add_date(field, match.group(0), "开头", rank=1)
-        if field == "promulgated":
+        if field == "last_amended":
+            for date in earlier:
+                found.add_date(field, date, "开头", rank=1)
+        elif field == "promulgated":
             _numbered_body(body, found)
         elif field == "adopted":
             organ = _meeting_body(body)
@@ -293,6 +307,8 @@ def _numbered_body(body: str, found: _Found) -> None:
     number = _WENHAO.search(body)
     if number:
         found.add("doc_number", _wenhao(number), "开头", rank=1)
+    elif _ORG.match(body.removeprefix("中华人民共和国")):
+        found.add("issuer", body.removeprefix("中华人民共和国"), "开头", rank=1)  # "1987年9月15日 国务院发布"
 
 
 def _standalone_numbers(header: list[str], found: _Found) -> None:
