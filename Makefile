@@ -9,6 +9,8 @@ BASE_STAMP := $(VENV)/.installed-base
 DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 7860
+# Extra options for app.py, e.g. RUN_ARGS=--insecure-no-login (a non-local HOST without accounts refuses to start)
+RUN_ARGS ?=
 
 .PHONY: install install-dev system-run system-test run test test-fast evals bench
 # Prerequisites run left to right: the system check comes before a long pip install, and both before the tests.
@@ -40,7 +42,7 @@ system-test:
 	scripts/system-packages.sh test
 
 run: system-run install
-	$(PY) app.py --host $(HOST) --port $(PORT)
+	$(PY) app.py --host $(HOST) --port $(PORT) $(RUN_ARGS)
 
 test: system-test install-dev
 	$(PY) -m pytest -q -p no:cacheprovider

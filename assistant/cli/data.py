@@ -10,6 +10,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from assistant.cli.audit import files_detail, record
 from assistant.cli.output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import DataError
@@ -53,6 +54,7 @@ def cmd_data_import(args: argparse.Namespace, settings: Settings) -> int:
                 report = store.read_file(Path(name), choices)
                 if report.ok and not args.dry_run:
                     report = store.commit(report)
+                    record(settings, "import", name, {"files": files_detail([name])})
             except DataError as error:
                 failed += 1
                 results.append({"file": name, "ok": False, "written": False, "error": str(error),

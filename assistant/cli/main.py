@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from assistant.cli.audit import files_detail, record
 from assistant.cli.output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
@@ -46,6 +47,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     with KnowledgeBase.open(settings) as kb:
         report = kb.ingest([Path(p) for p in args.paths], progress=StderrProgress("导入"))
+    if report.added or report.updated:
+        record(settings, "upload", "、".join(args.paths)[:200],
+               {"files": files_detail(report.added + report.updated), "skipped": report.skipped,
+                "failed": [s for s, _ in report.failed]})
     if args.json:
         print_json(report.to_dict())
     else:
@@ -89,6 +94,9 @@ def cmd_kb_remove(args: argparse.Namespace, settings: Settings) -> int:
 
     with KnowledgeBase.open(settings) as kb:
         removed = kb.remove(args.doc_id)
+    record(settings, "remove", "、".join(f"《{d.title}》（{d.doc_id}）" for d in removed),
+           {"documents": [{"doc_id": d.doc_id, "title": d.title, "source": d.source, "sha256": d.sha256}
+                          for d in removed]})
     if args.json:
         print_json({"removed": [d.to_dict() for d in removed]})
     else:
@@ -102,6 +110,7 @@ def cmd_kb_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
     with KnowledgeBase.open(settings) as kb:
         stats = kb.rebuild(progress=StderrProgress("重建索引"))
+    record(settings, "rebuild", "知识库索引", {k: v for k, v in stats.items() if isinstance(v, (int, str))})
     if args.json:
         print_json(stats)
     else:
@@ -112,7 +121,7 @@ def cmd_kb_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.ui.app import launch
 
-    launch(settings, host=args.host, port=args.port)
+    launch(settings, host=args.host, port=args.port, insecure_no_login=args.insecure_no_login)
     return 0
 
 
@@ -145,14 +154,18 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="启动网页界面")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--insecure-no-login", action="store_true",
+                   help="绑定非本机地址且没有账号时仍然启动（不要求登录，任何人都是管理员；不建议）")
     p.set_defaults(handler=cmd_serve)
 
-    # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft, doctor).
+    # Feature modules own their subcommands (data/indicators/tool, ask/chat, draft, doctor, user, audit).
     from assistant.cli import ask as agent_cli
+    from assistant.cli import audit as audit_cli
     from assistant.cli import data as data_cli
     from assistant.cli import doctor as doctor_cli
     from assistant.cli import draft as drafting_cli
+    from assistant.cli import users as users_cli
 
-    for module in (data_cli, agent_cli, drafting_cli, doctor_cli):
+    for module in (data_cli, agent_cli, drafting_cli, doctor_cli, users_cli, audit_cli):
         module.register_cli(sub)
     return parser

@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.errors import LookupFailed
 
 TITLE_CHARS = 30
+LOCAL_OWNER = "本机用户"  # the owner when nobody signs in: the web UI without login, and the CLI by default
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -149,9 +150,12 @@ def title_of(question: str) -> str:
 
 def _number(conversation_id: int | str) -> int:
     try:
-        return int(str(conversation_id).strip())
+        number = float(str(conversation_id).strip())
     except ValueError:
         raise _missing(conversation_id) from None
+    if not number.is_integer():
+        raise _missing(conversation_id)
+    return int(number)
 
 
 def _missing(conversation_id: object) -> LookupFailed:

@@ -30,10 +30,11 @@ import gradio as gr
 from assistant.config import Settings, load_users
 from assistant.office.accounts import ROLE_LABELS, Accounts
 from assistant.office.audit import AuditTrail, file_sha256
+from assistant.office.conversations import LOCAL_OWNER
 from assistant.office.throttle import LoginThrottle
 from assistant.ui.cards import markdown_safe
 
-LOCAL_USER = "本机用户"  # the actor's name when the app runs without login
+LOCAL_USER = LOCAL_OWNER  # the actor's name when the app runs without login (the CLI's default owner too)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 ADMIN_CLASS = "gl-admin"
 REFUSED = "您的账号是工作人员角色，不能{what}；请联系管理员。此次操作已记录。"

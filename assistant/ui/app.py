@@ -107,7 +107,7 @@ def build_app(services: Services) -> gr.Blocks:
                    api_visibility="private", queue=False)
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
-                ui_chat.build(services)
+                chat_loader, chat_list = ui_chat.build(services)
             with gr.Tab("知识库", id="kb") as kb_tab:
                 kb_loader, kb_lists = ui_knowledge.build(services)
             with gr.Tab("能耗数据", id="data"):
@@ -126,6 +126,7 @@ def build_app(services: Services) -> gr.Blocks:
             return [access.who(services, request), *access.reveal(services, panels, request)]
 
         app.load(on_load, None, [user_line, *panels], api_visibility="private", queue=False)
+        app.load(chat_loader, None, chat_list, api_visibility="private", queue=False)  # the user's conversations
         # Lists that depend on data imported after start-up (sample data arrives in the background) fill on load.
         app.load(data_loader, None, data_lists, api_visibility="private")
         # The document list is read when the page opens and whenever the tab is opened, never kept from build time.

@@ -1,20 +1,19 @@
-"""智能问答 tab: streaming chat, source cards and tool results beside it, example questions, the mode badge and
-有用/没用 feedback appended to `home/feedback.jsonl` for the evals.
+"""智能问答 tab: streaming chat, source cards and tool results beside it, example questions, the mode badge,
+有用/没用 feedback with an optional comment (office/feedback.py, `home/feedback.jsonl`) and, on the left, the user's
+saved conversations (history.py): every answered turn is saved under the signed-in user.
 
 Answer text is escaped before the chat renders it as Markdown, so markup quoted from a document shows as text.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from datetime import datetime
 from html import escape
-from typing import Iterator
+from typing import Any, Iterator
 
 import gradio as gr
 
 from assistant.ui import cards as ui_cards
+from assistant.ui import history as ui_history
 from assistant.ui.services import Services, friendly
 from assistant.ui.cards import markdown_safe
 
@@ -36,14 +35,17 @@ GREENLEAF_LLM_API_KEY=密钥（服务需要时）
 
 大模型只改写和组织回答，数字仍由内置工具计算、条文仍来自知识库；大模型服务超时或出错时自动改用离线模式。"""
 
-_feedback_lock = threading.Lock()
 
 
-def build(services: Services) -> None:
-    """Lay out the chat tab and wire its events (concurrency group "chat", separate from ingest)."""
+def build(services: Services) -> tuple[Any, list]:
+    """Lay out the chat tab and wire its events (concurrency group "chat", separate from ingest); returns the
+    page-load refresher of the conversation list and the list."""
     pairs = gr.State([])  # (question, answer) pairs for follow-ups
     last = gr.State(None)  # the last answer, for the feedback buttons
+    conversation = gr.State(None)  # id of the saved conversation this page continues (None: a new one)
     with gr.Row():
+        with gr.Column(scale=1, min_width=200, elem_id="gl-history"):
+            history = ui_history.build(services)
         with gr.Column(scale=3):
             gr.HTML(mode_badge(services), elem_id="gl-mode-badge")
             chatbot = gr.Chatbot(label="对话", height=460, elem_id="gl-chatbot", feedback_options=None,
@@ -61,7 +63,8 @@ def build(services: Services) -> None:
                 gr.Markdown("这条回答对您有帮助吗？")
                 useful = gr.Button("有用", size="sm", elem_id="gl-useful")
                 useless = gr.Button("没用", size="sm", elem_id="gl-useless")
-                clear = gr.Button("清空对话", size="sm")
+            comment = gr.Textbox("", placeholder="补充说明（可选）：哪里不对、缺了什么，再点“有用”或“没用”", show_label=False,
+                                 lines=1, max_lines=3, max_length=500, elem_id="gl-feedback-comment")
             feedback_note = gr.Markdown("")
             with gr.Accordion("大模型与离线模式说明", open=False):
                 gr.Markdown(LLM_HELP)
@@ -69,24 +72,33 @@ def build(services: Services) -> None:
             sources = gr.HTML(ui_cards.empty("提问后，这里列出回答所依据的条文和段落。"), elem_id="gl-sources")
             tools = gr.HTML("", elem_id="gl-tools")
 
-    outputs = [question, chatbot, pairs, sources, tools, last]
+    outputs = [question, chatbot, pairs, sources, tools, last, conversation]
+    inputs = [question, chatbot, pairs, conversation]
+
     @friendly
-    def ask(question: str, messages: list, pairs: list) -> Iterator[tuple]:
-        yield from _respond(services, question, messages, pairs)
+    def ask(question: str, messages: list, pairs: list, conversation: int | None,
+            request: gr.Request) -> Iterator[tuple]:
+        yield from _respond(services, question, messages, pairs, conversation, services.gate.actor(request).owner)
 
     respond = ask
     common = dict(concurrency_limit=4, concurrency_id="chat")
-    send.click(respond, [question, chatbot, pairs], outputs, api_name="ask", **common)
-    question.submit(respond, [question, chatbot, pairs], outputs, api_visibility="private", **common)
+    answered = [send.click(respond, inputs, outputs, api_name="ask", **common),
+                question.submit(respond, inputs, outputs, api_visibility="private", **common)]
     for button, text in zip(example_buttons, EXAMPLES):
-        button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
-            respond, [question, chatbot, pairs], outputs, api_visibility="private", **common)
-    useful.click(friendly(lambda rec: record_feedback(services, rec, "有用")), last, feedback_note,
-                 api_name="feedback_useful")
-    useless.click(friendly(lambda rec: record_feedback(services, rec, "没用")), last, feedback_note,
-                  api_name="feedback_useless")
-    clear.click(lambda: ("", [], [], ui_cards.empty("提问后，这里列出回答所依据的条文和段落。"), "", None),
-                None, outputs, api_visibility="private", queue=False)
+        answered.append(button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
+            respond, inputs, outputs, api_visibility="private", **common))
+
+    def rate(rating: str):
+        def handler(record: dict | None, comment: str, request: gr.Request) -> str:
+            return record_feedback(services, record, rating, services.gate.actor(request).name, comment)
+        return friendly(handler)
+
+    for button, rating, name in ((useful, "有用", "feedback_useful"), (useless, "没用", "feedback_useless")):
+        button.click(rate(rating), [last, comment], feedback_note, api_name=name).then(
+            lambda: "", None, comment, api_visibility="private", queue=False)
+    chat = {"question": question, "chatbot": chatbot, "pairs": pairs, "sources": sources, "tools": tools,
+            "last": last, "conversation": conversation, "answered": answered}
+    return ui_history.wire(services, history, chat)
 
 
 def mode_badge(services: Services) -> str:
@@ -98,7 +110,10 @@ def mode_badge(services: Services) -> str:
             "接入大模型见下方说明。")
 
 
-def _respond(services: Services, question: str, messages: list, pairs: list) -> Iterator[tuple]:
+def _respond(services: Services, question: str, messages: list, pairs: list, conversation: int | None,
+             owner: str) -> Iterator[tuple]:
+    """Stream the answer into the chat; once complete, save the turn to the owner's conversation (started here when
+    `conversation` is None) and hand its id back."""
     question = (question or "").strip()
     messages = list(messages or [])
     pairs = [tuple(p) for p in (pairs or [])]
@@ -110,16 +125,16 @@ def _respond(services: Services, question: str, messages: list, pairs: list) -> 
         done = f"（已完成 {startup.done}/{startup.total} 篇）" if startup.total else ""
         messages.append({"role": "assistant",
                          "content": f"初始知识库正在建立{done}，通常一两分钟即可完成，请稍后再问。"})
-        yield "", messages, pairs, ui_cards.empty("知识库建立中。"), "", None
+        yield "", messages, pairs, ui_cards.empty("知识库建立中。"), "", None, conversation
         return
     messages.append({"role": "assistant", "content": "正在检索知识库……"})
-    yield "", messages, pairs, ui_cards.empty("正在查找出处……"), "", None
+    yield "", messages, pairs, ui_cards.empty("正在查找出处……"), "", None, conversation
     text, answer = "", None
     for piece in services.assistant().stream(question, pairs):
         if isinstance(piece, str):
             text += piece
             messages[-1] = {"role": "assistant", "content": markdown_safe(text)}
-            yield "", messages, pairs, ui_cards.empty("正在查找出处……"), "", None
+            yield "", messages, pairs, ui_cards.empty("正在查找出处……"), "", None, conversation
         else:
             answer = piece
     if answer is None:  # the engine's contract is to end with an Answer; say so rather than show half a reply
@@ -129,18 +144,18 @@ def _respond(services: Services, question: str, messages: list, pairs: list) -> 
         content = f"> {markdown_safe(answer.notice)}\n\n{content}"
     messages[-1] = {"role": "assistant", "content": content}
     pairs.append((question, answer.answer))
+    citations = [c.label for c in answer.citations]
+    conversation = services.conversations.add_turn(owner, conversation, question, answer.answer, answer.mode,
+                                                   citations)
     record = {"question": question, "answer": answer.answer, "mode": answer.mode, "intent": answer.intent,
-              "citations": [c.label for c in answer.citations], "tool_calls": [t.name for t in answer.tool_calls]}
-    yield "", messages, pairs, ui_cards.source_cards(answer.citations), ui_cards.tool_cards(answer.tool_calls), record
+              "citations": citations, "tool_calls": [t.name for t in answer.tool_calls]}
+    yield ("", messages, pairs, ui_cards.source_cards(answer.citations), ui_cards.tool_cards(answer.tool_calls),
+           record, conversation)
 
 
-def record_feedback(services: Services, record: dict | None, rating: str) -> str:
-    """Append one JSON line {time, rating, question, answer, mode, citations, …} to home/feedback.jsonl."""
+def record_feedback(services: Services, record: dict | None, rating: str, user: str = "", comment: str = "") -> str:
+    """Append the rating of the last answer, with the user and their comment, to home/feedback.jsonl."""
     if not record:
         raise gr.Error("请先提问，再评价回答。")
-    line = {"time": datetime.now().isoformat(timespec="seconds"), "rating": rating, **record}
-    path = services.settings.home / "feedback.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _feedback_lock, path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return f"已记录反馈“{rating}”，谢谢！反馈保存在本机，用于改进回答质量。"
+    services.feedback.record(rating, record, user=user, comment=comment)
+    return f"已记录反馈“{rating}”，谢谢！反馈保存在本机，管理员会据此改进知识库和回答。"
