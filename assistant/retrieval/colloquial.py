@@ -106,7 +106,7 @@ class Lexicon:
         start, end = match.start(), match.end()
         before = match.string[start - 1] if start else ""
         after = match.string[end] if end < len(match.string) else ""
-        if not before.isdigit() or after in _AFTER_DIGIT_EXCEPT.get(word, ""):
+        if not before.isdigit() or (after and after in _AFTER_DIGIT_EXCEPT.get(word, "")):
             return word
         return self.after_digit[word]
 

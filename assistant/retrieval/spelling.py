@@ -1,0 +1,50 @@
+"""Input-method slips in questions: a word no passage contains, typed with the same pinyin as a word the passages
+do contain, one character apart (光幅 → 光伏, 排放引子 → 排放因子, 能效领跑着 → 能效领跑者).
+
+Pinyin input makes exactly this kind of error: the right syllables, the wrong character. The correction is made
+only when it is unambiguous (one candidate) and only for words the knowledge base has never seen, so a correctly
+typed word is never touched. Known slips can still be listed in corpus/colloquial.tsv; this covers the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+
+
+def _pinyin(word: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(word))
+
+
+class Speller:
+    """Same-pinyin corrections against the knowledge base's own vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._known = set(vocabulary)
+        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in self._known:
+            if _CJK.match(word):
+                self._by_sound.setdefault(_pinyin(word), []).append(word)
+
+    def correct(self, word: str) -> str | None:
+        """The one known word that sounds like `word` and differs in one character; None if none or several."""
+        if word in self._known or not _CJK.match(word):
+            return None
+        candidates = [w for w in self._by_sound.get(_pinyin(word), [])
+                      if len(w) == len(word) and sum(a != b for a, b in zip(w, word)) == 1]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def fix(self, text: str, words: list[str]) -> str:
+        """`text` with each unknown word (or pair of unknown single characters, which is how jieba splits a slip
+        such as 光幅) replaced by its correction. `words` are the text's words in order."""
+        spans = [w for w in words if len(w) >= 2 and w not in self._known]
+        spans += [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text]
+        for span in dict.fromkeys(spans):
+            fixed = self.correct(span)
+            if fixed:
+                text = text.replace(span, fixed)
+        return text

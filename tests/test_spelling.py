@@ -1,0 +1,43 @@
+"""Same-pinyin slips are corrected against the knowledge base's own words, only when unknown and unambiguous."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.retrieval.colloquial import Lexicon
+from assistant.retrieval.knowledge import KnowledgeBase
+from assistant.retrieval.spelling import Speller
+
+
+def test_an_unknown_word_is_replaced_by_the_one_known_word_that_sounds_the_same():
+    speller = Speller(["光伏", "因子", "领跑者", "节能"])
+    assert speller.correct("光幅") == "光伏"
+    assert speller.correct("领跑着") == "领跑者"
+    assert speller.correct("节能") is None  # known words are never touched
+    assert speller.correct("奥运") is None  # no word sounds like it
+    assert speller.fix("屋顶装光幅要注意什么", ["屋顶", "装", "光", "幅", "要", "注意", "什么"]) == "屋顶装光伏要注意什么"
+
+
+def test_an_ambiguous_slip_is_left_alone():
+    speller = Speller(["公式", "公示"])  # gōng shì twice: no way to choose
+    assert speller.correct("攻势") is None
+
+
+def test_search_finds_the_passage_despite_the_slip(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "pv.md").write_text("# 屋顶光伏\n\n公共建筑屋顶光伏要做好防台风加固，组件与支架按当地基本风压校核。\n",
+                                  encoding="utf-8")
+    (corpus / "other.md").write_text("# 节水\n\n机关用水定额分先进值和通用值。\n", encoding="utf-8")
+    settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus)
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([corpus])
+        assert kb.normalise_query("屋顶光幅防台风要注意啥").startswith("屋顶光伏防台风")
+        hits = kb.search("屋顶光幅防台风要注意啥", k=1).hits
+        assert hits and hits[0].chunk.title == "屋顶光伏" and not kb.unseen_words("屋顶光幅防台风")
+
+
+def test_a_unit_at_the_very_end_is_rewritten_after_a_digit():
+    lexicon = Lexicon.load(Path(__file__).resolve().parent.parent / "corpus" / "colloquial.tsv")
+    assert lexicon.normalise("食堂一个月用了30方").text.endswith("30立方米")
+    assert "方面" in lexicon.normalise("用水30方面的问题").text
