@@ -160,3 +160,12 @@ def test_a_yes_no_question_says_yes_or_no_only_when_the_sentence_is_plain(assist
     assert yes_or_no("学生宿舍要不要算进建筑面积", "应计入学校的学生宿舍面积。") == "要"
     assert yes_or_no("雨水算不算用水量", "雨水属于非常规水源，不计入用水量。") is None  # says both: no verdict
     assert yes_or_no("雨水回用的水多少", "不计入用水量。") is None  # not a yes/no question
+
+
+@pytest.mark.parametrize("question", ["世界杯决赛谁赢了", "明天杭州天气怎么样", "周末去哪看演唱会", "奥运会金牌榜第一是谁"])
+def test_off_topic_questions_are_declined_on_evidence_without_the_word_list(assistant, monkeypatch, question):
+    import assistant.answering.intents as intents
+
+    monkeypatch.setattr(intents, "_OUT_OF_SCOPE", re.compile(r"(?!x)x"))  # the quick word list, switched off
+    answer = assistant.ask(question)
+    assert NOT_FOUND in answer.answer and not answer.citations, answer.answer
