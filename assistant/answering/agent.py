@@ -7,12 +7,14 @@ the CLI and the web UI call. Chat never changes the knowledge base or the data: 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterator
 
 from assistant.answering.answers import Answer
 from assistant.config import Settings
 from assistant.errors import QuestionError
+from assistant.retrieval import highlight
+from assistant.retrieval.status import notice
 
 if TYPE_CHECKING:
     from assistant.answering.llm_agent import LLMAgent
@@ -52,19 +54,35 @@ class Assistant:
         question = self._validate(question)
         history = list(history or [])
         if self.llm is not None:
-            return self.llm.ask(question, history)
-        return self.offline.ask(question, history)
+            return self._annotated(question, self.llm.ask(question, history))
+        return self._annotated(question, self.offline.ask(question, history))
 
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final Answer."""
         question = self._validate(question)
         history = list(history or [])
         if self.llm is not None:
-            yield from self.llm.stream(question, history)
+            for piece in self.llm.stream(question, history):
+                yield piece if isinstance(piece, str) else self._annotated(question, piece)
             return
-        answer = self.offline.ask(question, history)
+        answer = self._annotated(question, self.offline.ask(question, history))
         yield answer.answer
         yield answer
+
+    def _annotated(self, question: str, answer: Answer) -> Answer:
+        """Each citation with the sentences the answer used (or that best match the question), and a closing
+        remark when the answer rests on a document that is no longer current and does not say so itself."""
+        if not answer.citations:
+            return answer
+        kb = self.offline.kb
+        citations = [replace(c, sentences=tuple(highlight.marked(kb, question, c.text, answer.answer)))
+                     for c in answer.citations]
+        text = answer.answer
+        unsaid = [(n, c) for n, c in enumerate(citations, start=1) if notice(c.meta) and notice(c.meta) not in text]
+        if unsaid:
+            text += "\n\n注意：" + "；".join(f"[{n}]《{c.title}》{notice(c.meta)}" for n, c in unsaid) + \
+                "，请以现行文件为准。"
+        return replace(answer, answer=text, citations=citations)
 
     def _validate(self, question: str) -> str:
         question = (question or "").strip()

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.ingest.chunking import citation_label
 from assistant.retrieval.knowledge import SearchHit
+from assistant.retrieval.status import notice, status_of
 
 NOT_FOUND = "知识库中未找到相关内容。"
 
@@ -19,20 +20,30 @@ class Citation:
     page: int | None
     article: str | None
     text: str
+    meta: dict = field(default_factory=dict, compare=False)  # the document's 文号, issuer, dates and status
+    sentences: tuple[str, ...] = field(default=(), compare=False)  # what the answer used of the passage
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> "Citation":
         c = hit.chunk
-        return cls(c.doc_id, c.title, c.source, c.page, c.article, c.text)
+        return cls(c.doc_id, c.title, c.source, c.page, c.article, c.text, hit.meta)
+
+    @property
+    def status(self) -> str:
+        return status_of(self.meta)
 
     @property
     def label(self) -> str:
-        """《标题》第十五条（第3页）"""
-        return citation_label(self.title, self.article, self.page)
+        """《标题》（国务院令第530号）第十五条（第3页）, and （该文件已废止） when the document is no longer current."""
+        return citation_label(self.title, self.article, self.page, doc_number=self.meta.get("doc_number")) + \
+            notice(self.meta)
 
     def to_dict(self) -> dict:
-        return {"doc_id": self.doc_id, "title": self.title, "source": self.source, "page": self.page,
-                "article": self.article, "text": self.text}
+        data = {"doc_id": self.doc_id, "title": self.title, "source": self.source, "page": self.page,
+                "article": self.article, "text": self.text, "meta": dict(self.meta)}
+        if self.sentences:
+            data["sentences"] = list(self.sentences)
+        return data
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from assistant.cli import kb as kb_cli
 from assistant.cli.audit import files_detail, record
 from assistant.cli.output import err, json_flag, print_json
 from assistant.config import Settings
 from assistant.errors import GreenLeafError
+from assistant.ingest.regmeta import STATUSES
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -62,16 +64,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.retrieval.knowledge import KnowledgeBase
 
     with KnowledgeBase.open(settings, read_only=True) as kb:
-        result = kb.search(args.query, k=args.k, doc_type=args.type)
+        result = kb.search(args.query, k=args.k, doc_type=args.type, status=args.status, explain=args.explain)
     if args.json:
         print_json(result.to_dict())
         return 0
-    if not result.hits:
-        print("知识库中未找到相关内容。")
-    for i, hit in enumerate(result.hits, 1):
-        print(f"[{i}] {hit.citation_label()}  (得分 {hit.score:.4f})")
-        print(f"    {hit.chunk.text[:200]}")
-    err(f"检索模式：{result.mode}")
+    kb_cli.print_search(result, args.explain)
     return 0
 
 
@@ -83,9 +80,7 @@ def cmd_kb_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json({"documents": [d.to_dict() for d in docs]})
         return 0
-    for d in docs:
-        print(f"{d.doc_id}  {d.doc_type:<8} {d.chunks:>4}块  {d.title}  ({d.source})")
-    err(f"共 {len(docs)} 篇文档，{sum(d.chunks for d in docs)} 个片段。")
+    kb_cli.print_documents(docs)
     return 0
 
 
@@ -142,6 +137,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="返回条数（默认 5）")
     p.add_argument("--type", help="只检索某类文档：policy/standard/case/campaign/data/guide")
+    p.add_argument("--status", choices=STATUSES, help="只检索某种效力状态的文档")
+    p.add_argument("--explain", action="store_true", help="命中测试：每条结果的关键词、语义、融合得分，覆盖率和匹配的句子")
     json_flag(p).set_defaults(handler=cmd_search)
 
     kb = sub.add_parser("kb", help="管理知识库").add_subparsers(dest="kb_command", metavar="ACTION")
@@ -150,6 +147,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_id")
     json_flag(p).set_defaults(handler=cmd_kb_remove)
     json_flag(kb.add_parser("rebuild", help="由已存文档重建两个索引")).set_defaults(handler=cmd_kb_rebuild)
+    kb_cli.register(kb)  # set, show
 
     p = sub.add_parser("serve", help="启动网页界面")
     p.add_argument("--host", default="127.0.0.1")

@@ -80,14 +80,24 @@ def chunk_document(doc: Document, doc_id: str, doc_type: str, max_chars: int = 4
     return chunks
 
 
-def citation_label(title: str, article: str | None, page: int | None, heading: str | None = None) -> str:
-    """《标题》第十五条（第3页）; a heading stands in for the article where the document has none."""
+def citation_label(title: str, article: str | None, page: int | None, heading: str | None = None,
+                   doc_number: str | None = None) -> str:
+    """《标题》（国务院令第530号）第十五条（第3页）; a heading stands in for the article where the document has none;
+    the 文号 is shown when known."""
     label = f"《{title.strip('《》')}》"
+    if doc_number and doc_number not in label:
+        label += f"（{doc_number}）"
     if article:
         label += article
     elif heading:
         label += " " + heading
     return label + (f"（第{page}页）" if page else "")
+
+
+def structure(doc: Document) -> list[tuple[tuple[str, ...], str | None, str, int | None]]:
+    """The document as it is laid out: (heading path 章/节, article label, text, start page) per article or headed
+    section, in order; what chunks are cut from, without the cutting (for reading a whole document)."""
+    return [(u.path, u.article, "\n".join(text for text, _ in u.paragraphs), u.paragraphs[0][1]) for u in _units(doc)]
 
 
 def article_label(number: str) -> str:

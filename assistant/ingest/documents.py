@@ -562,4 +562,6 @@ def _parse_html(path: Path, data: bytes, sha: str) -> Document:
     body = "\n".join(join_lines(lines)) if lines else ""
     heading = next((x.lstrip("#").strip() for x in lines if x.startswith("# ")), "")
     title = " ".join(parser.title.split()) or heading or path.stem
+    if heading and title.startswith(heading) and title[len(heading):][:1] in ("_", "-", "–", "—", "|", "｜", " "):
+        title = heading  # "民用建筑节能条例_中国政府网": the page's heading without the site's name
     return Document(source, title, (Section(body),), sha)

@@ -11,23 +11,28 @@ import hashlib
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 from filelock import FileLock, Timeout
 
-from assistant.ingest.chunking import Chunk, chunk_document, citation_label, find_article
+from assistant.ingest.chunking import Chunk, chunk_document, citation_label, find_article, structure
 from assistant.config import Settings
 from assistant.ingest.documents import SUPPORTED_SUFFIXES, Document
+from assistant.ingest import regmeta
+from assistant.ingest.regmeta import CURRENT, STATUSES
 from assistant.retrieval.embeddings import NOTICE_MARKER, Embedder, LazyEmbedder
 from assistant.errors import DocumentError, KnowledgeBaseError, QuestionError
 from assistant.retrieval.colloquial import Lexicon
 from assistant.retrieval.glossary import Glossary
 from assistant.ingest.isolation import load_document
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalIndex, Tokenizer
+from assistant.retrieval import highlight
+from assistant.retrieval.docview import DocumentView, view
 from assistant.retrieval.manifest import DocumentRecord, Manifest
+from assistant.retrieval.status import STATUS_MARGIN, STATUS_WEIGHT, notice, public_meta, status_of, version_changes, with_status
 from assistant.retrieval.vectorstore import VectorStore, collection_name, open_vector_store
 
 Progress = Callable[[int, int, str], None]
@@ -46,19 +51,39 @@ class SearchHit:
     lexical_score: float | None = None
     dense_score: float | None = None
     coverage: float = 0.0  # IDF-weighted share of the question's own terms found in the chunk (or its header)
+    fused_score: float | None = None  # reciprocal-rank fusion of both rankings (their scores status-weighted)
+    lexical_rank: int | None = None  # 1-based place in the BM25 ranking (None: not in it)
+    dense_rank: int | None = None
+    sentences: tuple[str, ...] = ()  # the passage's sentences that best match the question (search --explain)
+
+    @property
+    def meta(self) -> dict:
+        """文号, issuer, dates (those known) and status of the hit's document."""
+        return public_meta(self.chunk.meta)
+
+    @property
+    def status(self) -> str:
+        return status_of(self.chunk.meta)
 
     def citation_label(self) -> str:
-        """《标题》第十五条（第3页）"""
+        """《标题》（国务院令第530号）第十五条（第3页）, and （该文件已废止） for a document that is no longer current."""
         c = self.chunk
-        return citation_label(c.title, c.article, c.page, c.heading_path[-1] if c.heading_path else None)
+        return (citation_label(c.title, c.article, c.page, c.heading_path[-1] if c.heading_path else None,
+                               c.meta.get("doc_number")) + notice(c.meta))
 
     def to_dict(self) -> dict:
         c = self.chunk
-        return {"doc_id": c.doc_id, "title": c.title, "source": c.source, "page": c.page, "article": c.article,
+        data = {"doc_id": c.doc_id, "title": c.title, "source": c.source, "page": c.page, "article": c.article,
                 "text": c.text, "score": round(self.score, 6), "chunk_id": c.chunk_id, "doc_type": c.doc_type,
                 "heading_path": list(c.heading_path), "ocr": c.ocr, "coverage": round(self.coverage, 3),
                 "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 4),
-                "dense_score": None if self.dense_score is None else round(self.dense_score, 4)}
+                "dense_score": None if self.dense_score is None else round(self.dense_score, 4),
+                "fused_score": None if self.fused_score is None else round(self.fused_score, 6),
+                "lexical_rank": self.lexical_rank, "dense_rank": self.dense_rank,
+                "status": self.status, "meta": self.meta}
+        if self.sentences:
+            data["sentences"] = list(self.sentences)
+        return data
 
 
 @dataclass(frozen=True)
@@ -66,9 +91,17 @@ class SearchResult:
     query: str
     mode: str  # hybrid | lexical | dense
     hits: list[SearchHit]
+    filters: dict = field(default_factory=dict)  # doc_type and status the search was limited to
+    explained: bool = False
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "mode": self.mode, "results": [h.to_dict() for h in self.hits]}
+        data = {"query": self.query, "mode": self.mode, "results": [h.to_dict() for h in self.hits]}
+        if self.explained:
+            data["explain"] = {"filters": self.filters, "rrf_k": RRF_K,
+                               "fused": "1/(rrf_k + lexical_rank) + 1/(rrf_k + dense_rank)",
+                               "status": {"lexical_weight": STATUS_WEIGHT, "dense_margin": STATUS_MARGIN,
+                                          "applies_to": ["已修订", "已废止"]}}
+        return data
 
 
 @dataclass
@@ -114,6 +147,8 @@ class KnowledgeBase:
         # during an ingest always sees a matching pair without taking the write lock.
         self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
+        self._speller = None  # (lexical index, Speller over its vocabulary), made on first use
+        self._article_labels: tuple[LexicalIndex, frozenset[str]] | None = None  # the labels that index holds
         self._executor: ThreadPoolExecutor | None = None
         self._check_glossary()
         self._load_lexical()
@@ -139,7 +174,8 @@ class KnowledgeBase:
                 ) from None
         if embedder is None:
             embedder = LazyEmbedder(settings.embed_model, settings.embed_device,
-                                    notice_marker=settings.home / NOTICE_MARKER)
+                                    notice_marker=settings.home / NOTICE_MARKER, backend=settings.embed_backend,
+                                    home_models=settings.home / "models")
         try:
             return cls(settings, read_only, embedder, lock)
         except BaseException:
@@ -177,8 +213,22 @@ class KnowledgeBase:
     def documents(self) -> list[DocumentRecord]:
         return self.manifest.documents()
 
-    def search(self, query: str, k: int = 5, doc_type: str | None = None) -> SearchResult:
-        """Hybrid search: BM25 and dense rankings fused by reciprocal rank (k=60); lexical-only without a model."""
+    def document(self, doc_id_or_source: str, article: str | None = None) -> DocumentView:
+        """The whole stored document: metadata, 章/节/条 structure and text, with `article` ("第十五条") in focus."""
+        record = self._find(doc_id_or_source)
+        return view(record, structure(self.manifest.stored_document(record.doc_id)), article)
+
+    def search(self, query: str, k: int = 5, doc_type: str | None = None, status: str | None = None,
+               explain: bool = False) -> SearchResult:
+        """Hybrid search: BM25 and dense rankings fused by reciprocal rank (k=60); lexical-only without a model.
+
+        Status: a passage of a 已修订 or 已废止 document counts for less in both rankings before they are fused: its
+        BM25 score is multiplied by STATUS_WEIGHT (0.5) and its cosine similarity lowered by STATUS_MARGIN (0.05).
+        For the same question the current document's passage so ranks first, while the old one still appears below
+        it (staff may ask about an old text; every hit carries its status). `status` keeps only documents of that
+        status. `explain` adds each hit's best-matching sentences."""
+        if status is not None and status not in STATUSES:
+            raise QuestionError(f"状态应为 {'、'.join(STATUSES)} 之一。")
         query = (query or "").strip()
         if not query:
             raise QuestionError("请输入要检索的内容。")
@@ -187,17 +237,30 @@ class KnowledgeBase:
         k = max(1, min(int(k), 100))
         pool = max(4 * k, 30)
         asked = query
-        query = self.colloquial.normalise(query).text or query  # spoken forms and fillers → the documents' words
+        query = self.normalise_query(query)  # spoken forms, fillers and input slips → the documents' words
         embedder = self.embedder()
-        # The query embedding (torch, which releases the GIL) runs beside the BM25 scoring.
-        pending = self._dense_pool().submit(self._dense_ranking, query, doc_type, pool) if embedder else None
-        lexical, article_first = self._lexical_ranking(query, doc_type, pool)
+        # A question naming an article the knowledge base holds ("条例第十五条讲什么") is answered by the lexical
+        # path, which puts that article first; a dense ranking would only reorder what follows it, so none is made.
+        lookup = embedder is not None and doc_type is None and status is None and self._holds_article(query)
+        # The query embedding (onnxruntime or torch, both release the GIL) runs beside the BM25 scoring.
+        pending = self._dense_pool().submit(self._dense_ranking, query, doc_type, pool) if embedder and not lookup \
+            else None
+        lexical, article_first = self._lexical_ranking(query, doc_type, pool, status)
         dense = pending.result() if pending is not None else None
-        mode = "hybrid" if dense is not None else "lexical"
+        mode = "hybrid" if dense is not None or lookup else "lexical"
+        if dense is not None:
+            statuses = self._chunk_statuses([cid for cid, _ in dense])
+            if status:
+                dense = [(cid, s) for cid, s in dense if statuses.get(cid, CURRENT) == status]
+            dense = sorted(((cid, s - STATUS_MARGIN if statuses.get(cid, CURRENT) != CURRENT else s)
+                            for cid, s in dense), key=lambda pair: -pair[1])
         fused: dict[str, float] = {}
+        ranks: list[dict[str, int]] = []
         for ranking in (lexical, dense or []):
+            ranks.append({})
             for rank, (chunk_id, _) in enumerate(ranking, start=1):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+                ranks[-1][chunk_id] = rank
         order = sorted(fused, key=lambda cid: (article_first.get(cid, 0), -fused[cid]))
         lex_scores, dense_scores = dict(lexical), dict(dense or [])
         chunks = self.manifest.chunks(order[: 3 * k])
@@ -212,10 +275,14 @@ class KnowledgeBase:
             seen_text.add(chunk.text)
             score = fused[cid] if mode == "hybrid" else lex_scores.get(cid, 0.0)
             coverage = _coverage(weights, tokens.get(cid, set()))
-            hits.append(SearchHit(chunk, float(score), lex_scores.get(cid), dense_scores.get(cid), coverage))
+            marks = tuple(highlight.best(self, query, chunk.text)) if explain else ()
+            hits.append(SearchHit(chunk, float(score), lex_scores.get(cid), dense_scores.get(cid), coverage,
+                                  fused[cid], ranks[0].get(cid), ranks[1].get(cid) if len(ranks) > 1 else None,
+                                  marks))
             if len(hits) == k:
                 break
-        return SearchResult(asked, mode, hits)
+        filters = {k: v for k, v in (("doc_type", doc_type), ("status", status)) if v}
+        return SearchResult(asked, mode, hits, filters, explain)
 
     def query_weights(self, query: str, normalised: bool = False) -> dict[str, float]:
         """The terms of what the question is about, weighted so that a rare word (火星) counts more than a common
@@ -227,7 +294,7 @@ class KnowledgeBase:
         index = self._snapshot[0]
         idf = (lambda t: index.idf(t)) if index is not None else (lambda t: 1.0)  # noqa: E731
         if not normalised:
-            query = self.colloquial.normalise(query).text or query
+            query = self.normalise_query(query)
         weights: dict[str, float] = {}
         df = index.df if index is not None else {}
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
@@ -239,6 +306,20 @@ class KnowledgeBase:
                 weights[part] = weights.get(part, 0.0) + share
         return weights
 
+    def normalise_query(self, query: str) -> str:
+        """The question in the documents' words: the colloquial lexicon (spoken forms, typos, fillers), then
+        same-pinyin corrections of words no passage contains (光幅 → 光伏; retrieval/spelling.py)."""
+        text = self.colloquial.normalise(query).text or query
+        index = self._snapshot[0]
+        if index is None or not index.df:
+            return text
+        speller = self._speller
+        if speller is None or speller[0] is not index:
+            from assistant.retrieval.spelling import Speller
+
+            speller = self._speller = (index, Speller(index.df))
+        return speller[1].fix(text, self.tokenizer.words(text))
+
     def unseen_words(self, query: str) -> list[str]:
         """Content words of the question (nouns, verbs, names, numbers) that no passage contains at all: "奥运会",
         "IPMVP", "驾照". One such word means the knowledge base cannot answer: the question is about something
@@ -246,7 +327,7 @@ class KnowledgeBase:
         index = self._snapshot[0]
         if index is None or not index.df:
             return []
-        query = self.colloquial.normalise(query).text or query
+        query = self.normalise_query(query)
         out = []
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
@@ -254,8 +335,8 @@ class KnowledgeBase:
                 out.append(word)
         return out
 
-    def _lexical_ranking(self, query: str, doc_type: str | None,
-                         pool: int) -> tuple[list[tuple[str, float]], dict[str, int]]:
+    def _lexical_ranking(self, query: str, doc_type: str | None, pool: int,
+                         status: str | None = None) -> tuple[list[tuple[str, float]], dict[str, int]]:
         """BM25 ranking (raw scores), and the chunks of an article the question names, with their sort key."""
         index, rows_info = self._snapshot
         if index is None or not index.ids:
@@ -268,6 +349,9 @@ class KnowledgeBase:
             scores += EXPANSION_WEIGHT * index.scores(extra)
         if doc_type:
             scores = np.where(rows_info["doc_type"] == doc_type, scores, 0.0)
+        if status:
+            scores = np.where(rows_info["status"] == status, scores, 0.0)
+        scores = np.where(rows_info["status"] == CURRENT, scores, scores * STATUS_WEIGHT)  # see search()
         ranked = self._top(scores, pool)
         label = find_article(query)
         article_first: dict[str, int] = {}
@@ -276,6 +360,8 @@ class KnowledgeBase:
             rows = np.flatnonzero(rows_info["article"] == label)
             if doc_type:
                 rows = rows[rows_info["doc_type"][rows] == doc_type]
+            if status:
+                rows = rows[rows_info["status"][rows] == status]
             q = set(self.tokenizer.query_tokens(query))
             for row in rows:
                 overlap = len(q & self.title_terms(str(rows_info["title"][row])))
@@ -305,6 +391,17 @@ class KnowledgeBase:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greenleaf-dense")
             return self._executor
+
+    def _holds_article(self, query: str) -> bool:
+        """Whether the question names an article label ("第十五条") that some stored passage carries."""
+        label = find_article(query)
+        index, info = self._snapshot
+        if label is None or index is None:
+            return False
+        known = self._article_labels
+        if known is None or known[0] is not index:
+            known = self._article_labels = (index, frozenset(a for a in info.get("article", ()) if a))
+        return label in known[1]
 
     def _dense_ranking(self, query: str, doc_type: str | None, pool: int) -> list[tuple[str, float]] | None:
         embedder = self.embedder()
@@ -342,6 +439,8 @@ class KnowledgeBase:
                 changed = changed or outcome
             if progress:
                 progress(len(files), len(files), "")
+            if changed:
+                report.warnings.extend(self._apply_versions())
             current = self._snapshot[0]
             if changed or current is None or current.generation != self.manifest.generation:
                 self._rebuild_lexical(save=True)
@@ -351,17 +450,55 @@ class KnowledgeBase:
         """Remove a document (by doc_id or source path) from the manifest and both indexes."""
         self._require_writer()
         with self._mutex:
-            record = self.manifest.find(doc_id_or_source)
-            if record is None:
-                matches = [d for d in self.manifest.documents() if doc_id_or_source in (d.title, Path(d.source).name)]
-                if len(matches) != 1:
-                    raise KnowledgeBaseError(f"知识库中没有文档“{doc_id_or_source}”。可用 greenleaf kb list 查看 doc_id。")
-                record = matches[0]
+            record = self._find(doc_id_or_source)
             old_ids = self.manifest.chunk_ids(record.doc_id)
             generation = self.manifest.delete(record.doc_id)
             self._dense_apply(old_ids, [], generation)
+            self._apply_versions()  # an older version of what was removed is current again
             self._rebuild_lexical(save=True)
         return [record]
+
+    def set_status(self, doc_id_or_source: str, status: str, note: str | None = None) -> DocumentRecord:
+        """An administrator's word on a document's status (现行有效, 已修订 or 已废止), with an optional note; it
+        stands against the version rule. Searches see it at once (no re-indexing)."""
+        self._require_writer()
+        if status not in STATUSES:
+            raise KnowledgeBaseError(f"状态“{status}”无效，应为 {'、'.join(STATUSES)} 之一。")
+        with self._mutex:
+            record = self._find(doc_id_or_source)
+            meta = dict(record.meta or {})
+            newer = meta.get("superseded_by") if status != CURRENT else None
+            self.manifest.update_meta(record.doc_id, with_status(meta, status, "admin", (note or "").strip() or None,
+                                                                 newer))
+            self._refresh_status()
+        return self.manifest.find(record.doc_id)
+
+    def _find(self, doc_id_or_source: str) -> DocumentRecord:
+        """A document by doc_id, source path, title or file name (the last two only when unambiguous)."""
+        record = self.manifest.find(doc_id_or_source)
+        if record is None:
+            matches = [d for d in self.manifest.documents() if doc_id_or_source in (d.title, Path(d.source).name)]
+            if len(matches) != 1:
+                raise KnowledgeBaseError(f"知识库中没有文档“{doc_id_or_source}”。可用 greenleaf kb list 查看 doc_id。")
+            record = matches[0]
+        return record
+
+    def _apply_versions(self) -> list[tuple[str, str]]:
+        """Run the version rule over every document; returns (source, note) for each status it changed."""
+        records = {d.doc_id: d for d in self.manifest.documents()}
+        changes = version_changes((d.doc_id, d.title, d.meta or {}) for d in records.values())
+        notes = []
+        for doc_id, meta in changes.items():
+            self.manifest.update_meta(doc_id, meta)
+            newer = records.get(meta.get("superseded_by", ""))
+            if newer is not None:
+                notes.append((records[doc_id].source, f"已标为已修订：知识库中有较新的版本《{newer.title}》"
+                                                      f"（{Path(newer.source).name}）"))
+            else:
+                notes.append((records[doc_id].source, "较新的版本已删除，恢复为现行有效"))
+        if changes:
+            self._refresh_status()
+        return notes
 
     def rebuild(self, progress: Progress | None = None) -> dict:
         """Re-chunk every stored document with the current settings and re-create both indexes."""
@@ -376,7 +513,7 @@ class KnowledgeBase:
             for i, record in enumerate(records, start=1):
                 if progress:
                     progress(i - 1, len(records), record.title)
-                doc = self.manifest.stored_document(record.doc_id)
+                doc = _reread_metadata(self.manifest.stored_document(record.doc_id))
                 chunks, tokens = self._prepare(doc, record.doc_id, record.doc_type)
                 vectors = embedder.embed_documents([c.index_text for c in chunks]) if embedder and chunks else None
                 self.manifest.replace(record.doc_id, doc, record.doc_type, chunks, tokens)
@@ -386,6 +523,7 @@ class KnowledgeBase:
             if embedder is not None:
                 self.manifest.set_meta(self._dense_key(embedder), str(self.manifest.generation))
             self.manifest.set_meta("glossary", self.glossary_digest())
+            self._apply_versions()
             self._rebuild_lexical(save=True)
             if progress:
                 progress(len(records), len(records), "")
@@ -412,7 +550,8 @@ class KnowledgeBase:
             report.warnings.append((source, f"内容与已导入的《{same.title}》相同，已跳过。"))
             return False
         doc = load_document(path, self.settings)
-        doc = Document(source, doc.title, doc.sections, doc.sha256, doc.doc_type, doc.meta, doc.warnings, doc.ocr)
+        doc = Document(source, doc.title, doc.sections, doc.sha256, doc.doc_type, _carried_status(doc.meta, existing),
+                       doc.warnings, doc.ocr)
         kind = doc_type or doc.doc_type or _infer_doc_type(path, doc.title)
         doc_id = _doc_id(source)
         chunks, tokens = self._prepare(doc, doc_id, kind)
@@ -493,10 +632,30 @@ class KnowledgeBase:
         self._snapshot = (index, self._row_info(index))
 
     def _row_info(self, index: LexicalIndex) -> dict[str, np.ndarray]:
-        """Per-row doc_type, article and title arrays aligned with the lexical index, for filters and boosts."""
-        doc_types, articles, titles = self.manifest.row_info(index.ids)
-        return {"doc_type": np.array(doc_types, dtype=object), "article": np.array(articles, dtype=object),
-                "title": np.array(titles, dtype=object)}
+        """Per-row doc_type, article, title, doc_id and status arrays aligned with the lexical index, for filters,
+        boosts and the status weight; "row" maps a chunk id to its row."""
+        doc_types, articles, titles, doc_ids = self.manifest.row_info(index.ids)
+        info = {"doc_type": np.array(doc_types, dtype=object), "article": np.array(articles, dtype=object),
+                "title": np.array(titles, dtype=object), "doc_id": np.array(doc_ids, dtype=object),
+                "row": {cid: i for i, cid in enumerate(index.ids)}}
+        info["status"] = self._status_array(info["doc_id"])
+        return info
+
+    def _status_array(self, doc_ids: np.ndarray) -> np.ndarray:
+        statuses = {d.doc_id: status_of(d.meta) for d in self.manifest.documents()}
+        return np.array([statuses.get(d, CURRENT) for d in doc_ids], dtype=object)
+
+    def _refresh_status(self) -> None:
+        """After a status change: new status per row, the same BM25 index (swapped as one snapshot)."""
+        index, info = self._snapshot
+        if index is not None:
+            self._snapshot = (index, {**info, "status": self._status_array(info["doc_id"])})
+
+    def _chunk_statuses(self, chunk_ids: list[str]) -> dict[str, str]:
+        """Status of each chunk's document (chunks the lexical index does not know count as current)."""
+        _, info = self._snapshot
+        rows, status = info.get("row", {}), info.get("status")
+        return {cid: status[rows[cid]] for cid in chunk_ids if cid in rows}
 
     def glossary_digest(self) -> str:
         """Identifies how stored tokens were made: the glossary words and the tokenizer's version."""
@@ -591,6 +750,24 @@ def _infer_doc_type(path: Path, title: str) -> str:
     if re.search(r"宣传周|低碳日|活动|倡议", title):
         return "campaign"
     return "guide"
+
+
+def _reread_metadata(doc: Document) -> Document:
+    """A stored document's metadata read again from its text, filling in what an older version did not read; what
+    is stored (front matter, status) wins."""
+    meta, warnings = regmeta.describe(doc.text, doc.title, doc.meta)
+    new = [w for w in warnings if w not in doc.warnings]
+    return replace(doc, meta=meta, warnings=(*doc.warnings, *new))
+
+
+def _carried_status(meta: dict, existing: DocumentRecord | None) -> dict:
+    """A re-ingested file keeps the status an administrator gave it; a status the text states is marked as such."""
+    meta = dict(meta)
+    if "status" in meta:
+        meta.setdefault("status_by", "text")
+    elif existing is not None and (existing.meta or {}).get("status_by") == "admin":
+        meta.update({k: v for k, v in existing.meta.items() if k.startswith("status") or k == "superseded_by"})
+    return meta
 
 
 def _vector_rows(chunks: list[Chunk], vectors: list[list[float]]) -> tuple[list, list, list]:

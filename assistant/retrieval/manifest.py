@@ -15,6 +15,7 @@ from typing import Iterator
 
 from assistant.ingest.chunking import Chunk
 from assistant.ingest.documents import Document, Section
+from assistant.retrieval.status import status_of
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -47,7 +48,7 @@ class DocumentRecord:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["warnings"] = list(self.warnings)
-        data["meta"] = dict(self.meta or {})
+        data["meta"] = {**(self.meta or {}), "status": status_of(self.meta)}
         return data
 
 
@@ -117,6 +118,10 @@ class Manifest:
             )
             return self._bump()
 
+    def update_meta(self, doc_id: str, meta: dict) -> None:
+        """Replace a document's metadata (its status); chunks and indexes are untouched, so no new generation."""
+        self._db.execute("UPDATE documents SET meta=? WHERE doc_id=?", (json.dumps(meta, ensure_ascii=False), doc_id))
+
     def delete(self, doc_id: str) -> int:
         with self._transaction():
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
@@ -138,18 +143,18 @@ class Manifest:
         """(chunk_id, space-separated tokens) of every chunk, in index order."""
         yield from self._reader.execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ord")
 
-    def row_info(self, chunk_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
-        """doc_type, article and title of each chunk id (empty strings for unknown ids), without the texts."""
-        info: dict[str, tuple[str, str, str]] = {}
+    def row_info(self, chunk_ids: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+        """doc_type, article, title and doc_id of each chunk id (empty strings for unknown ids), without the texts."""
+        info: dict[str, tuple[str, str, str, str]] = {}
         for start in range(0, len(chunk_ids), 500):
             batch = chunk_ids[start:start + 500]
             rows = self._reader.execute(
-                f"SELECT c.chunk_id, d.doc_type, c.article, d.title FROM chunks c JOIN documents d USING(doc_id) "
-                f"WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
-            info.update((r[0], (r[1], r[2] or "", r[3])) for r in rows)
-        empty = ("", "", "")
+                f"SELECT c.chunk_id, d.doc_type, c.article, d.title, d.doc_id FROM chunks c JOIN documents d "
+                f"USING(doc_id) WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
+            info.update((r[0], (r[1], r[2] or "", r[3], r[4])) for r in rows)
+        empty = ("", "", "", "")
         values = [info.get(i, empty) for i in chunk_ids]
-        return [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]
+        return [v[0] for v in values], [v[1] for v in values], [v[2] for v in values], [v[3] for v in values]
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
