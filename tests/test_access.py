@@ -29,9 +29,9 @@ ROLES = {"guanli": "admin", "zhangsan": "staff", "lisi": "staff", "wangwu": "sta
 # Every public endpoint, by what it needs. A new endpoint fails test_every_public_endpoint_is_classified until it is
 # put here — and an admin one must be wrapped in access.admin_only.
 ADMIN_ENDPOINTS = {"ingest", "kb_remove", "data_import", "data_preview", "data_confirm", "audit", "feedback_review",
-                   "feedback_export_csv", "feedback_export_xlsx"}
+                   "feedback_export_csv", "feedback_export_xlsx", "kb_set_status"}
 STAFF_ENDPOINTS = {"ask", "feedback_useful", "feedback_useless", "conversation_open", "conversation_delete",
-                   "conversations", "kb_search", "data_query", "data_template", "draft"}
+                   "conversations", "kb_search", "data_query", "data_template", "draft", "kb_explain", "kb_document"}
 REFUSAL = "工作人员角色"
 
 
@@ -137,17 +137,19 @@ def test_staff_is_refused_every_admin_endpoint_and_each_refusal_is_audited(offic
         "feedback_review": (),
         "feedback_export_csv": (),
         "feedback_export_xlsx": (),
+        "kb_set_status": (target, "已废止", "工作人员试图改状态"),
     }
     assert set(calls) == ADMIN_ENDPOINTS
     for name, args in calls.items():
         with pytest.raises(AppError, match=REFUSAL):
             staff.predict(*args, api_name=f"/{name}")
     assert [d.doc_id for d in services.kb.documents()] == documents_before
+    assert all(d.to_dict()["meta"]["status"] == "现行有效" for d in services.kb.documents())
     assert services.store.counts() == rows_before
     refused = refusals(services, "lisi")
     assert sorted(e.action for e in refused) == sorted(
         ["upload", "remove", "import", "import_preview", "import", "audit_view", "feedback_view", "feedback_export",
-         "feedback_export"])
+         "feedback_export", "status"])
     assert all(e.role == "staff" and e.source == "127.0.0.1" for e in refused)
     upload = next(e for e in refused if e.action == "upload")
     assert upload.detail["files"][0]["sha256"] == hashlib.sha256(doc.read_bytes()).hexdigest()
@@ -217,6 +219,8 @@ def test_wrong_passwords_are_throttled_per_user_and_source(office):
         locked = httpx.post(url + "login", data={"username": "wangwu", "password": PASSWORDS["wangwu"]})
         assert locked.status_code == 429  # the right password too, while locked
         assert "密码错误次数过多" in locked.json()["detail"] and int(locked.headers["retry-after"]) > 0
+        as_the_page_posts = {"username": (None, "wangwu"), "password": (None, PASSWORDS["wangwu"])}  # multipart
+        assert httpx.post(url + "login", files=as_the_page_posts).status_code == 429
         # another name from the same address is not locked by wangwu's failures
         assert httpx.post(url + "login", data={"username": "lisi", "password": PASSWORDS["lisi"]}).status_code == 200
         event = [e for e in services.gate.audit.events() if e.action == "login_locked"][-1]

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import parse_qs
 
 import gradio as gr
+from starlette.requests import Request
 
 from assistant.config import Settings, load_users
 from assistant.office.accounts import ROLE_LABELS, Accounts
@@ -45,6 +45,7 @@ WHAT = {"upload": "导入文档", "remove": "删除文档", "status": "修改文
 READS = {"audit_view", "feedback_view", "import_preview"}  # admin-only, but looking is not a change: only refusals are recorded
 
 _source: ContextVar[str] = ContextVar("greenleaf_source", default="")  # the client address of this request
+_accepted: ContextVar[dict | None] = ContextVar("greenleaf_accepted", default=None)  # the login's checked name
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ class Gate:
             return False
         if await asyncio.to_thread(self._password_ok, name, password):
             self.throttle.succeeded(name, source)
+            accepted = _accepted.get()
+            if accepted is not None:
+                accepted["name"] = name
             return True
         if self.throttle.failed(name, source):
             self.audit.record(name, "login_locked", source=source, outcome="refused", target=name,
@@ -177,7 +181,7 @@ class LoginGuard:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        name = (parse_qs(body.decode("utf-8", "replace")).get("username") or [""])[0].strip()
+        name = await _form_username(scope, body)  # the page posts multipart/form-data, scripts often urlencoded
         wait = self.gate.throttle.wait_s(name, source)
         if wait > 0:
             detail = f"密码错误次数过多，请 {math.ceil(wait / 60)} 分钟后再试，或请管理员协助。"
@@ -188,22 +192,19 @@ class LoginGuard:
             await send({"type": "http.response.body", "body": payload})
             return
 
-        replayed = False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+        checked: dict[str, str] = {}  # Gate.check writes the name it accepted here
+        reset = _accepted.set(checked)
 
         async def watch(message: dict) -> None:
-            if message["type"] == "http.response.start" and message.get("status") == 200:
+            if message["type"] == "http.response.start" and message.get("status") == 200 and "name" in checked:
                 for token in _set_cookie_tokens(message.get("headers", [])):
-                    self.gate.opened(token, name)
+                    self.gate.opened(token, checked["name"])
             await send(message)
 
-        await self.app(scope, replay, watch)
+        try:
+            await self.app(scope, _replay(body, receive), watch)
+        finally:
+            _accepted.reset(reset)
 
     def _end_stale_sessions(self, scope: dict) -> None:
         tokens = getattr(scope.get("app"), "tokens", None)
@@ -323,6 +324,32 @@ def _in_upload_folder(path: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _replay(body: bytes, receive: Callable) -> Callable:
+    """A receive callable that hands over `body` once (already read from the client), then defers to `receive`."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _form_username(scope: dict, body: bytes) -> str:
+    try:
+        form = await Request(scope, _replay(body, _disconnected)).form()
+    except Exception:  # noqa: BLE001 - a malformed form names no one; Gradio's own route answers it
+        return ""
+    return str(form.get("username") or "").strip()
+
+
+async def _disconnected() -> dict:
+    return {"type": "http.disconnect"}
 
 
 def _cookie_tokens(scope: dict) -> list[str]:
