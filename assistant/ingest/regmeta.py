@@ -57,8 +57,9 @@ _STATUS_WORDS = {"现行有效": CURRENT, "有效": CURRENT, "已被修改": AME
 _ORG = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(局|委|部|厅|院|委员会|政府|办公室|办公厅|中心|办|署|会|处|站|所|中央)$")
 _TITLE_ISSUER = re.compile(r"^(?P<org>[\u4e00-\u9fff、 ]{2,60}?)关于.{2,120}的(通知|意见|决定|通告|公告|批复|函|报告|"
                            r"规定|办法|指导意见|实施意见|解释)$")
-# Titles of documents whose header ought to say who issued them and when.
-_REGULATION_TITLE = re.compile(r"(法|条例|办法|规定|细则|决定|通知|意见|规划|方案|规则|标准|规程|公告)([（(].*[)）])?$")
+# Titles of laws, regulations and rules, whose header ought to say who made them and when (an office's own 通知 or
+# 方案 often says neither, and that is no fault worth a warning).
+_REGULATION_TITLE = re.compile(r"(法|条例|办法|规定|细则|决定|规则)([（(].*[)）])?$")
 _HEADER_LINES = 24
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９：（）", "0123456789:()")
 

@@ -76,8 +76,15 @@ def normal_article(label: str) -> str | None:
 
 def view(record: DocumentRecord, structure: list[tuple[tuple[str, ...], str | None, str, int | None]],
          article: str | None = None) -> DocumentView:
-    blocks = tuple(Block(path, label, text, page) for path, label, text, page in structure)
+    blocks = tuple(Block(path, label, _without_label(text, label), page) for path, label, text, page in structure)
     focus = normal_article(article) if article else None
     if focus and not any(b.article == focus for b in blocks):
         focus = None
     return DocumentView(record, blocks, focus)
+
+
+def _without_label(text: str, label: str | None) -> str:
+    """"第十五条　公共机构应当……" → "公共机构应当……" (the view shows the label itself)."""
+    if label and text.startswith(label):
+        return text[len(label):].lstrip(" \u3000")
+    return text

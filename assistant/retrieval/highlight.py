@@ -30,7 +30,7 @@ def quoted(text: str, answer: str) -> list[str]:
     return out
 
 
-def best(kb, question: str, text: str, limit: int = 2, min_share: float = 0.2) -> list[str]:
+def best(kb, question: str, text: str, limit: int = 2, min_share: float = 0.3) -> list[str]:
     """Up to `limit` sentences of `text` that cover most of the question's topic weight (KnowledgeBase.query_weights),
     best first; none that covers less than `min_share` of it."""
     weights = kb.query_weights(question)

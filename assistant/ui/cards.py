@@ -10,12 +10,16 @@ from html import escape
 from pathlib import Path
 from typing import Any, Iterable
 
+from assistant.retrieval.highlight import segments
+
 TOOL_NAMES = {
     "search": "知识库检索", "search_knowledge": "知识库检索", "indicators": "能耗指标计算", "compare": "同比对比",
     "rank": "单位排名", "trend": "逐年趋势", "check_quota": "能耗定额对标", "budget_status": "用能预算执行",
     "anomalies": "异常诊断", "carbon": "碳排放核算", "savings": "节能量测算", "convert": "单位换算",
     "draft": "文稿起草",
 }
+# What a card says about a document that is no longer current.
+STATUS_BADGES = {"已修订": "该文件已修订，请以现行版本为准。", "已废止": "该文件已废止，仅供查阅，不作为现行依据。"}
 DOC_TYPES = {"policy": "政策法规", "standard": "标准规范", "case": "典型案例", "campaign": "宣传活动",
              "guide": "工作指南", "data": "数据资料"}
 
@@ -29,13 +33,18 @@ def empty(text: str) -> str:
     return f'<div class="gl-empty">{escape(text)}</div>'
 
 
-def source_cards(citations: Iterable[Any], heading: str = "答案来源") -> str:
-    """One card per citation (an answers.Citation or a knowledge.SearchHit): label, file, the passage itself."""
+def source_cards(citations: Iterable[Any], heading: str = "答案来源", details: list[str] | None = None) -> str:
+    """One card per citation (an answers.Citation or a knowledge.SearchHit): label with 文号, a badge when the
+    document is 已修订 or 已废止, file, issuer and 施行日期, the passage itself with the sentences the answer used
+    (or that match the question: the item's `sentences`) marked. `details`: HTML shown under each card's title."""
     cards = []
-    for number, item in enumerate(citations, start=1):
+    items = list(citations)
+    extra = list(details or []) + [""] * len(items)
+    for number, item in enumerate(items, start=1):
         chunk = getattr(item, "chunk", item)  # SearchHit wraps a Chunk; Citation has the fields itself
+        info = getattr(item, "meta", None) or {}
         title = str(getattr(chunk, "title", "") or "").strip("《》")
-        parts = [f"《{title}》"]
+        parts = [f"《{title}》" + (f"（{info['doc_number']}）" if info.get("doc_number") else "")]
         if getattr(chunk, "article", None):
             parts.append(chunk.article)
         if getattr(chunk, "page", None):
@@ -44,18 +53,30 @@ def source_cards(citations: Iterable[Any], heading: str = "答案来源") -> str
         doc_type = getattr(chunk, "doc_type", None)
         if doc_type:
             meta.append(f"类型：{DOC_TYPES.get(doc_type, doc_type)}")
+        meta += [f"{label}：{info[key]}" for key, label in (("issuer", "发文机关"), ("effective", "施行日期"))
+                 if info.get(key)]
         score = getattr(item, "score", None)
         if score is not None and item is not chunk:
             meta.append(f"相关度：{score:.3f}")
+        status = info.get("status", "")
+        badge = f' <span class="gl-doc-status">{escape(status)}</span>' if status in STATUS_BADGES else ""
+        note = f'<div class="gl-status gl-amber">{escape(STATUS_BADGES[status])}</div>' if badge else ""
         cards.append(
-            '<div class="gl-card gl-source-card">'
-            f'<div class="gl-card-title">[{number}] {escape(" ".join(parts))}</div>'
-            f'<div class="gl-card-meta">{escape("　".join(meta))}</div>'
-            f'<div class="gl-card-text">{escape(str(getattr(chunk, "text", "")))}</div></div>'
+            f'<div class="gl-card gl-source-card{" gl-withdrawn" if badge else ""}">'
+            f'<div class="gl-card-title">[{number}] {escape(" ".join(parts))}{badge}</div>'
+            f'<div class="gl-card-meta">{escape("　".join(meta))}</div>{extra[number - 1]}{note}'
+            f'<div class="gl-card-text">{marked_text(str(getattr(chunk, "text", "")), getattr(item, "sentences", ()))}'
+            '</div></div>'
         )
     if not cards:
         return empty("本次回答没有引用知识库条文。")
     return f"<h4>{escape(heading)}（{len(cards)}）</h4>" + "".join(cards)
+
+
+def marked_text(text: str, sentences: Iterable[str]) -> str:
+    """The passage escaped, with each of `sentences` in a <mark class="gl-hl">."""
+    return "".join(f'<mark class="gl-hl">{escape(run)}</mark>' if marked else escape(run)
+                   for run, marked in segments(text, list(sentences or ())))
 
 
 def tool_cards(tool_calls: Iterable[Any]) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import gradio as gr
 
 from assistant.ui import cards as ui_cards
+from assistant.ui import documents as ui_documents
 from assistant.ui import history as ui_history
 from assistant.ui.services import Services, friendly
 from assistant.ui.cards import markdown_safe
@@ -70,6 +71,8 @@ def build(services: Services) -> tuple[Any, list]:
                 gr.Markdown(LLM_HELP)
         with gr.Column(scale=2):
             sources = gr.HTML(ui_cards.empty("提问后，这里列出回答所依据的条文和段落。"), elem_id="gl-sources")
+            with gr.Accordion("查看出处全文", open=False, elem_id="gl-source-doc-panel"):
+                viewing = ui_documents.viewer("gl-source-doc", [], "选择出处")
             tools = gr.HTML("", elem_id="gl-tools")
 
     outputs = [question, chatbot, pairs, sources, tools, last, conversation]
@@ -87,6 +90,9 @@ def build(services: Services) -> tuple[Any, list]:
     for button, text in zip(example_buttons, EXAMPLES):
         answered.append(button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
             respond, inputs, outputs, api_visibility="private", **common))
+    for event in answered:  # the answer's sources become the document viewer's choices
+        event.then(ui_documents.citation_choices, last, viewing[0], api_visibility="private", queue=False)
+    ui_documents.wire(services, "gl-source-doc", *viewing)
 
     def rate(rating: str):
         def handler(record: dict | None, comment: str, request: gr.Request) -> str:
@@ -148,7 +154,8 @@ def _respond(services: Services, question: str, messages: list, pairs: list, con
     conversation = services.conversations.add_turn(owner, conversation, question, answer.answer, answer.mode,
                                                    citations)
     record = {"question": question, "answer": answer.answer, "mode": answer.mode, "intent": answer.intent,
-              "citations": citations, "tool_calls": [t.name for t in answer.tool_calls]}
+              "citations": citations, "tool_calls": [t.name for t in answer.tool_calls],
+              "sources": [{"doc_id": c.doc_id, "article": c.article} for c in answer.citations]}
     yield ("", messages, pairs, ui_cards.source_cards(answer.citations), ui_cards.tool_cards(answer.tool_calls),
            record, conversation)
 

@@ -1,4 +1,6 @@
-"""知识库 tab: upload documents with a progress bar, a result line per file, list, search and remove documents.
+"""知识库 tab: upload documents with a progress bar, a result line per file, list, search and remove documents; open
+a document (documents.py: full text, structure, metadata, the status action for administrators) and the 命中测试
+panel (retrieval_test.py).
 
 Uploads are checked against the extension allow-list and the size limit here as well as in the browser (the
 browser's check is a convenience, not a control). Ingest runs in its own concurrency group, one at a time.
@@ -14,12 +16,14 @@ from typing import Callable
 import gradio as gr
 
 from assistant.ui import cards as ui_cards
+from assistant.ui import documents as ui_documents
+from assistant.ui import retrieval_test as ui_retrieval_test
 from assistant.ingest.documents import LOADABLE_SUFFIXES
 from assistant.ui.access import ADMIN_CLASS, admin_only
 from assistant.ui.services import Services, friendly
 
 UPLOAD_TYPES = list(LOADABLE_SUFFIXES)  # documents, scans (images) and tables (CSV/XLSX as knowledge)
-DOC_HEADERS = ["编号", "标题", "类型", "片段数", "来源文件", "导入时间", "备注"]
+DOC_HEADERS = ["编号", "标题", "类型", "片段数", "来源文件", "文号", "效力状态", "导入时间", "备注"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
 TYPE_CHOICES = [("全部类型", ""), *((label, key) for key, label in ui_cards.DOC_TYPES.items())]
 STARTUP_POLL_S = 3.0  # how often the list follows the starter build; it stops once start-up has finished
@@ -54,6 +58,12 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
         remove = gr.Button("删除所选文档", variant="stop", scale=1, elem_id="gl-kb-remove", elem_classes=ADMIN_CLASS)
         refresh = gr.Button("刷新列表", scale=1)
     removed = gr.Markdown("")
+    with gr.Accordion("查看文档（全文、结构、元数据和效力状态）", open=False, elem_id="gl-kb-doc-panel") as doc_panel:
+        viewing = ui_documents.viewer("gl-kb-doc", document_choices(services), "选择文档")
+        with gr.Group(elem_classes=ADMIN_CLASS):  # the status action: admins only (and enforced in the handler)
+            status, note, set_status, said = ui_documents.status_panel("gl-kb-doc")
+    with gr.Accordion("命中测试（输入问题，看检索到哪些段落、得分和匹配的句子）", open=False, elem_id="gl-kb-hit-panel"):
+        ui_retrieval_test.build(services, TYPE_CHOICES)
     # The values above are read when the app is built, usually before the starter build has written anything: a
     # page must not keep showing that moment. The timer follows the build and switches itself off when it is done.
     follow = gr.Timer(STARTUP_POLL_S, active=not services.startup.finished)
@@ -70,6 +80,13 @@ def build(services: Services) -> tuple[Callable[[], tuple], list]:
                  [removed, *listing],
                  api_name="kb_remove", concurrency_limit=1, concurrency_id="ingest")
     refresh.click(lambda: current(services), None, listing, api_visibility="private")
+    ui_documents.wire(services, "gl-kb-doc", *viewing, api_name="kb_document")
+    doc_panel.expand(lambda: gr.Dropdown(choices=document_choices(services)), None, viewing[0],
+                     api_visibility="private", queue=False)
+    mark = admin_only(services, "status", friendly(lambda d, s, n: ui_documents.set_status(services, d, s, n)))
+    set_status.click(mark, [viewing[0], status, note], [said, viewing[3]], api_name="kb_set_status",
+                     concurrency_limit=1, concurrency_id="ingest").then(
+        lambda: current(services), None, listing, api_visibility="private")
     follow.tick(lambda: following(services), None, [*listing, follow], show_progress="hidden",
                 api_visibility="private", queue=False)
     return (lambda: current(services)), listing
@@ -127,7 +144,7 @@ def ingest(services: Services, files: list[str] | None, progress: gr.Progress) -
 
 
 def search_cards(services: Services, query: str, doc_type: str | None) -> str:
-    result = services.kb.search(query, k=8, doc_type=doc_type or None)
+    result = services.kb.search(query, k=8, doc_type=doc_type or None, explain=True)  # explain: the sentences
     if not result.hits:
         return ui_cards.empty("知识库中未找到相关内容。可换个说法，或先上传相关文件。")
     return ui_cards.source_cards(result.hits, heading="检索结果")
@@ -161,8 +178,10 @@ def document_rows(services: Services) -> list[list]:
     rows = []
     for d in services.kb.documents():
         notes = (["OCR 识别"] if d.ocr else []) + list(d.warnings)
-        rows.append([d.doc_id, d.title, ui_cards.DOC_TYPES.get(d.doc_type, d.doc_type), d.chunks,
-                     Path(d.source).name, _time(d.ingested_at), "；".join(notes)])
+        meta = d.to_dict()["meta"]
+        status = meta["status"] + (f"（{meta['status_note']}）" if meta.get("status_note") else "")
+        rows.append([d.doc_id, d.title, ui_cards.DOC_TYPES.get(d.doc_type, d.doc_type), d.chunks, Path(d.source).name,
+                     meta.get("doc_number", ""), status, _time(d.ingested_at), "；".join(notes)])
     return rows
 
 
