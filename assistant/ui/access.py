@@ -37,12 +37,14 @@ from assistant.ui.cards import markdown_safe
 LOCAL_USER = LOCAL_OWNER  # the actor's name when the app runs without login (the CLI's default owner too)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 ADMIN_CLASS = "gl-admin"
-REFUSED = "您的账号是工作人员角色，不能{what}；请联系管理员。此次操作已记录。"
-WHAT = {"upload": "导入文档", "remove": "删除文档", "status": "修改文档状态", "import": "导入数据", "import_preview": "预览数据导入",
-        "rebuild": "重建索引", "audit_view": "查看操作记录", "feedback_view": "查看反馈",
+REFUSED = {"staff": "您的账号是工作人员角色，不能{what}；请联系管理员。此次操作已记录。",
+           "": "当前登录无权{what}，请重新登录或联系管理员。此次操作已记录。"}
+WHAT = {"upload": "导入文档", "remove": "删除文档", "status": "修改文档状态", "import": "导入数据",
+        "import_preview": "预览数据导入", "rebuild": "重建索引", "audit_view": "查看操作记录", "feedback_view": "查看反馈",
         "feedback_export": "导出反馈"}
-
-READS = {"audit_view", "feedback_view", "import_preview"}  # admin-only, but looking is not a change: only refusals are recorded
+# Admin-only, but looking is not a change: only refusals of these are recorded.
+READS = {"audit_view", "feedback_view", "import_preview"}
+FILE_ACTIONS = {"upload", "import", "import_preview"}  # their inputs are uploads: paths must be in the upload folder
 
 _source: ContextVar[str] = ContextVar("greenleaf_source", default="")  # the client address of this request
 _accepted: ContextVar[dict | None] = ContextVar("greenleaf_accepted", default=None)  # the login's checked name
@@ -106,7 +108,8 @@ class Gate:
         """Record a refused action and return the page's error (the caller raises it)."""
         self.audit.record(actor.name or "（未登录）", action, role=actor.role, source=actor.source, outcome="refused",
                           target=target, detail=detail)
-        return gr.Error(REFUSED.format(what=WHAT.get(action, "进行此操作")), print_exception=False)
+        message = REFUSED.get(actor.role, REFUSED[""])
+        return gr.Error(message.format(what=WHAT.get(action, "进行此操作")), print_exception=False)
 
     # ------------------------------------------------------------ login
 
@@ -231,7 +234,7 @@ def admin_only(services: Any, action: str, fn: Callable) -> Callable:
         gate: Gate = services.gate
         actor = gate.actor(req)
         target, detail = describe(services, action, inputs)
-        outside = [p for p in _paths(inputs) if not _in_upload_folder(p)]
+        outside = [p for p in _paths(inputs) if not _in_upload_folder(p)] if action in FILE_ACTIONS else []
         if outside:
             gate.audit.record(actor.name, action, role=actor.role, source=actor.source, outcome="refused",
                               target=target, detail={"paths_outside_upload_folder": [str(p) for p in outside]})
@@ -241,8 +244,10 @@ def admin_only(services: Any, action: str, fn: Callable) -> Callable:
         try:
             result = fn(*inputs)
         except Exception as error:
-            gate.audit.record(actor.name, action, role=actor.role, source=actor.source, outcome="failed",
-                              target=target, detail={**detail, "error": str(error)[:500]})
+            if action not in READS:
+                message = getattr(error, "message", None) or str(error)  # gr.Error's str() is a repr
+                gate.audit.record(actor.name, action, role=actor.role, source=actor.source, outcome="failed",
+                                  target=target, detail={**detail, "error": str(message)[:500]})
             raise
         if action not in READS:
             gate.audit.record(actor.name, action, role=actor.role, source=actor.source, outcome="ok", target=target,
