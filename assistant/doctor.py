@@ -107,7 +107,9 @@ def check_embedding(settings: Settings, retrieval_mode: str | None = None,
     facts = {"model": model, "found": path is not None, "path": str(path) if path else None,
              "looked_in": str(looked_in) if looked_in else None, "mode": mode, "notice": None}
     if path and mode == "hybrid":
-        return Check("embedding", label, "ok", f"已找到 {model}（{path}），使用关键词 + 语义混合检索。", facts)
+        facts["backend"] = backend = check_backend(settings, path)
+        return Check("embedding", label, "ok", f"已找到 {model}（{path}），使用关键词 + 语义混合检索；{backend['summary']}",
+                     facts)
     facts["notice"] = model_problem or missing_model_notice(model, "not found" if path is None else "load failed")
     if path:
         summary = f"找到 {model}（{path}），但加载失败，只用关键词检索（BM25）。"
@@ -117,6 +119,36 @@ def check_embedding(settings: Settings, retrieval_mode: str | None = None,
         where = f"在 Hugging Face 缓存 {looked_in} 中查找" if looked_in else "未安装 huggingface_hub，无法查找缓存"
         summary = f"未找到 {model}（{where}），只用关键词检索（BM25）。"
     return Check("embedding", label, "warn", summary, facts)
+
+
+def check_backend(settings: Settings, model_path: Path) -> dict:
+    """How query vectors are computed (GREENLEAF_EMBED_BACKEND): the runtime installed, the ONNX export made, and a
+    fallback the last start announced. Looks only: the export is made on the first search."""
+    from assistant.retrieval.embeddings import BACKEND_NOTICE_MARKER
+    from assistant.retrieval.onnx_export import export_dir_for, read_record
+
+    wanted = settings.embed_backend
+    runtimes = {name: importlib.util.find_spec(module) is not None
+                for name, module in (("onnx", "onnxruntime"), ("openvino", "openvino"))}
+    export_dir = export_dir_for(model_path, settings.home / "models")
+    record = read_record(export_dir, model_path) if export_dir else None
+    facts: dict[str, Any] = {"wanted": wanted, "runtimes": runtimes, "export": str(export_dir) if record else None,
+                             "query_graph": (("int8" if record["int8"] else "float") if record else None),
+                             "fallback": None}
+    try:
+        facts["fallback"] = (settings.home / BACKEND_NOTICE_MARKER).read_text(encoding="utf-8") or None
+    except OSError:
+        pass
+    if wanted == "torch" or not any(runtimes.values()):
+        facts["summary"] = "查询向量用 torch 计算。" if wanted == "torch" else "未安装 onnxruntime/OpenVINO，查询向量用 torch 计算。"
+    elif facts["fallback"]:
+        _, asked, used = (facts["fallback"].split("|") + ["", "", ""])[:3]
+        facts["summary"] = f"上次启动时 {asked} 后端未能加载，改用了 {used}（原因见启动时的提示）。"
+    elif record:
+        facts["summary"] = f"查询向量用 ONNX 导出模型计算（{facts['query_graph']}，{export_dir}）。"
+    else:
+        facts["summary"] = "首次检索时将把模型导出为 ONNX（约半分钟），此后查询向量不再需要 torch。"
+    return facts
 
 
 def check_ocr(settings: Settings) -> Check:

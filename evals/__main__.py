@@ -1,5 +1,5 @@
-"""`python -m evals [--modes lexical,dense,hybrid] [--out DIR]`: score the gold sets, print one table, write
-evals/results/<YYYY-MM-DD>.json."""
+"""`python -m evals [--modes lexical,dense,hybrid] [--backend auto|torch|onnx|openvino] [--out DIR]`: score the gold
+sets, print one table, write evals/results/<YYYY-MM-DD>.json."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ from evals.spreadsheet_import import score_spreadsheets
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="GreenLeaf quality evals")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: lexical,dense,hybrid")
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "openvino"],
+                        help="embedding backend of the dense and hybrid rows (evals.backends compares them)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
     modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         parser.error(f"unknown mode(s): {', '.join(unknown)}")
-    report = run(modes)
+    report = run(modes, backend=args.backend)
     print(table(report))
     for note in report.notes:
         print(f"- {note}")

