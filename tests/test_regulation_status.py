@@ -181,3 +181,17 @@ def test_command_line_lists_sets_shows_explains_and_answers_with_meta(tmp_path):
     asked = json.loads(run(home, "ask", "民用建筑节能条例第四条讲什么？", "--json").stdout)
     assert asked["citations"] and all("meta" in c for c in asked["citations"])
     assert asked["citations"][0]["meta"]["status"] == "已废止" and "（该文件已废止）" in asked["answer"]
+
+
+def test_rebuild_reads_the_metadata_an_older_ingest_did_not(settings, tmp_path):
+    """A home built before metadata was read: `kb rebuild` fills the fields in and keeps what was set."""
+    [path] = _files(tmp_path / "laws", "jiguan-shiwu-guanli-tiaoli")
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([path])
+        [doc] = kb.documents()
+        kb.manifest.update_meta(doc.doc_id, {"issuer": "机关事务管理局（手填）"})  # as an older version stored it
+        kb.rebuild()
+        [doc] = kb.documents()
+    assert doc.meta["issuer"] == "机关事务管理局（手填）"  # what was stored wins
+    assert (doc.meta["doc_number"], doc.meta["promulgated"], doc.meta["effective"]) == (
+        "国务院令第621号", "2012-06-28", "2012-10-01")
