@@ -1,6 +1,6 @@
-"""Two roles end to end in a real headless Chromium: an admin signs in, uploads a document and finds it in the audit
-trail; a staff user signs in, sees no upload, removal, data import or 管理 tab, and a request crafted from that
-staff session to remove a document is refused by the server and recorded. The staff user's conversation is listed
+"""Two roles end to end in a real headless Chromium: an admin signs in, uploads a document, marks it 已废止 and finds
+both in the audit trail; a staff user signs in, sees no upload, removal, status action, data import or 管理 tab, and a
+request crafted from that staff session to remove a document is refused by the server and recorded. The staff user's conversation is listed
 in 我的对话 and reopens after a page reload. Screenshots go to test-artifacts/screenshots/.
 """
 
@@ -28,6 +28,7 @@ def office(tmp_path_factory):
 
 def test_admin_uploads_and_staff_cannot_in_the_page_or_by_a_crafted_request(office, driver):  # noqa: F811
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -48,12 +49,23 @@ def test_admin_uploads_and_staff_cannot_in_the_page_or_by_a_crafted_request(offi
     driver.find_element(By.ID, "gl-kb-ingest").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "gl-kb-results"), "已导入"))
     assert driver.find_element(By.ID, "gl-kb-remove").is_displayed()
+    doc_id = next(d.doc_id for d in services.kb.documents() if d.source.endswith("会议室照明管理办法.txt"))
+    # and marks it: the document view's status action
+    driver.find_element(By.CSS_SELECTOR, "#gl-kb-doc-panel button").click()
+    choice = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#gl-kb-doc-choice input")))
+    choice.send_keys(doc_id, Keys.ENTER)
+    driver.find_element(By.XPATH, "//*[@id='gl-kb-doc-status']//label[contains(., '已废止')]").click()
+    driver.find_element(By.CSS_SELECTOR, "#gl-kb-doc-note textarea, #gl-kb-doc-note input").send_keys("由新办法取代")
+    driver.find_element(By.ID, "gl-kb-doc-set").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "gl-kb-doc-said"), "已废止"))
+    marked = next(d for d in services.kb.documents() if d.doc_id == doc_id).to_dict()["meta"]
+    assert (marked["status"], marked.get("status_note")) == ("已废止", "由新办法取代")
     _tab(driver, "管理").click()
     wait.until(EC.element_to_be_clickable((By.ID, "gl-audit-show"))).click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "gl-audit-table"), "会议室照明管理办法.txt"))
-    assert "上传文档" in driver.find_element(By.ID, "gl-audit-table").text
+    table = driver.find_element(By.ID, "gl-audit-table").text
+    assert "上传文档" in table and "修改文档状态" in table
     _shot(driver, "roles-1-admin-audit")
-    doc_id = next(d.doc_id for d in services.kb.documents() if d.source.endswith("会议室照明管理办法.txt"))
 
     # sign out; the staff user sees the documents but none of the admin controls
     driver.get(url + "logout")
@@ -62,7 +74,9 @@ def test_admin_uploads_and_staff_cannot_in_the_page_or_by_a_crafted_request(offi
     wait.until(lambda d: _tabs(d) == {"智能问答", "知识库", "能耗数据", "文稿起草"})
     _tab(driver, "知识库").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "gl-kb-docs"), "会议室照明管理办法"))
-    for hidden in ("gl-kb-upload", "gl-kb-ingest", "gl-kb-remove", "gl-kb-remove-choice"):
+    driver.find_element(By.CSS_SELECTOR, "#gl-kb-doc-panel button").click()  # the document view opens for staff
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#gl-kb-doc-choice input")))
+    for hidden in ("gl-kb-upload", "gl-kb-ingest", "gl-kb-remove", "gl-kb-remove-choice", "gl-kb-doc-set"):
         assert not [e for e in driver.find_elements(By.ID, hidden) if e.is_displayed()], hidden
     _tab(driver, "能耗数据").click()
     wait.until(EC.visibility_of_element_located((By.ID, "gl-data-run")))
