@@ -124,8 +124,13 @@ def _by_format(rows: list[dict]) -> dict:
 
 def _write_pdf(path: Path, title: str, lines: list[str]) -> None:
     """A Word→PDF export: A4, the title in the document properties, paragraphs wrapped at a narrow margin."""
+    import logging
+
     from fpdf import FPDF
 
+    # The CJK font has no 〈〉 (the gazette's inner title brackets); fpdf2 says so on every file. The header lines
+    # that hold them are still read right, which is what this eval checks.
+    logging.getLogger("fpdf").setLevel(logging.ERROR)
     pdf = FPDF(format="A4")
     pdf.add_font("cjk", fname=FONT_CJK)
     pdf.add_font("latin", fname=FONT_LATIN)  # Droid Sans Fallback has no Latin digits
