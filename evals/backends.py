@@ -70,9 +70,9 @@ def run_backend(backend: str, workdir: Path, home_models: Path, out: Path) -> No
         result[mode] = {key: row.get(key) for key in ("recall@1", "recall@5", "mrr", "search_p50_ms")}
     settings = Settings.from_env({}).with_home(workdir / "home")
     with KnowledgeBase.open(settings, read_only=True, embedder=LazyEmbedder(None)) as kb:
-        ids = sorted(chunk_id for chunk_id, _ in kb.manifest.token_rows())
+        ids = [chunk_id for chunk_id, _ in kb.manifest.token_rows()]
         chunks = kb.manifest.chunks(ids)
-        texts = [chunks[i].index_text for i in ids if i in chunks]
+        texts = sorted({c.index_text for c in chunks.values()})  # chunk ids name the child's own folder: sort by text
     start = time.perf_counter()
     documents = embedder.embed_documents(texts)
     seconds = time.perf_counter() - start
