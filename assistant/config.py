@@ -24,7 +24,7 @@ class Settings:
     corpus_dir: Path = REPO_ROOT / "corpus"  # GREENLEAF_CORPUS: the starter knowledge base
     embed_model: str | None = DEFAULT_EMBED_MODEL  # GREENLEAF_EMBED_MODEL: hub id, local folder, or "none"
     embed_device: str = "cpu"  # GREENLEAF_EMBED_DEVICE
-    embed_backend: str = "auto"  # GREENLEAF_EMBED_BACKEND: auto | torch | onnx | openvino (retrieval/embeddings.py)
+    embed_backend: str = "auto"  # GREENLEAF_EMBED_BACKEND: auto|torch|onnx|onnx-int8|openvino (retrieval/embeddings.py)
     chroma_url: str | None = None  # GREENLEAF_CHROMA_URL: http://host:port switches to a Chroma server
     llm_base_url: str | None = None  # GREENLEAF_LLM_BASE_URL (or OPENAI_BASE_URL)
     llm_model: str | None = None  # GREENLEAF_LLM_MODEL (or OPENAI_MODEL)
@@ -76,8 +76,9 @@ class Settings:
         if get("GREENLEAF_EMBED_DEVICE"):
             values["embed_device"] = get("GREENLEAF_EMBED_DEVICE")
         backend = (get("GREENLEAF_EMBED_BACKEND") or "auto").lower()
-        if backend not in {"auto", "torch", "onnx", "openvino"}:
-            raise ConfigError(f"环境变量 GREENLEAF_EMBED_BACKEND 只能是 auto、torch、onnx 或 openvino，实际为“{backend}”。")
+        if backend not in {"auto", "torch", "onnx", "onnx-int8", "openvino"}:
+            raise ConfigError("环境变量 GREENLEAF_EMBED_BACKEND 只能是 auto、torch、onnx、onnx-int8 或 openvino，"
+                              f"实际为“{backend}”。")
         values["embed_backend"] = backend
         values["chroma_url"] = get("GREENLEAF_CHROMA_URL")
         values["llm_base_url"] = get("GREENLEAF_LLM_BASE_URL") or get("OPENAI_BASE_URL")

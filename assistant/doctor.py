@@ -133,7 +133,8 @@ def check_backend(settings: Settings, model_path: Path) -> dict:
     export_dir = export_dir_for(model_path, settings.home / "models")
     record = read_record(export_dir, model_path) if export_dir else None
     facts: dict[str, Any] = {"wanted": wanted, "runtimes": runtimes, "export": str(export_dir) if record else None,
-                             "query_graph": (("int8" if record["int8"] else "float") if record else None),
+                             "query_graph": (("int8" if wanted == "onnx-int8" and record["int8"] else "float")
+                                             if record else None),
                              "fallback": None}
     try:
         facts["fallback"] = (settings.home / BACKEND_NOTICE_MARKER).read_text(encoding="utf-8") or None

@@ -20,7 +20,7 @@ from evals.spreadsheet_import import score_spreadsheets
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="GreenLeaf quality evals")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: lexical,dense,hybrid")
-    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "openvino"],
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "onnx-int8", "openvino"],
                         help="embedding backend of the dense and hybrid rows (evals.backends compares them)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The embedding backends side by side (issue 17): `python -m evals.backends [--backends torch,onnx,openvino]`.
+"""The embedding backends side by side (issue 17): `python -m evals.backends [--backends torch,onnx,onnx-int8,openvino]`.
 
 Each backend runs in its own child process, so its imports and memory are its own, on the eval corpus with the
 English test model (mechanics, not Chinese quality): gold retrieval of the dense and hybrid rows (R@5, MRR),
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-BACKENDS = ("torch", "onnx", "openvino")
+BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")
 
 
 def _rss_mb() -> float:

@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-dense", action="store_true", help="lexical only (skips the model and the LangChain run)")
     parser.add_argument("--embed-limit", type=int, default=2000,
                         help="above this many chunks, synthetic chunks get random vectors instead of model embeddings")
-    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "openvino"],
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "onnx-int8", "openvino"],
                         help="GreenLeaf's embedding backend (LangChain's recipe embeds with torch)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)

@@ -6,10 +6,12 @@ folder; "none" disables). When it cannot be loaded GreenLeaf says so, in Chinese
 retrieval instruction on queries only.
 
 Backends (GREENLEAF_EMBED_BACKEND): `torch` is sentence-transformers itself; `onnx` and `openvino` run the model's
-own graph, exported once by onnx_export.py, without importing torch: documents through the float graph (the same
-vectors as torch), queries through its int8 form on onnxruntime (one thread, beside the BM25 scoring), or the float
-graph on OpenVINO. `auto` (default) takes the first of onnx, openvino, torch that loads; a fallback is announced
-like a missing model. Query vectors are remembered (LRU), so a repeated question costs no model call.
+own float graph, exported once by onnx_export.py, on onnxruntime or OpenVINO, without importing torch: the same
+vectors as torch, queries on one thread beside the BM25 scoring. `onnx-int8` embeds queries through the export's
+int8 form: about 3 ms faster per query on 2 cores, cosine ≥ 0.99 with torch, but it lost 2 of 141 gold questions
+with the test model (docs/PERFORMANCE.md), so it is asked for, not chosen. `auto` (default) takes the first of
+onnx, openvino, torch that loads; a fallback is announced like a missing model. Query vectors are remembered (LRU),
+so a repeated question costs no model call.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 NOTICE_MARKER = "embedding-notice-shown"  # in the home folder; holds the model name whose absence was announced
 BACKEND_NOTICE_MARKER = "embedding-backend-notice-shown"  # holds "model|wanted|used" of the announced fallback
-BACKENDS = ("auto", "torch", "onnx", "openvino")
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "openvino")
 FAST_BACKENDS = ("onnx", "openvino")  # in the order `auto` tries them: fastest first (docs/PERFORMANCE.md)
 QUERY_CACHE_SIZE = 1024
 
@@ -104,11 +106,11 @@ class SentenceTransformerEmbedder:
 
 
 class OnnxEmbedder:
-    """The `onnx` and `openvino` backends: the model's exported graph (onnx_export.py), without torch.
+    """The `onnx`, `onnx-int8` and `openvino` backends: the model's exported graph (onnx_export.py), without torch.
 
-    Queries run one at a time on one thread (the other core scores BM25 meanwhile): on onnxruntime through the int8
-    graph when the export kept one, on OpenVINO through the float graph (it ran the int8 graph slower). Documents run
-    in length-sorted batches through the float graph on every core, so stored vectors match torch's. Batches are
+    Queries run one at a time on one thread (the other core scores BM25 meanwhile), through the float graph, or for
+    `onnx-int8` the int8 one when the export kept it (OpenVINO ran the int8 graph slower than the float one).
+    Documents run in length-sorted batches through the float graph on every core, so stored vectors match torch's. Batches are
     small (8): onnxruntime keeps the largest batch's activations in its memory arena, and 32 chunks of 256 tokens
     held 850 MB where 8 hold 450 MB, at the same throughput on 2 cores.
     """
@@ -126,7 +128,7 @@ class OnnxEmbedder:
         self.record = record
         self._inputs = record["inputs"]
         self._tokenizer = Tokenizer.from_file(str(export_dir / "tokenizer.json"))
-        query_file = record["int8"] if backend == "onnx" and record.get("int8") else record["fp32"]
+        query_file = record["int8"] if backend == "onnx-int8" and record.get("int8") else record["fp32"]
         self.query_graph = "int8" if query_file == record.get("int8") else "float"
         self._query_run = _runner(backend, export_dir / query_file, threads=1)
         self._document_run: Callable | None = None  # made on first use: a search-only process never loads it
@@ -224,6 +226,8 @@ def load_embedder(model: str | None, device: str = "cpu", backend: str = "auto",
 def _load_exported(model: str, path: Path, backend: str, home_models: Path | None) -> OnnxEmbedder:
     from assistant.retrieval.onnx_export import ExportFailed, ensure_export, export_dir_for
 
+    if backend not in FAST_BACKENDS + ("onnx-int8",):
+        raise ValueError(f"unknown embedding backend {backend!r}")
     if backend == "openvino":
         import openvino  # noqa: F401 - fail before exporting when the runtime is not installed
     else:

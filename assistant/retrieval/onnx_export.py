@@ -2,9 +2,10 @@
 
 The export runs in a child process (`python -m assistant.retrieval.onnx_export MODEL_DIR OUT_DIR`), so the process
 that serves searches never imports torch. The graph is the model's own forward pass (transformer, pooling,
-normalisation) traced on CPU: `model.onnx` embeds documents, so the stored vectors are torch's whatever the backend.
-`model_int8.onnx` embeds queries, one at a time: the same graph with the weights of the MatMuls that read a
-LayerNorm output (query/key/value, FFN-up) dynamically quantized to int8, per channel. The attention-output and
+normalisation) traced on CPU: `model.onnx` gives torch's vectors, for documents and (unless asked otherwise) queries.
+`model_int8.onnx` embeds queries for GREENLEAF_EMBED_BACKEND=onnx-int8, one at a time: the same graph with the
+weights of the MatMuls that read a LayerNorm output (query/key/value, FFN-up) dynamically quantized to int8, per
+channel. The attention-output and
 FFN-down projections stay float: their inputs have outliers that per-tensor activation quantization clips, and
 all-int8 agreed only 0.98 (min cosine) with torch on the test model, this recipe 0.992. Every file is checked against the torch model on probe texts
 (token ids equal, cosine ≥ the thresholds below) before it is kept, and export.json records the check.
