@@ -83,6 +83,9 @@ def ensure_export(model_dir: Path, out_dir: Path, timeout_s: float = EXPORT_TIME
         record = read_record(out_dir, model_dir)  # another process may have made it while we waited
         if record is not None:
             return record
+        print(f"首次使用：正在把嵌入模型导出为 ONNX（只做一次，约半分钟）→ {out_dir}\n"
+              f"First use: exporting the embedding model to ONNX (once, about half a minute) → {out_dir}",
+              file=sys.stderr)
         command = [sys.executable, "-m", "assistant.retrieval.onnx_export", str(model_dir), str(out_dir)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
