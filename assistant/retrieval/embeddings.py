@@ -26,6 +26,8 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from assistant.retrieval.onnx_export import TOKEN_INPUTS
+
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 NOTICE_MARKER = "embedding-notice-shown"  # in the home folder; holds the model name whose absence was announced
 BACKEND_NOTICE_MARKER = "embedding-backend-notice-shown"  # holds "model|wanted|used" of the announced fallback
@@ -110,9 +112,9 @@ class OnnxEmbedder:
 
     Queries run one at a time on one thread (the other core scores BM25 meanwhile), through the float graph, or for
     `onnx-int8` the int8 one when the export kept it (OpenVINO ran the int8 graph slower than the float one).
-    Documents run in length-sorted batches through the float graph on every core, so stored vectors match torch's. Batches are
-    small (8): onnxruntime keeps the largest batch's activations in its memory arena, and 32 chunks of 256 tokens
-    held 850 MB where 8 hold 450 MB, at the same throughput on 2 cores.
+    Documents run in length-sorted batches through the float graph on every core, so stored vectors match torch's.
+    Batches are small (8): onnxruntime keeps the largest batch's activations in its memory arena, and 32 chunks of
+    256 tokens held 850 MB where 8 hold 450 MB, at the same throughput on 2 cores.
     """
 
     def __init__(self, model: str, export_dir: Path, record: dict, backend: str = "onnx",
@@ -153,8 +155,6 @@ class OnnxEmbedder:
 
     def _run(self, run: Callable, texts: list[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch(texts)
-        from assistant.retrieval.onnx_export import TOKEN_INPUTS
-
         feed = {name: np.array([getattr(e, TOKEN_INPUTS[name]) for e in encoded], dtype=np.int64)
                 for name in self._inputs}
         vectors = np.asarray(run(feed), dtype=np.float32)
