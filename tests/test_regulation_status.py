@@ -195,3 +195,29 @@ def test_rebuild_reads_the_metadata_an_older_ingest_did_not(settings, tmp_path):
     assert doc.meta["issuer"] == "机关事务管理局（手填）"  # what was stored wins
     assert (doc.meta["doc_number"], doc.meta["promulgated"], doc.meta["effective"]) == (
         "国务院令第621号", "2012-06-28", "2012-10-01")
+
+
+def test_llm_answer_resting_on_a_repealed_document_says_so(settings, tmp_path):
+    """The model sees the status in the passage labels; when its answer does not say so, the assistant does."""
+    from langchain_core.messages import AIMessage
+
+    from test_agent import ScriptedChatModel, _tool_call
+
+    [path] = _files(tmp_path / "laws", "minyong-jianzhu-jieneng-tiaoli")
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([path])
+        kb.set_status(path.name, "已废止")
+        model = ScriptedChatModel([
+            _tool_call("knowledge_search", {"query": "太阳能 可再生能源 既有建筑节能改造"}),
+            AIMessage(content="国家鼓励在新建建筑和既有建筑节能改造中采用太阳能、地热能等可再生能源[1]。"),
+        ])
+        store = DataStore.open(settings)
+        try:
+            answer = Assistant.create(settings, kb, store, chat_model=model).ask("节能改造能用太阳能吗？")
+        finally:
+            store.close()
+    tool_message = next(m for m in model.seen[1] if getattr(m, "type", "") == "tool")
+    assert "《民用建筑节能条例》（国务院令第530号）第四条（第1页）（该文件已废止）" in tool_message.content
+    assert answer.mode == "llm" and answer.citations[0].meta["status"] == "已废止"
+    assert answer.answer.endswith("注意：[1]《民用建筑节能条例》（该文件已废止），请以现行文件为准。")
+    assert answer.citations[0].sentences  # quoted words of the passage are marked for the source card
