@@ -92,6 +92,7 @@ def build(services: Services) -> tuple[Any, list]:
             respond, inputs, outputs, api_visibility="private", **common))
     for event in answered:  # the answer's sources become the document viewer's choices
         event.then(ui_documents.citation_choices, last, viewing[0], api_visibility="private", queue=False)
+        event.then(lambda: "", None, feedback_note, api_visibility="private", queue=False)  # a new answer, unrated
     ui_documents.wire(services, "gl-source-doc", *viewing)
 
     def rate(rating: str):
@@ -103,7 +104,7 @@ def build(services: Services) -> tuple[Any, list]:
         button.click(rate(rating), [last, comment], feedback_note, api_name=name).then(
             lambda: "", None, comment, api_visibility="private", queue=False)
     chat = {"question": question, "chatbot": chatbot, "pairs": pairs, "sources": sources, "tools": tools,
-            "last": last, "conversation": conversation, "answered": answered}
+            "last": last, "conversation": conversation, "answered": answered, "note": feedback_note}
     return ui_history.wire(services, history, chat)
 
 

@@ -65,7 +65,7 @@ def wire(services: Services, panel: dict[str, Any], chat: dict[str, Any]) -> tup
 
     listing.input(lambda value: value, listing, picked, api_visibility="private", queue=False).then(
         friendly(open_one), picked, shown, api_name="conversation_open", concurrency_id="chat", concurrency_limit=4)
-    new.click(lambda: (*_blank(), gr.update(value=None), None), None, [*shown, listing, picked],
+    new.click(lambda: (*_blank(), gr.update(value=None), None, ""), None, [*shown, listing, picked, chat["note"]],
               api_visibility="private", queue=False)
     delete.click(friendly(delete_one), picked, [*shown, listing, picked], api_name="conversation_delete",
                  concurrency_id="chat", concurrency_limit=4)
