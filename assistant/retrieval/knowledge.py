@@ -148,7 +148,7 @@ class KnowledgeBase:
         self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
         self._speller = None  # (lexical index, Speller over its vocabulary), made on first use
-        self._article_labels: tuple[LexicalIndex, frozenset[str]] | None = None  # the labels that index holds
+        self._article_rows: tuple[LexicalIndex, dict[str, np.ndarray]] | None = None  # label -> that index's rows
         self._executor: ThreadPoolExecutor | None = None
         self._check_glossary()
         self._load_lexical()
@@ -351,13 +351,14 @@ class KnowledgeBase:
             scores = np.where(rows_info["doc_type"] == doc_type, scores, 0.0)
         if status:
             scores = np.where(rows_info["status"] == status, scores, 0.0)
-        scores = np.where(rows_info["status"] == CURRENT, scores, scores * STATUS_WEIGHT)  # see search()
+        if rows_info.get("status_weight") is not None:
+            scores *= rows_info["status_weight"]  # see search()
         ranked = self._top(scores, pool)
         label = find_article(query)
         article_first: dict[str, int] = {}
         if label:
             # "条例第十五条讲什么": the named article comes first, the document the question names first of all.
-            rows = np.flatnonzero(rows_info["article"] == label)
+            rows = self._rows_of_article(label)
             if doc_type:
                 rows = rows[rows_info["doc_type"][rows] == doc_type]
             if status:
@@ -395,13 +396,22 @@ class KnowledgeBase:
     def _holds_article(self, query: str) -> bool:
         """Whether the question names an article label ("第十五条") that some stored passage carries."""
         label = find_article(query)
+        return label is not None and len(self._rows_of_article(label)) > 0
+
+    def _rows_of_article(self, label: str) -> np.ndarray:
+        """Rows of the lexical index whose passage belongs to article `label`, from a map made once per index
+        (comparing 100k labels on every question cost about a millisecond)."""
         index, info = self._snapshot
-        if label is None or index is None:
-            return False
-        known = self._article_labels
+        if index is None:
+            return np.empty(0, dtype=np.int64)
+        known = self._article_rows
         if known is None or known[0] is not index:
-            known = self._article_labels = (index, frozenset(a for a in info.get("article", ()) if a))
-        return label in known[1]
+            rows: dict[str, list[int]] = {}
+            for row, article in enumerate(info.get("article", ())):
+                if article:
+                    rows.setdefault(article, []).append(row)
+            known = self._article_rows = (index, {a: np.array(r, dtype=np.int64) for a, r in rows.items()})
+        return known[1].get(label, np.empty(0, dtype=np.int64))
 
     def _dense_ranking(self, query: str, doc_type: str | None, pool: int) -> list[tuple[str, float]] | None:
         embedder = self.embedder()
@@ -639,6 +649,7 @@ class KnowledgeBase:
                 "title": np.array(titles, dtype=object), "doc_id": np.array(doc_ids, dtype=object),
                 "row": {cid: i for i, cid in enumerate(index.ids)}}
         info["status"] = self._status_array(info["doc_id"])
+        info["status_weight"] = _status_weights(info["status"])
         return info
 
     def _status_array(self, doc_ids: np.ndarray) -> np.ndarray:
@@ -649,7 +660,8 @@ class KnowledgeBase:
         """After a status change: new status per row, the same BM25 index (swapped as one snapshot)."""
         index, info = self._snapshot
         if index is not None:
-            self._snapshot = (index, {**info, "status": self._status_array(info["doc_id"])})
+            status = self._status_array(info["doc_id"])
+            self._snapshot = (index, {**info, "status": status, "status_weight": _status_weights(status)})
 
     def _chunk_statuses(self, chunk_ids: list[str]) -> dict[str, str]:
         """Status of each chunk's document (chunks the lexical index does not know count as current)."""
@@ -685,6 +697,13 @@ class KnowledgeBase:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _status_weights(status: np.ndarray) -> np.ndarray | None:
+    """Per-row BM25 weight: STATUS_WEIGHT for passages of 已修订/已废止 documents, 1 for current ones; None when
+    all are current (one array made per index, not a comparison of every row's status on every question)."""
+    old = status != CURRENT
+    return np.where(old, STATUS_WEIGHT, 1.0) if old.any() else None
 
 
 def _coverage(weights: dict[str, float], chunk_tokens: set[str]) -> float:
