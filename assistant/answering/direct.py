@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from assistant.retrieval.knowledge import SearchHit
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+# Retrieved text is data: a sentence that tries to instruct the assistant is never quoted as an answer.
+_INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
+                        r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
+                        r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
+
+
+def quotable_sentences(text: str) -> list[str]:
+    """A passage's sentences, in order, without those that try to instruct the assistant (kept with their ending
+    punctuation and spacing, so that joining them gives the passage back without the instructions)."""
+    return [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s)]
 # What a sentence that answers each question type contains.
 TYPE_PATTERNS: dict[str, re.Pattern] = {
     "when": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|每年.{0,8}[月日前]|[0-9]{4}年起|"
@@ -55,13 +65,14 @@ def asked(question: str) -> str:
     return question[: last + 1]
 
 
-def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25) -> list[Lead]:
+def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25,
+                   weights: dict[str, float] | None = None) -> list[Lead]:
     """For each part of `question`, the sentence of `hits` that best answers it (its words, its type).
 
     A part whose best sentence covers less than `min_share` of that part's own topic weight is not answered.
     """
     parts = question_parts(question)
-    whole = kb.query_weights(question)
+    whole = weights if weights is not None else kb.query_weights(question)
     leads: list[Lead] = []
     used: set[str] = set()
     for part in parts:
@@ -70,7 +81,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         total = sum(own.values()) or 1.0
         best: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
-            for raw in _SENTENCE.findall(hit.chunk.text):
+            for raw in quotable_sentences(hit.chunk.text):
                 sentence = clean(raw)
                 if len(sentence) < 6 or sentence in used or sentence.startswith("|"):
                     continue

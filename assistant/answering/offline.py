@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import asked, direct_answers, yes_or_no
+from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -22,10 +22,6 @@ from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
-_INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所有|全部|一切)?(的)?(指令|指示|提示|要求|规则|设定)|"
-                        r"ignore (all )?(the )?(previous|above|prior) (instructions|prompts)|你现在(是|扮演|必须)|"
-                        r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
@@ -141,7 +137,7 @@ class OfflineEngine:
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of the top six, quoted ones first.
         lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
-                                              h.coverage >= MIN_COVERAGE * 0.8], citations)
+                                              h.coverage >= MIN_COVERAGE * 0.8], citations, weights)
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
         if lead:
@@ -149,10 +145,11 @@ class OfflineEngine:
                           intent="knowledge")
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
 
-    def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation]) -> str:
+    def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation],
+              weights: dict[str, float]) -> str:
         """The direct answer: per question part, the quoted sentence that answers it, with its source; a part
         the passages do not answer is named. Empty when no sentence answers the question well enough."""
-        leads = direct_answers(question, hits, self.kb)
+        leads = direct_answers(question, hits, self.kb, weights=weights)
         if not any(lead.sentence for lead in leads):
             return ""
         lines = []
@@ -179,9 +176,7 @@ class OfflineEngine:
 
     def _best_sentences(self, hit: SearchHit, weights: dict[str, float], max_chars: int) -> list[tuple[float, str]]:
         """The passage's sentences that share most (IDF-weighted) terms with the question, in passage order."""
-        # Retrieved text is data: a sentence that tries to instruct the assistant is never quoted as an answer.
-        sentences = [s.strip() for s in _SENTENCE.findall(hit.chunk.text)
-                     if s.strip() and not s.strip().startswith("|") and not _INJECTION.search(s)]
+        sentences = [s.strip() for s in quotable_sentences(hit.chunk.text) if s.strip() and not s.strip().startswith("|")]
         scored = []
         for position, sentence in enumerate(sentences):
             tokens = set(self.kb.tokenizer.tokens(sentence))
@@ -327,7 +322,7 @@ def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
 
 
 def _without_instructions(text: str) -> str:
-    return "".join(s for s in _SENTENCE.findall(text) if not _INJECTION.search(s))
+    return "".join(quotable_sentences(text))
 
 
 def _factor_set(question: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import AccountError
+from assistant.office.sqlitefile import SqliteFile
 
 ROLES = ("admin", "staff")
 ROLE_LABELS = {"admin": "管理员", "staff": "工作人员"}
@@ -59,7 +60,8 @@ class Accounts:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._ready = False  # schema created by this object's first connection
+        self._file = SqliteFile(self.path, SCHEMA)
+        self._connect = self._file.connect
 
     @classmethod
     def open(cls, settings: Settings) -> "Accounts":
@@ -143,13 +145,6 @@ class Accounts:
             raise AccountError(f"没有用户“{name}”；现有用户见 greenleaf user list。")
         return account
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        if not self._ready:
-            db.executescript(SCHEMA)
-            self._ready = True
-        return db
 
 
 def hash_password(password: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.office.sqlitefile import SqliteFile
 
 ACTIONS = {
     "upload": "上传文档",
@@ -93,7 +93,8 @@ class AuditTrail:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._ready = False  # schema created by this object's first connection
+        self._file = SqliteFile(self.path, SCHEMA, autocommit=True)
+        self._connect = self._file.connect
 
     @classmethod
     def open(cls, settings: Settings) -> "AuditTrail":
@@ -151,13 +152,6 @@ class AuditTrail:
             previous = event.digest
         return broken
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions are explicit
-        if not self._ready:
-            db.executescript(SCHEMA)
-            self._ready = True
-        return db
 
 
 def file_sha256(path: str | Path) -> str:

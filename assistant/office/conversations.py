@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import LookupFailed
+from assistant.office.sqlitefile import SqliteFile
 
 TITLE_CHARS = 30
 LOCAL_OWNER = "本机用户"  # the owner when nobody signs in: the web UI without login, and the CLI by default
@@ -78,7 +78,8 @@ class Conversation:
 class Conversations:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._ready = False
+        self._file = SqliteFile(self.path, SCHEMA)
+        self._connect = self._file.connect
 
     @classmethod
     def open(cls, settings: Settings) -> "Conversations":
@@ -133,13 +134,6 @@ class Conversations:
                 raise _missing(conversation_id)
             db.execute("DELETE FROM turns WHERE conversation_id = ?", (number,))
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        if not self._ready:
-            db.executescript(SCHEMA)
-            self._ready = True
-        return db
 
 
 def title_of(question: str) -> str:
