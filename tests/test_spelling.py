@@ -41,3 +41,16 @@ def test_a_unit_at_the_very_end_is_rewritten_after_a_digit():
     lexicon = Lexicon.load(Path(__file__).resolve().parent.parent / "corpus" / "colloquial.tsv")
     assert lexicon.normalise("食堂一个月用了30方").text.endswith("30立方米")
     assert "方面" in lexicon.normalise("用水30方面的问题").text
+
+
+def test_the_sound_table_is_made_with_the_index_and_read_back_with_it(tmp_path: Path, monkeypatch):
+    from assistant.retrieval import spelling
+    from assistant.retrieval.lexical import LexicalIndex
+
+    index = LexicalIndex.build([("a", "屋顶 光伏 组件"), ("b", "排放 因子")], generation=3)
+    assert "光伏" in index.sounds["guang fu"]
+    index.save(tmp_path / "lexical")
+    monkeypatch.setattr(spelling, "sound_table", lambda words: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    loaded = LexicalIndex.load(tmp_path / "lexical")
+    assert loaded.sounds == index.sounds
+    assert spelling.Speller(loaded.df, loaded.sounds).correct("光幅") == "光伏"  # no table built on the question

@@ -147,7 +147,7 @@ class KnowledgeBase:
         # during an ingest always sees a matching pair without taking the write lock.
         self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
-        self._speller = None  # (lexical index, Speller over its vocabulary), made on first use
+        self._speller = None  # (lexical index, Speller over its vocabulary and saved sound table)
         self._article_rows: tuple[LexicalIndex, dict[str, np.ndarray]] | None = None  # label -> that index's rows
         self._executor: ThreadPoolExecutor | None = None
         self._check_glossary()
@@ -317,7 +317,7 @@ class KnowledgeBase:
         if speller is None or speller[0] is not index:
             from assistant.retrieval.spelling import Speller
 
-            speller = self._speller = (index, Speller(index.df))
+            speller = self._speller = (index, Speller(index.df, index.sounds))
         return speller[1].fix(text, self.tokenizer.words(text))
 
     def unseen_words(self, query: str) -> list[str]:

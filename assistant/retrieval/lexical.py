@@ -120,12 +120,14 @@ def load_stopwords() -> frozenset[str]:
 class LexicalIndex:
     """BM25 over the chunks' token lists; `scores(tokens)` returns one score per chunk, in `ids` order."""
 
-    def __init__(self, ids: list[str], retriever=None, generation: int = 0, df: dict[str, int] | None = None) -> None:
+    def __init__(self, ids: list[str], retriever=None, generation: int = 0, df: dict[str, int] | None = None,
+                 sounds: dict[str, list[str]] | None = None) -> None:
         self.ids = ids
         self._retriever = retriever
         self.generation = generation
         self._vocab = set(retriever.vocab_dict) if retriever is not None else set()
         self.df = df or {}  # token -> number of chunks containing it
+        self.sounds = sounds  # pinyin -> tokens (retrieval/spelling.py); None for an index saved before it existed
 
     def idf(self, token: str) -> float:
         """BM25-style inverse document frequency; a token no chunk contains gets the highest weight."""
@@ -155,7 +157,9 @@ class LexicalIndex:
         counts = np.bincount(np.concatenate([np.unique(d) for d in docs]), minlength=len(vocab))
         names = list(vocab)
         df = {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
-        return cls(ids, retriever, generation, df)
+        from assistant.retrieval.spelling import sound_table
+
+        return cls(ids, retriever, generation, df, sound_table(df))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in dict.fromkeys(tokens) if t in self._vocab]
@@ -172,6 +176,8 @@ class LexicalIndex:
             self._retriever.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}), encoding="utf-8")
         (tmp / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
+        if self.sounds is not None:
+            (tmp / "sounds.json").write_text(json.dumps(self.sounds, ensure_ascii=False), encoding="utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -190,6 +196,8 @@ class LexicalIndex:
             if meta["ids"]:
                 retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
             df = json.loads((directory / "df.json").read_text(encoding="utf-8"))
-            return cls(list(meta["ids"]), retriever, int(meta["generation"]), df)
+            sounds_file = directory / "sounds.json"
+            sounds = json.loads(sounds_file.read_text(encoding="utf-8")) if sounds_file.exists() else None
+            return cls(list(meta["ids"]), retriever, int(meta["generation"]), df, sounds)
         except (OSError, ValueError, KeyError):
             return None
