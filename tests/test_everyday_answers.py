@@ -42,6 +42,8 @@ def assistant(tmp_path_factory):
     "超定额特别严重的单位会咋样",  # a consequence, not a quota check
     "跑半程马拉松前一天吃啥",  # "前一天" is not a top-N ranking
     "帮我写首关于秋天的诗",  # not a document GreenLeaf drafts
+    "医院2019年单位面积能耗参考值是多少",  # a reference level from the standards, no unit of ours named
+    "学校2023年人均能耗一般多少算正常",
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
@@ -52,6 +54,7 @@ def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(
     ("2025年哪几家单位超标了？", "quota"),
     ("医院里单位面积能耗排个名看看", "rank"),
     ("咱市2025年哪个单位用能预算最紧张？", "budget"),
+    ("市行政中心2024年单位面积能耗超过参考值了吗", "indicator"),  # a unit named: our figure first
 ])
 def test_data_questions_still_go_to_the_tools(question, intent):
     assert understand(question, NAMES, latest_year=2025).intent == intent

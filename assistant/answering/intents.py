@@ -19,8 +19,16 @@ INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly
            "knowledge", "draft", "greeting", "out_of_scope")
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
-# A question about every institution at once ("哪些单位…", "哪个单位预算最紧张"): never narrowed to the last unit asked.
-WHOLE_CITY = re.compile(r"哪些|哪几|哪个|哪家|各单位|全部|所有|全市|咱市|最紧张|最高的几|排名")
+# One vocabulary for "every institution at once", used two ways:
+# - ALL_UNITS: the question has a data target although it names no unit ("哪些单位超定额了", "全市用电排名");
+# - WHOLE_CITY: in a data question, a bare 哪个/哪些 also means every unit ("哪个预算最紧张"), so the question is
+#   never narrowed to the last unit asked, and a follow-up with it asks a new whole-city question. Bare 哪个 is not
+#   a data target by itself ("哪个部门管").
+_EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
+               r"全部|所有单位|各单位")
+_RANKING = r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最高|最低|最多|最少|最紧张"
+ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|超定额|超预算|超了")
+WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧张|最高的几|排名")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -199,10 +207,10 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件")
-# "All institutions" as a target: 哪些单位, 各单位, 全市, a ranking.
-_ALL_UNITS = re.compile(r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|"
-                        r"我市|全部|所有单位|各单位|排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|"
-                        r"最高|最低|最多|最少|超定额|超预算|超了")
+# A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
+#算正常"): what the standards say, not our figures.
+_REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|全国平均|一般(是|在|要|为)?多少|算正常|正常范围|合理范围|"
+                        r"国家标准|国标|行业标准")
 
 
 def _about_data(text: str, slots: dict, names: list[str], institutions: list[str]) -> bool:
@@ -210,7 +218,9 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     city's name (our data are this city's) and no question about reasons or rules."""
     if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions)):
         return False
-    target = bool(names) or "year" in slots or bool(_ALL_UNITS.search(text))
+    if not names and _REFERENCE.search(text) and not ALL_UNITS.search(text):
+        return False
+    target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
                                                            r"排序|最高|最低|最多|最少", text)))
 
