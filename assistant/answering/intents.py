@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from assistant.numerals import chinese_to_int
 from assistant.records.metrics import metric_synonyms
 
 INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert", "coverage",
            "knowledge", "draft", "greeting", "out_of_scope")
+Tagger = Callable[[str], list[tuple[str, str]]]  # text -> (word, jieba part-of-speech flag) pairs
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
 # One vocabulary for "every institution at once", used two ways:
@@ -64,8 +65,11 @@ class Understanding:
 
 
 def understand(question: str, institutions: list[str], context: dict | None = None,
-               today: date | None = None, latest_year: int | None = None) -> Understanding:
-    """Classify a question and fill its slots; `context` is the previous question's slots and intent."""
+               today: date | None = None, latest_year: int | None = None,
+               tagger: Tagger | None = None) -> Understanding:
+    """Classify a question and fill its slots; `context` is the previous question's slots and intent. `tagger`
+    gives (word, part of speech) pairs: the knowledge base's own tokenizer, so jieba's dictionary is loaded once
+    per process (jieba's global tokenizer when None)."""
     today = today or date.today()
     text = _normalise(question)
     if _GREETING.match(text):
@@ -165,7 +169,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
-    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names, institutions):
+    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names, institutions, tagger):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
@@ -187,7 +191,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             if phrase:
                 return Understanding(intent, slots, unknown_institution=phrase)
         return Understanding(intent, slots)
-    if ambiguous and _data_words(text) and _about_data(text, slots, [], institutions):
+    if ambiguous and _data_words(text) and _about_data(text, slots, [], institutions, tagger):
         return Understanding("indicator", slots, ambiguous=tuple(ambiguous))
     return Understanding("knowledge", slots)
 
@@ -213,10 +217,10 @@ _REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|�
                         r"国家标准|国标|行业标准")
 
 
-def _about_data(text: str, slots: dict, names: list[str], institutions: list[str]) -> bool:
+def _about_data(text: str, slots: dict, names: list[str], institutions: list[str], tagger: Tagger | None) -> bool:
     """The data path needs a metric or data word *and* a target: a unit, all units, or a year; and no other
     city's name (our data are this city's) and no question about reasons or rules."""
-    if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions)):
+    if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions, tagger)):
         return False
     if not names and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
@@ -225,15 +229,19 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
                                                            r"排序|最高|最低|最多|最少", text)))
 
 
-def _other_place(text: str, institutions: list[str]) -> str | None:
+def _other_place(text: str, institutions: list[str], tagger: Tagger | None = None) -> str | None:
     """A place name that is not part of any institution's name ("合肥市", "广东"): another region's figures.
     (A grid factor's region, "按浙江2022年因子", is not such a place: the caller skips questions about factors.)"""
-    import jieba.posseg
+    if tagger is None:
+        import jieba.posseg
 
+        pairs = [(p.word, p.flag) for p in jieba.posseg.lcut(text, HMM=False)]
+    else:
+        pairs = tagger(text)
     own = "".join(institutions)
-    for pair in jieba.posseg.lcut(text, HMM=False):
-        if pair.flag == "ns" and len(pair.word) >= 2 and pair.word not in own and pair.word not in ("全市", "本市", "咱市"):
-            return pair.word
+    for word, flag in pairs:
+        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市"):
+            return word
     return None
 
 

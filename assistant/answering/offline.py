@@ -60,10 +60,10 @@ class OfflineEngine:
         latest = max(years) if years else None
         context = None
         for previous, _ in history[-6:]:
-            u = understand(previous, names, context, latest_year=latest)
+            u = understand(previous, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
             if u.intent not in {"greeting", "out_of_scope"}:
                 context = {"intent": u.intent, "slots": u.slots}
-        return understand(question, names, context, latest_year=latest)
+        return understand(question, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
 
     # ------------------------------------------------------------ simple intents
 

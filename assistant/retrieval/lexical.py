@@ -96,12 +96,16 @@ class Tokenizer:
         flags = self._flags(word)
         return any(flag == "eng" or (flag[:1] in "nvatsj" and flag not in _NOT_CONTENT) for flag in flags)
 
-    def _flags(self, word: str) -> list[str]:
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, jieba part-of-speech flag) pairs of `text`, over this tokenizer's dictionary."""
         if self._pos is None:
             import jieba.posseg
 
             self._pos = jieba.posseg.POSTokenizer(self._jieba)
-        return [pair.flag for pair in self._pos.cut(word, HMM=False) if pair.word.strip()]
+        return [(pair.word, pair.flag) for pair in self._pos.cut(text, HMM=False) if pair.word.strip()]
+
+    def _flags(self, word: str) -> list[str]:
+        return [flag for _, flag in self.tagged(word)]
 
     def query_tokens(self, query: str, expand: bool = True) -> list[str]:
         """Tokens of a question, plus glossary synonyms of the terms it contains."""
