@@ -20,10 +20,15 @@ _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所�
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
 
 
+# A command line in a document (a data README's "greenleaf indicators --year 2024") is for a terminal, not an answer:
+# the web page never shows command lines.
+_COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)\s|\s--[a-z][a-z-]*")
+
+
 def quotable_sentences(text: str) -> list[str]:
-    """A passage's sentences, in order, without those that try to instruct the assistant (kept with their ending
-    punctuation and spacing, so that joining them gives the passage back without the instructions)."""
-    return [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s)]
+    """A passage's sentences, in order, without those that try to instruct the assistant or are command lines
+    (kept with their ending punctuation and spacing, so that joining them gives the passage back without them)."""
+    return [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s) and not _COMMAND.search(s)]
 # What a sentence that answers each question type contains.
 TYPE_PATTERNS: dict[str, re.Pattern] = {
     "when": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|每年.{0,8}[月日前]|[0-9]{4}年起|"

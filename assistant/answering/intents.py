@@ -125,7 +125,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
 
     if _COVERAGE.search(text):
         return Understanding("coverage", {"year": latest_year} if latest_year else {})
-    followup = _is_followup(text) and context is not None and context.get("intent") != "coverage"
+    followup = is_followup(text) and context is not None and context.get("intent") != "coverage"
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
         if re.search(r"全市|全部|所有单位|各单位|全市范围", text):
@@ -307,7 +307,8 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     return list(dict.fromkeys(years))
 
 
-def _is_followup(text: str) -> bool:
+def is_followup(text: str) -> bool:
+    """A short question that leans on the one before ("那2023年呢？", "换成人均呢", "跟二中比呢")."""
     if len(text) > 20:
         return False
     return bool(re.match(r"^(那|那么|那如果|如果是|换成|改成|和|跟|与|同|对比|比较|还有|比|较|相比)", text)

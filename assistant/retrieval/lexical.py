@@ -30,6 +30,7 @@ _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[
 # jieba tags of topic words: nouns, person/place/organisation names, other proper nouns, abbreviations, Latin words,
 # nominal verbs (采购, 管理). Idioms and fixed phrases (l, i: 说白了, 特别注意) are how something is asked.
 _TOPICAL_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "eng", "vn", "an"}
+_NAME_POS = {"nr", "nrfg", "nrt", "ns", "nt", "nz", "j", "eng"}
 _NOT_CONTENT = {"vd", "ad", "vg", "ag", "tg"}  # verb/adjective used as adverb, bound morphemes
 _LATIN_OR_NUMBER = re.compile(r"[0-9a-z][0-9a-z.\-]*")
 
@@ -84,6 +85,14 @@ class Tokenizer:
         if len(word) < 2:
             return False
         return any(flag in _TOPICAL_POS for flag in self._flags(word))
+
+    def is_name(self, word: str) -> bool:
+        """True for names of particular things: people, places, organisations, other proper nouns and
+        abbreviations (合肥市, 冬奥会, 发改委), Latin words and numbers (IPMVP, 2019). A knowledge base that never
+        mentions such a name cannot answer about it; a common noun it never uses (饮水机) may be a synonym."""
+        if _LATIN_OR_NUMBER.fullmatch(word):
+            return True
+        return len(word) >= 2 and any(flag in _NAME_POS for flag in self._flags(word))
 
     def is_content(self, word: str) -> bool:
         """True for content words of two or more characters: nouns, verbs, adjectives, time and place words,
