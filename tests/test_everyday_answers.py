@@ -196,3 +196,27 @@ def test_names_of_particular_things_are_told_from_common_nouns(word, name):
 
     # A name the knowledge base never mentions always declines; a common noun only with weak coverage
     assert Tokenizer().is_name(word) is name
+
+
+@pytest.mark.parametrize("question, stated, title", [
+    ("40498那个定额编制通则啥时候开始实施的", "自2022年3月1日起施行", "GB/T 40498-2021"),
+    ("节能法现在这个版本是从哪天开始施行的？", "自2008年4月1日起施行", "节约能源法"),
+    ("节约能源法最近一次修订是哪年", "最近一次修改是在2018年10月26日", "节约能源法"),
+])
+def test_a_date_of_a_named_document_comes_from_its_metadata_with_the_passage_that_states_it(
+        assistant, question, stated, title):
+    answer = assistant.ask(question)
+    lead = answer.answer.split("\n\n")[0]
+    assert stated in lead and title in lead, answer.answer
+    assert len(answer.citations) == 1 and title in answer.citations[0].label
+
+
+def test_date_questions_are_told_from_other_questions():
+    from assistant.answering.docdates import asked_date, chinese_date
+
+    assert asked_date("条例哪天开始施行") == "effective"
+    assert asked_date("这个标准啥时候发布的") == "promulgated"
+    assert asked_date("最近一次修订是哪年") == "last_amended"
+    assert asked_date("条例第十五条讲什么") is None  # not a when-question
+    assert asked_date("施行以后要注意什么") is None
+    assert chinese_date("2008-04-01") == "2008年4月1日" and chinese_date("2021-06") == "2021年6月"

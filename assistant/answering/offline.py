@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
+from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
 from assistant.ingest.chunking import find_article
 from assistant.config import Settings
@@ -109,6 +110,14 @@ class OfflineEngine:
             citation = Citation.from_hit(chosen[0])
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
+        dated = document_date(question, hits, lambda hit: self._names_title(question, hit))
+        if dated:
+            quoted = dated.passage_sentence(hits)
+            citation = Citation.from_hit(quoted[0] if quoted else dated.hit)
+            evidence = f"依据：\n{_without_instructions(quoted[1])}[1]" if quoted else \
+                "日期取自该文件本身（入库时从文件开头或 front matter 读取的文件信息）。"
+            return Answer(f"{dated.sentence()}。[1]\n\n{evidence}\n\n来源：\n[1] {citation.label}", "offline",
+                          [citation], [], intent="knowledge")
         best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
         if best < MIN_COVERAGE or self._unseen_sinks(question, best):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
@@ -183,6 +192,22 @@ class OfflineEngine:
             text = f"{verdict + '。' if verdict else ''}{sentence}（{label}）。[{number}]"
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
         return "\n".join(lines)
+
+    def _names_title(self, question: str, hit: SearchHit) -> bool:
+        """Whether the question names the hit's document: by its number (40498, 国务院令第531号), by its title
+        without the country, the number and the brackets (节约能源法, also when asked as 节能法), or by title words
+        that carry at least half of what the question is about, the date words aside."""
+        number = (hit.chunk.meta or {}).get("doc_number", "")
+        digits = re.findall(r"\d{3,}", number)
+        if digits and any(d in question for d in digits):
+            return True
+        core = re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", hit.chunk.title).strip()
+        if len(core) >= 4 and core in self.kb.normalise_query(question):
+            return True
+        weights = {t: w for t, w in self.kb.query_weights(question).items() if not asked_date(t)}
+        total = sum(weights.values())
+        title = self.kb.title_terms(hit.chunk.title)
+        return total > 0 and sum(w for t, w in weights.items() if t in title) / total >= 0.5
 
     def _names_document(self, question: str, hit: SearchHit) -> bool:
         """Whether the question names the hit's document ("条例第14条" and 《公共机构节能条例……》)."""
