@@ -44,6 +44,10 @@ def assistant(tmp_path_factory):
     "帮我写首关于秋天的诗",  # not a document GreenLeaf drafts
     "医院2019年单位面积能耗参考值是多少",  # a reference level from the standards, no unit of ours named
     "学校2023年人均能耗一般多少算正常",
+    "交易中心大楼搞合同能源管理以后每年省多少电",  # a scheme's savings: the case study, not our consumption data
+    "2023年行政中心托管节电率多少",  # a saving rate is never in our data, even with a year
+    "行政中心43家单位的预算执行率咋考核",  # how something is done
+    "大数据中心PUE要求多少",
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
@@ -55,6 +59,8 @@ def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(
     ("医院里单位面积能耗排个名看看", "rank"),
     ("咱市2025年哪个单位用能预算最紧张？", "budget"),
     ("市行政中心2024年单位面积能耗超过参考值了吗", "indicator"),  # a unit named: our figure first
+    ("市行政中心2024年比2023年省了多少电", "compare"),  # two years: our own figures compared
+    ("市行政中心2024年单位面积能耗和2023年比怎么样？", "compare"),
 ])
 def test_data_questions_still_go_to_the_tools(question, intent):
     assert understand(question, NAMES, latest_year=2025).intent == intent

@@ -162,7 +162,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         merged.update(slots)
         return Understanding(context.get("intent", "indicator"), merged)
 
-    if re.search(r"舟山|案例|经验|做法|怎么做的|改造|项目|托管", text) and "year" not in slots:
+    if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
+            (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
     intent = _numeric_intent(text, slots)
     if intent is None and (names or ambiguous) and _data_words(text):
@@ -208,9 +209,17 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
 
 # ---------------------------------------------------------------- pieces
 
+# How a case or scheme worked: a knowledge question unless a year asks for our figures.
+_CASE = re.compile(r"舟山|案例|经验|做法|怎么做的|改造|项目|托管|物业|模式")
+# Quantities our data never hold (installed capacity, saving rates, PUE, a scheme's savings): always knowledge.
+_NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?!时)|kW(?!h)|PUE|节电率|节能率|节水率|回收期", re.I)
+# "省了多少电", "一年能省多少钱": savings are what a case or measure achieved; our data compare two years instead.
+_SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
-                             r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件")
+                             r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
+                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|如何|跟什么有关|"
+                             r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
 _REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|全国平均|一般(是|在|要|为)?多少|算正常|正常范围|合理范围|"
