@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _DIGIT_NAMES = "零一二三四五六七八九"
@@ -49,3 +51,14 @@ def chinese_to_int(text: str) -> int | None:
         else:
             return None
     return total + section + digit
+
+
+# "23年的数据", "那24年呢", "从18年到23年": a spoken year, only at the start of a clause or after a word that
+# introduces a time (那, 在, 从, 到, 和, 跟, 比 …). Not "保修10年", "寿命是25年", "用了23年", "23年以上" (durations).
+_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自]))([12][0-9])"
+                         r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
+
+
+def full_years(text: str) -> str:
+    """Two-digit spoken years written out: "23年全国节能宣传周" → "2023年全国节能宣传周" (2010–2029 only)."""
+    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)

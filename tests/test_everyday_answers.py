@@ -226,3 +226,22 @@ def test_date_questions_are_told_from_other_questions():
     assert asked_date("条例第十五条讲什么") is None  # not a when-question
     assert asked_date("施行以后要注意什么") is None
     assert chinese_date("2008-04-01") == "2008年4月1日" and chinese_date("2021-06") == "2021年6月"
+
+
+@pytest.mark.parametrize("spoken, written", [
+    ("23年全国节能宣传周是哪几天", "2023年全国节能宣传周是哪几天"),
+    ("那24年呢", "那2024年呢"),
+    ("从18年到23年降了多少", "从2018年到2023年降了多少"),
+    ("光伏板保修10年吗", "光伏板保修10年吗"),  # a duration, not a year
+    ("用了23年的锅炉", "用了23年的锅炉"),
+    ("23年以上的老楼", "23年以上的老楼"),
+])
+def test_spoken_two_digit_years_are_written_out_and_durations_are_not(spoken, written):
+    from assistant.numerals import full_years
+
+    assert full_years(spoken) == written
+
+
+def test_a_follow_up_with_a_spoken_year_asks_for_that_year():
+    first = understand("市行政中心2024年单位面积能耗多少", NAMES, latest_year=2025)
+    assert understand("那23年呢", NAMES, context=first.to_dict(), latest_year=2025).slots["year"] == 2023

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from assistant.numerals import chinese_to_int
+from assistant.numerals import chinese_to_int, full_years
 from assistant.records.metrics import metric_synonyms
 
 INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert", "coverage",
@@ -256,7 +256,7 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
 
 def _normalise(question: str) -> str:
     text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
-    return re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text
+    return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
 
 
 def _numeric_intent(text: str, slots: dict) -> str | None:

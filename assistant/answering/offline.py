@@ -15,6 +15,7 @@ from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
 from assistant.ingest.chunking import find_article
+from assistant.numerals import full_years
 from assistant.config import Settings
 from assistant.errors import LookupFailed
 from assistant.answering.intents import Understanding, understand
@@ -99,7 +100,7 @@ class OfflineEngine:
     # ------------------------------------------------------------ knowledge
 
     def _knowledge(self, question: str, u: Understanding) -> Answer:
-        question = asked(question)  # a remark after the last question mark is not evidence to look for
+        question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         hits = self.kb.search(question, k=SEARCHED_PASSAGES).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")

@@ -19,6 +19,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from assistant.ingest.chunking import Chunk, chunk_document, citation_label, find_article, structure
+from assistant.numerals import full_years
 from assistant.config import Settings
 from assistant.ingest.documents import SUPPORTED_SUFFIXES, Document
 from assistant.ingest import regmeta
@@ -307,9 +308,10 @@ class KnowledgeBase:
         return weights
 
     def normalise_query(self, query: str) -> str:
-        """The question in the documents' words: the colloquial lexicon (spoken forms, typos, fillers), then
-        same-pinyin corrections of words no passage contains (光幅 → 光伏; retrieval/spelling.py)."""
-        text = self.colloquial.normalise(query).text or query
+        """The question in the documents' words: spoken years written out (23年 → 2023年), the colloquial lexicon
+        (spoken forms, typos, fillers), then same-pinyin corrections of words no passage contains (光幅 → 光伏;
+        retrieval/spelling.py)."""
+        text = self.colloquial.normalise(full_years(query)).text or query
         index = self._snapshot[0]
         if index is None or not index.df:
             return text
