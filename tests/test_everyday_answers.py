@@ -48,6 +48,7 @@ def assistant(tmp_path_factory):
     "2023年行政中心托管节电率多少",  # a saving rate is never in our data, even with a year
     "行政中心43家单位的预算执行率咋考核",  # how something is done
     "大数据中心PUE要求多少",
+    "空调夏天最低能开到多少度",  # a superlative about a temperature, not a ranking of units
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
@@ -60,6 +61,7 @@ def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(
     ("咱市2025年哪个单位用能预算最紧张？", "budget"),
     ("市行政中心2024年单位面积能耗超过参考值了吗", "indicator"),  # a unit named: our figure first
     ("市行政中心2024年比2023年省了多少电", "compare"),  # two years: our own figures compared
+    ("用电最多的单位是谁", "rank"),
     ("市行政中心2024年单位面积能耗和2023年比怎么样？", "compare"),
 ])
 def test_data_questions_still_go_to_the_tools(question, intent):
@@ -245,3 +247,9 @@ def test_spoken_two_digit_years_are_written_out_and_durations_are_not(spoken, wr
 def test_a_follow_up_with_a_spoken_year_asks_for_that_year():
     first = understand("市行政中心2024年单位面积能耗多少", NAMES, latest_year=2025)
     assert understand("那23年呢", NAMES, context=first.to_dict(), latest_year=2025).slots["year"] == 2023
+
+
+def test_a_bold_term_label_is_not_taken_for_the_direct_answer(assistant):
+    answer = assistant.ask("合同能源管理的钱从哪出")
+    lead = answer.answer.split("\n\n")[0]
+    assert len(lead.split("（《")[0]) >= 8 and "用能单位" in lead, answer.answer

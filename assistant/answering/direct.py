@@ -44,6 +44,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
     "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
 }
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
+MIN_LEAD_CHARS = 8  # shorter "sentences" are labels and headings ("**合同能源管理。**"), not answers
 _MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
 
 
@@ -88,7 +89,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         for rank, hit in enumerate(hits):
             for raw in quotable_sentences(hit.chunk.text):
                 sentence = clean(raw)
-                if len(sentence) < 6 or sentence in used or sentence.startswith("|"):
+                if len(sentence) < MIN_LEAD_CHARS or sentence in used or sentence.startswith("|"):
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total

@@ -27,8 +27,11 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   a data target by itself ("哪个部门管").
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"全部|所有单位|各单位")
-_RANKING = r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最高|最低|最多|最少|最紧张"
-ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|超定额|超预算|超了")
+_RANKING = r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张"
+# A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
+# rule about a temperature.
+_SUPERLATIVE = r"(最高|最低|最多|最少)(?=.*(哪|谁|单位|家))|(哪|谁|单位|家).*(最高|最低|最多|最少)"
+ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
 WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧张|最高的几|排名")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
