@@ -172,6 +172,10 @@ def test_a_yes_no_question_says_yes_or_no_only_when_the_sentence_is_plain(assist
     assert yes_or_no("学生宿舍要不要算进建筑面积", "应计入学校的学生宿舍面积。") == "要"
     assert yes_or_no("雨水算不算用水量", "雨水属于非常规水源，不计入用水量。") is None  # says both: no verdict
     assert yes_or_no("雨水回用的水多少", "不计入用水量。") is None  # not a yes/no question
+    # Words that only look like a verdict give none: 应用 is not 应, 需要注意 is not 需要
+    assert yes_or_no("新能源车充电桩算不算公共机构能耗", "统计制度删去了充电桩数量和可再生能源应用。") is None
+    assert yes_or_no("光伏发的电要不要算进能耗", "需要注意，统计制度删去了可再生能源应用等填报项目。") is None
+    assert yes_or_no("单位的车能不能私用", "公务用车不得私用。") == "不能"
 
 
 @pytest.mark.parametrize("question", ["世界杯决赛谁赢了", "明天杭州天气怎么样", "周末去哪看演唱会", "奥运会金牌榜第一是谁"])

@@ -109,8 +109,20 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
 
 
 _ASKED_VERB = re.compile(r"([能要算是用可得会])不\1|可不可以|是否|需不需要|用不用|应不应该?")
-_NEGATIVE = re.compile(r"不得|不能|不可以?|不计入|不算|不属于|不纳入|无需|不需要|不必|不宜|不应|禁止|不用|不要|不是")
-_POSITIVE = re.compile(r"应当|应该|可以|需要|必须|计入|属于|纳入|要求|应")
+# What a plain yes or no looks like, by what is asked: counting something in (算不算, 要不要算进), being allowed
+# (能不能, 可不可以), being required (要不要, 需不需要), being something (是不是), happening (会不会). Only these words
+# give a verdict: "需要注意……" or "……可再生能源应用" says neither yes nor no.
+_VERDICTS = {
+    "count": (re.compile(r"计入|算入|算作|算进|算在|纳入|列入|属于"),
+              re.compile(r"不(计入|算入|算作|算进|算在|纳入|列入|属于|算)|不能(计入|算)")),
+    "may": (re.compile(r"可以|允许|能够"), re.compile(r"不得|不能|不可以?|禁止|严禁|不允许")),
+    "must": (re.compile(r"应当|应该|必须|需要(?!注意|说明|指出|提醒)|要求"), re.compile(r"无需|无须|不需要|不必|不用|不要求")),
+    "is": (re.compile(r"属于|就是|是指"), re.compile(r"不是|不属于")),
+    "will": (re.compile(r"(?<!不)会"), re.compile(r"不会")),
+}
+_KIND_OF_VERB = {"算": "count", "能": "may", "可": "may", "得": "may", "可不可以": "may", "要": "must",
+                 "需不需要": "must", "用": "must", "用不用": "must", "应不应": "must", "应不应该": "must",
+                 "是": "is", "是否": "is", "会": "will"}
 _ANSWER_WORDS = {"能": ("能", "不能"), "要": ("要", "不要"), "算": ("算", "不算"), "是": ("是", "不是"),
                  "用": ("要用", "不用"), "可": ("可以", "不可以"), "得": ("可以", "不可以"), "会": ("会", "不会"),
                  "可不可以": ("可以", "不可以"), "是否": ("是", "否"), "需不需要": ("需要", "不需要"),
@@ -119,18 +131,24 @@ _ANSWER_WORDS = {"能": ("能", "不能"), "要": ("要", "不要"), "算": ("�
 
 def yes_or_no(part: str, sentence: str) -> str | None:
     """"算"/"不算" for "雨水回用的水算不算用水量" when the quoted sentence says one of them plainly
-    (不计入用水量), None when it says both or neither: a wrong yes/no is worse than none."""
+    (不计入用水量), None when it says both or neither: a wrong yes/no is worse than none. "要不要算进" asks
+    whether something counts, so 计入/不计入 decide it."""
     asked = _ASKED_VERB.search(part)
     if not asked:
         return None
-    words = _ANSWER_WORDS.get(asked.group(0)) or _ANSWER_WORDS.get(asked.group(1) or "")
+    verb = asked.group(0) if asked.group(0) in _ANSWER_WORDS else asked.group(1) or ""
+    words = _ANSWER_WORDS.get(verb)
     if not words:
         return None
-    negative = bool(_NEGATIVE.search(sentence))
-    positive = bool(_POSITIVE.search(_NEGATIVE.sub("", sentence)))
-    if negative == positive:
+    kind = _KIND_OF_VERB.get(verb, "must")
+    if re.match(r"(折成.{0,6})?(算|计|纳|列)", part[asked.end():]):
+        kind = "count"  # "要不要算进综合能耗"
+    positive, negative = _VERDICTS[kind]
+    said_no = bool(negative.search(sentence))
+    said_yes = bool(positive.search(negative.sub("", sentence)))
+    if said_no == said_yes:
         return None
-    return words[1] if negative else words[0]
+    return words[1] if said_no else words[0]
 
 
 def clean(sentence: str) -> str:
