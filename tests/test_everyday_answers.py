@@ -49,6 +49,7 @@ def assistant(tmp_path_factory):
     "行政中心43家单位的预算执行率咋考核",  # how something is done
     "大数据中心PUE要求多少",
     "空调夏天最低能开到多少度",  # a superlative about a temperature, not a ranking of units
+    "我们这个月电费超预算了怎么办",  # what to do, not a budget figure
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
@@ -257,3 +258,8 @@ def test_a_bold_term_label_is_not_taken_for_the_direct_answer(assistant):
     answer = assistant.ask("合同能源管理的钱从哪出")
     lead = answer.answer.split("\n\n")[0]
     assert len(lead.split("（《")[0]) >= 8 and "用能单位" in lead, answer.answer
+
+
+def test_a_how_is_it_calculated_question_gets_the_formula_first(assistant):
+    lead = assistant.ask("人均综合能耗怎么算的").answer.split("\n\n")[0]
+    assert "除以" in lead and "人数" in lead, lead

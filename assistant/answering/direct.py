@@ -41,6 +41,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
     "department": re.compile(r"部门|委员会|委|局|国务院|机关事务|发展改革|主管|负责|组织|牵头|管理机构|政府|办公室"),
     "how_to": re.compile(r"应当|要|可以|建议|首先|第一步|步骤|措施|做法|先|通过|采用|开展"),
     "definition": re.compile(r"是指|指的是|简称|即|定义|是.{0,12}(的|之一)|就是|称为"),
+    "formula": re.compile(r"[=＝÷×/]|除以|乘以|相除|相乘|相加|之和|之比|公式|折算|换算|按.{0,12}(计算|折算)"),
     "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
 }
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words

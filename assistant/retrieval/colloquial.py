@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUESTION_TYPES = ("when", "how_many", "duration", "penalty", "department", "how_to", "definition", "yes_no")
+QUESTION_TYPES = ("when", "how_many", "duration", "penalty", "department", "how_to", "definition", "yes_no", "formula")
 _END_PUNCT = "？?。！!，,～~ \t"
 _AFTER_DIGIT_EXCEPT = {"方": "面案式向法"}  # 方 after a digit is 立方米, unless it starts 方面/方案/方式 …
 
