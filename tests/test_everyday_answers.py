@@ -263,3 +263,22 @@ def test_a_bold_term_label_is_not_taken_for_the_direct_answer(assistant):
 def test_a_how_is_it_calculated_question_gets_the_formula_first(assistant):
     lead = assistant.ask("人均综合能耗怎么算的").answer.split("\n\n")[0]
     assert "除以" in lead and "人数" in lead, lead
+
+
+def test_whole_city_questions_and_follow_ups_with_relative_years(assistant):
+    history: list[tuple[str, str]] = []
+
+    def ask(question: str):
+        answer = assistant.ask(question, history)
+        history.append((question, answer.answer))
+        return answer.tool_calls[0].name, answer.tool_calls[0].args
+
+    assert ask("哪些单位用电有异常") == ("anomalies", {"institution": "全部", "year": 2025, "metric": "electricity"})
+    history.clear()
+    assert ask("哪几家超定额了") == ("check_quota", {"institution": "全部", "year": 2025})
+    assert ask("医院里呢") == ("check_quota", {"institution": "全部", "year": 2025, "category": "医院"})
+    assert ask("前年呢")[1]["year"] == 2023  # two years before the year under discussion, not the calendar's
+    history.clear()
+    assert ask("二中今年人均用水多少")[1] == {"institution": "市第二中学", "year": 2025}
+    name, args = ask("比去年呢")
+    assert name == "compare" and (args["year"], args["base_year"], args["metric"]) == (2025, 2024, "water_per_capita")

@@ -176,6 +176,16 @@ def test_quota_for_all_units_2024_lists_exactly_the_units_over_a_constraint(samp
     assert sum(d["counts"].values()) == 46 and d["counts"]["超过约束值"] == 3
 
 
+def test_quota_for_all_units_of_one_type_checks_only_that_type(sample_store, csv_sums):
+    hospitals = sorted(name for (name, year) in csv_sums.months if year == 2024 and csv_sums.category[name] == "医院")
+    overview = check_quota(sample_store, "全部", 2024, category="医院")
+    d = overview.to_dict()
+    assert sorted(unit["institution"] for unit in d["items"]) == hospitals and len(hospitals) == 3
+    assert overview.explain().startswith(f"2024年共核对 {len(hospitals)} 家医院类单位")
+    with pytest.raises(LookupFailed, match="“体育”类"):
+        check_quota(sample_store, "全部", 2024, category="体育")
+
+
 def test_quota_for_all_units_gives_every_unit_the_verdicts_its_own_call_gives(sample_store, csv_sums):
     overview = check_quota(sample_store, "全部", 2024).to_dict()
     for unit in overview["items"]:

@@ -109,6 +109,7 @@ class QuotaOverview:
     inputs: tuple[dict, ...]
     factors: tuple[Factor, ...]
     notes: tuple[str, ...] = ()
+    category: str | None = None  # only units of this type were checked
 
     @property
     def breaches(self) -> tuple[tuple[QuotaResult, QuotaItem], ...]:
@@ -139,7 +140,7 @@ class QuotaOverview:
                 "explanation": self.explain()}
 
     def explain(self) -> str:
-        head = f"{self.year}年共核对 {len(self.results)} 家单位"
+        head = f"{self.year}年共核对 {len(self.results)} 家{self.category + '类' if self.category else ''}单位"
         if self.over:
             by_unit: dict[str, list[str]] = {}
             for res, item in self.breaches:
@@ -155,7 +156,8 @@ class QuotaOverview:
         return head + tally + RULE + factors + "".join(self.notes)
 
 
-def check_quota(store: DataStore, institution: str, year: int) -> QuotaResult | QuotaOverview:
+def check_quota(store: DataStore, institution: str, year: int,
+                category: str | None = None) -> QuotaResult | QuotaOverview:
     """把某单位（或全部单位）某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。
     用户问“是否超定额”“离引导值还差多少”时使用；定额按单位类型取自已导入的定额表。
     单位填“全部”表示所有单位：逐家核对，先列出超过约束值的单位，用于“哪些单位超定额了”。
@@ -163,10 +165,11 @@ def check_quota(store: DataStore, institution: str, year: int) -> QuotaResult | 
     Args:
         institution: 单位名称或简称，例如“市第二中学”“二中”；“全部”表示所有有当年数据的单位逐家核对。
         year: 年份，例如 2024。
+        category: 只核对这一类单位（单位填“全部”时），例如“医院”“学校”“党政机关”；不填为所有类型。
     """
     year = check_year(year)
     if is_all(institution):
-        return _overview(store, year)
+        return _overview(store, year, category)
     record = store.annual(institution, year)
     if not record.category:
         raise LookupFailed(f"“{record.institution}”没有单位类型，无法对应定额；请在能耗数据中填写“单位类型”后重新导入。")
@@ -196,10 +199,11 @@ def _check(record: AnnualRecord, quotas: list[Quota], factors: Factors) -> Quota
                        ind.notes)
 
 
-def _overview(store: DataStore, year: int) -> QuotaOverview:
-    infos = [i for i in store.institutions() if year in i.years]
+def _overview(store: DataStore, year: int, category: str | None = None) -> QuotaOverview:
+    infos = [i for i in store.institutions(category or None) if year in i.years]
     if not infos:
-        raise LookupFailed(f"{year}年没有任何单位的数据，可用年份：{'、'.join(map(str, store.years())) or '无'}。")
+        kind = f"“{category}”类" if category else "任何"
+        raise LookupFailed(f"{year}年没有{kind}单位的数据，可用年份：{'、'.join(map(str, store.years())) or '无'}。")
     by_category: dict[str, list[Quota]] = {}
     for q in store.quotas():  # ordered by category, indicator: the order check_quota uses for one unit
         by_category.setdefault(q.category, []).append(q)
@@ -223,7 +227,7 @@ def _overview(store: DataStore, year: int) -> QuotaOverview:
         notes.insert(0, f"注意：{'、'.join(partial)} {year}年数据不满12个月，指标偏低。")
     inputs = tuple({"institution": res.institution, "category": res.category, **res.inputs[0]} for res in results)
     return QuotaOverview(year, tuple(results), inputs, _merge_factors(*(res.factors for res in results)),
-                         tuple(notes))
+                         tuple(notes), category or None)
 
 
 def _shown(value: float, constraint: float) -> str:

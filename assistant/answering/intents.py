@@ -137,6 +137,16 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 merged["institution"] = "全部"
         if re.search(r"全年", text):
             merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
+        relative = re.search(r"前年|去年|上年|上一年", text)
+        current = merged.get("year") or latest_year  # a question without a year was answered for the latest
+        if relative and current and not re.search(r"20\d\d", text):
+            # "那去年呢？", "比去年呢？": a year before the one being discussed, not before the calendar year
+            earlier = current - (2 if relative.group(0) == "前年" else 1)
+            if re.match(r"^(比|较|相比|与|和|跟)", text):
+                kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
+                return Understanding("compare", {**merged, **kept, "year": current, "base_year": earlier})
+            slots["year"], years = earlier, [earlier]
+            slots.pop("base_year", None)
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
@@ -270,11 +280,12 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
             not re.search(r"20\d\d|今年|去年", text):
         return None
     if re.search(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏", text):
-        return "anomaly" if has_target or "year" in slots else None
+        return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
     if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧", text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
-        return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text)) else None
+        return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text) or ALL_UNITS.search(text)) \
+            else None
     if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+[名位家]|"
                  r"哪些单位|哪个单位|哪家", text):
         return "rank"

@@ -280,8 +280,10 @@ class OfflineEngine:
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
             return self._call("rank", args, u.intent, note=note)
         if u.intent == "quota":
-            return self._call("check_quota", {"institution": institution or "全部", "year": year}, u.intent,
-                              note=note)
+            args = {"institution": institution or "全部", "year": year}
+            if args["institution"] == "全部" and slots.get("category"):
+                args["category"] = slots["category"]  # "医院里呢？" after "哪几家超定额了"
+            return self._call("check_quota", args, u.intent, note=note)
         if u.intent == "budget":
             args = {"institution": institution, "year": year, "through_month": slots.get("month")}
             return self._call("budget_status", args, u.intent, note=note)
