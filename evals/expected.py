@@ -152,6 +152,8 @@ def _year(sample: SampleData, value) -> int | None:
         return None
     if value == "latest":
         return latest_year(sample)
+    if isinstance(value, str) and value.startswith("latest-"):  # "那去年呢" after a question about the latest year
+        return latest_year(sample) - int(value.split("-", 1)[1])
     return int(value)
 
 
@@ -216,7 +218,7 @@ def expected_calc(sample: SampleData, spec: dict) -> dict:
         ranked = ranked[:top] if top else ranked
         out.update(names=[n for n, _ in ranked], numbers=[v for _, v in ranked], ordered=True)
     elif calc == "quota_breaches":
-        for name in _names_with_data(sample, year):
+        for name in _names_with_data(sample, year, spec.get("category")):
             for key in QUOTA_ORDER:
                 if (sample.category[name], key) not in sample.quota:
                     continue
