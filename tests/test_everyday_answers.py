@@ -133,6 +133,7 @@ def test_a_part_the_knowledge_base_cannot_answer_is_named(assistant):
     "2018年节能宣传周的主题是啥",  # the corpus lists other years only
     "IPMVP测量与验证方案咋写",
     "2024年全国公共机构人均综合能耗是多少？",  # the passages give 2018 and 2023 figures, and mention 2024 elsewhere
+    "节能法第八十二条罚多少",  # that article is not in the knowledge base: no other article is quoted instead
 ])
 def test_questions_the_knowledge_base_cannot_answer_are_declined(assistant, question):
     answer = assistant.ask(question)

@@ -90,7 +90,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         for rank, hit in enumerate(hits):
             for raw in quotable_sentences(hit.chunk.text):
                 sentence = clean(raw)
-                if len(sentence) < MIN_LEAD_CHARS or sentence in used or sentence.startswith("|"):
+                if len(sentence) < MIN_LEAD_CHARS or sentence in used or "|" in sentence:  # no table cells
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total

@@ -105,6 +105,10 @@ class OfflineEngine:
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
         article = find_article(question)
+        if article and not any(h.chunk.article == article for h in hits):
+            # "节能法第八十二条罚多少": no passage holds that article; quoting another one would mislead
+            return self._answer(f"{NOT_FOUND}知识库收录的文件中没有检索到{article}的条文，可以在“知识库”页面上传"
+                                "该文件的全文后再问。", "knowledge")
         if article and hits[0].chunk.article == article and (
                 hits[0].coverage >= 0.3 or self._names_document(question, hits[0])):
             chosen = [h for h in hits if h.chunk.doc_id == hits[0].chunk.doc_id and h.chunk.article == article]
