@@ -23,7 +23,8 @@ from evals.quality import GOLD, ROOT, build_corpus
 
 NOT_FOUND = "知识库中未找到相关内容"
 # dev: tuned on. heldout: written with dev, never tuned on. check: a second batch written later by someone who had
-# not seen the other sets (colloquial m001-m100, decline n001-n060: odd ids dev, even ids check), never tuned on.
+# not seen the other sets (colloquial m001-m100, decline n001-n060, dialogues y01-y40: odd ids dev, even ids
+# check), never tuned on.
 SPLITS = ("dev", "heldout", "check")
 
 
@@ -185,7 +186,7 @@ def table(result: dict) -> str:
         d = result["decline"].get(split, {})
         lines.append(" | ".join(["decline", split, str(d.get("questions", 0)), "", "", "", _f(d.get("decline_rate")),
                                  ""]))
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         d = result["dialogues"].get(split, {})
         lines.append(" | ".join(["dialogues", split, str(d.get("dialogues", 0)), "", "", "", "",
                                  _f(d.get("accuracy"))]))
