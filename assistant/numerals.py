@@ -59,6 +59,11 @@ _SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"�
                          r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
 
 
+# "23年对比20年", "18到22年": two short years on either side of a comparison or a range are both years.
+_YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|到|至|—|-|~)([12][0-9])年")
+
+
 def full_years(text: str) -> str:
     """Two-digit spoken years written out: "23年全国节能宣传周" → "2023年全国节能宣传周" (2010–2029 only)."""
+    text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
     return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)

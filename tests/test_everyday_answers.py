@@ -283,3 +283,45 @@ def test_whole_city_questions_and_follow_ups_with_relative_years(assistant):
     assert ask("二中今年人均用水多少")[1] == {"institution": "市第二中学", "year": 2025}
     name, args = ask("比去年呢")
     assert name == "compare" and (args["year"], args["base_year"], args["metric"]) == (2025, 2024, "water_per_capita")
+
+
+def _calls(assistant, questions: list[str]) -> list[tuple[str, dict]]:
+    history: list[tuple[str, str]] = []
+    out = []
+    for question in questions:
+        answer = assistant.ask(question, history)
+        history.append((question, answer.answer))
+        out.append((answer.tool_calls[0].name, answer.tool_calls[0].args) if answer.tool_calls else (answer.intent, {}))
+    return out
+
+
+def test_follow_ups_without_a_starter_word_keep_the_unit_metric_and_year(assistant):
+    calls = _calls(assistant, ["东港区政府今年综合能耗多少", "西岙区呢", "人均多少", "18年到22年是什么走势"])
+    assert calls[1] == ("indicators", {"institution": "西岙区人民政府", "year": 2025})
+    assert calls[2] == ("indicators", {"institution": "西岙区人民政府", "year": 2025})
+    name, args = calls[3]
+    assert name == "trend" and (args["institution"], args["from_year"], args["to_year"]) == ("西岙区人民政府", 2018, 2022)
+    assert args["metric"] == "energy_per_capita"
+
+
+def test_rankings_and_totals_in_follow_ups(assistant):
+    calls = _calls(assistant, ["各单位人均能耗排个名，给我前十", "学校里前三是哪几个", "那全市总能耗是多少"])
+    assert calls[1] == ("rank", {"metric": "energy_per_capita", "year": 2025, "category": "学校", "top": 3})
+    assert calls[2][0] == "indicators" and calls[2][1]["institution"] == "全部"
+
+
+def test_relative_years_count_from_the_latest_year_with_data_when_this_year_has_none(assistant):
+    # The sample data end in 2025; in any later calendar year 今年 is 2025, so 去年 is 2024 and 前年 2023
+    calls = _calls(assistant, ["发改委去年用电多少", "前年呢", "今年全市比去年是涨了还是降了"])
+    assert calls[0][1]["year"] == 2024 and calls[1][1]["year"] == 2023
+    assert calls[2][0] == "compare" and (calls[2][1]["year"], calls[2][1]["base_year"]) == (2025, 2024)
+
+
+def test_a_trend_over_recent_years_states_the_change_over_those_years(assistant):
+    answer = assistant.ask("疾控中心近三年用电趋势")
+    args = answer.tool_calls[0].args
+    assert (args["from_year"], args["to_year"]) == (2023, 2025)
+    result = answer.tool_calls[0].result
+    first, last = result["points"][0]["value"], result["points"][-1]["value"]
+    assert result["period_change_pct"] == pytest.approx((last - first) / first * 100, abs=0.01)
+    assert "2023–2025年变化" in answer.answer

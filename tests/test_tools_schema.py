@@ -19,7 +19,7 @@ EXPECTED = [
      ["store", "institution", "metric", "year", "base_year"]),
     ("rank", "按某项指标给各单位排名（从高到低），可限定单位类型。", ["store", "metric", "year", "category", "top"]),
     ("check_quota", "把某单位（或全部单位）某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。",
-     ["store", "institution", "year"]),
+     ["store", "institution", "year", "category"]),
     ("budget_status", "查询某单位（或全部单位）某年用能预算的执行情况：预算、已用量、执行率、按去年月度规律预测的全年用量，以及80%、100%预警。",
      ["store", "institution", "year", "through_month"]),
     ("carbon", "计算某单位某年的二氧化碳排放量（分电力、天然气、汽油、柴油），可选电网排放因子版本。",

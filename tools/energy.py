@@ -461,10 +461,18 @@ class TrendResult:
     factors: tuple[Factor, ...]
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def period_change_pct(self) -> float | None:
+        """Change from the first to the last year with data in the period asked, in %."""
+        values = [p for p in self.points if p.value is not None]
+        if len(values) < 2 or not values[0].value:
+            return None
+        return (values[-1].value - values[0].value) / values[0].value * 100
+
     def to_dict(self) -> dict:
         name, unit = METRICS[self.metric]
         return {"institution": self.institution, "metric": self.metric, "metric_name": name, "unit": unit,
-                "from_year": self.from_year, "to_year": self.to_year,
+                "from_year": self.from_year, "to_year": self.to_year, "period_change_pct": r(self.period_change_pct),
                 "points": [p.to_dict() for p in self.points], "base_year": self.base_year,
                 "base_value": r(self.base_value), "target_pct": self.target_pct, "target_value": r(self.target_value),
                 "target_source": FYP14_SOURCE if self.target_pct is not None else None,
@@ -476,6 +484,12 @@ class TrendResult:
         series = "，".join(f"{p.year}年 {_v(p.value)}" for p in self.points if p.value is not None)
         text = f"{self.institution}{self.from_year}–{self.to_year}年{name}（{unit}）：{series}。"
         last = next((p for p in reversed(self.points) if p.value is not None), None)
+        first = next((p for p in self.points if p.value is not None), None)
+        change = self.period_change_pct
+        if change is not None and first.year != self.base_year:
+            # "近五年" is 2021–2025: the change over the years asked, before the change against the 2020 base
+            text += (f"{first.year}–{last.year}年变化 {pct(change)}"
+                     f"（=({_v(last.value)} − {_v(first.value)}) ÷ {_v(first.value)}）。")
         if self.base_value is not None and last is not None and last.change_vs_base_pct is not None:
             text += (f"{last.year}年较{self.base_year}年变化 {pct(last.change_vs_base_pct)}"
                      f"（=({_v(last.value)} − {_v(self.base_value)}) ÷ {_v(self.base_value)}）。")

@@ -27,7 +27,8 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   a data target by itself ("哪个部门管").
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"全部|所有单位|各单位")
-_RANKING = r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张"
+_RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张|"
+            r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature.
 _SUPERLATIVE = r"(最高|最低|最多|最少)(?=.*(哪|谁|单位|家))|(哪|谁|单位|家).*(最高|最低|最多|最少)"
@@ -94,6 +95,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["year"], slots["base_year"] = max(years), min(years)
     if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间", text) and "base_year" not in slots:
         slots["base_year"] = 2020
+    recent = re.search(r"近([两二三四五六七八九十]|[2-9]|1[0-9])年", text)
+    if recent and "base_year" not in slots:
+        span = chinese_to_int(recent.group(1).replace("两", "二")) if not recent.group(1).isdigit() else int(recent.group(1))
+        end = slots.get("year") or latest_year
+        if span and end:
+            slots["year"], slots["base_year"] = end, end - span + 1  # "近五年" up to 2025 is 2021–2025
     month = re.search(r"(?<![0-9年])(1[0-2]|[1-9])\s*月(?!份?以来)", text) or re.search(r"前(1[0-2]|[1-9])个?月", text)
     if month:
         slots["month"] = int(month.group(1))
@@ -139,14 +146,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
         relative = re.search(r"前年|去年|上年|上一年", text)
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
-        if relative and current and not re.search(r"20\d\d", text):
-            # "那去年呢？", "比去年呢？": a year before the one being discussed, not before the calendar year
-            earlier = current - (2 if relative.group(0) == "前年" else 1)
-            if re.match(r"^(比|较|相比|与|和|跟)", text):
-                kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
-                return Understanding("compare", {**merged, **kept, "year": current, "base_year": earlier})
-            slots["year"], years = earlier, [earlier]
-            slots.pop("base_year", None)
+        relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
+        if relative and current and len(years) == 1 and years[0] != current:
+            # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
+            # are counted as _years counts them, from the latest year with data when this year has none)
+            kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
+            return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
@@ -160,6 +165,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots.pop("institution", None)
             return Understanding("compare", {**merged, **{k: v for k, v in slots.items() if k != "institution"}})
         previous = context.get("slots", {})
+        if re.search(r"全市|全部|所有单位", text) and re.search(r"总|合计|一共|加起来|合起来", text) and \
+                context.get("intent") in {"rank", "quota", "budget", "anomaly"}:
+            # "那全市总用电量是多少？" after a ranking: the city's total, not the ranking again
+            kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
+            return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and WHOLE_CITY.search(text):
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
@@ -178,12 +188,23 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
-    intent = _numeric_intent(text, slots)
+    # In a conversation about one unit's data, a question that names no unit, no category and not all units is
+    # about that unit ("人均多少", "18年到22年人均用水是什么走势", "折合综合能耗是多少").
+    previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
+    inherited = previous.get("institution") if previous.get("institution") not in (None, "全部") and not names \
+        and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
+        else None
+    intent = _numeric_intent(text, {**slots, "institution": inherited} if inherited else slots)
     if intent is None and (names or ambiguous) and _data_words(text):
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
-    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names, institutions, tagger):
+    if intent in NUMERIC_INTENTS and "metric" not in slots and previous.get("metric") and \
+            not re.search(r"预算|定额|约束值|异常", text):
+        # what the user did not change stays ("学校里前三是哪几个"); "人均多少" goes per person
+        slots["metric"] = _metric_switch(text, previous["metric"]) or previous["metric"]
+    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
+                                                     institutions, tagger):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
@@ -248,7 +269,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     if not names and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
-    return target and (_data_words(text) or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
+    return target and (_data_words(text) or "metric" in slots or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
                                                            r"排序|最高|最低|最多|最少", text)))
 
 
@@ -284,12 +305,13 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧", text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
-        return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位", text) or ALL_UNITS.search(text)) \
-            else None
+        return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
+                           or ALL_UNITS.search(text)) else None
     if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+[名位家]|"
+                 r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)|"
                  r"哪些单位|哪个单位|哪家", text):
         return "rank"
-    if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|十四五进展|完成情况", text) and has_target:
+    if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况", text) and has_target:
         return "trend"
     if has_target and (_is_compare(text) or "other_institution" in slots):
         return "compare"
@@ -324,10 +346,12 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-9]{2})(?:年|$|[^0-9])", text)]
     if years and re.search(r"(比|较|与|和)(上年|去年|上一年)|同比", text):
         return list(dict.fromkeys(years + [max(years) - 1]))  # "2022年……比上年" is 2022 against 2021
+    # "今年" is the latest year that has data; when the calendar year has none yet, 去年 and 前年 count back from that
+    # year too, so that 今年 and 去年 never name the same year (the answer states the year it used).
+    anchor = latest_year if latest_year and latest_year < today.year else today.year
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
         if word in text and not re.search(word + r"(度)?(同期|以来)", text):
-            this_year = latest_year if offset == 0 and latest_year else today.year
-            years.append(this_year + offset)  # "今年" is the latest year that has data
+            years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
     return list(dict.fromkeys(years))
 
 
@@ -336,7 +360,7 @@ def is_followup(text: str) -> bool:
     if len(text) > 20:
         return False
     return bool(re.match(r"^(那|那么|那如果|如果是|换成|改成|和|跟|与|同|对比|比较|还有|比|较|相比)", text)
-                or text.endswith(("呢", "呢?")))
+                or text.endswith(("呢", "呢?")) or "呢," in text or "呢，" in text)
 
 
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
@@ -351,7 +375,10 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             scored.append((text.find(span), -length, name))
             continue
         abbrev = _abbreviation(text, bare)  # 发改委 → 发展改革委, 人社局 → 人力资源和社会保障局
-        if abbrev:
+        place = re.sub(r"(人民政府|政府|街道办事处|办事处)$", "", bare)  # 西岙区 for 西岙区人民政府
+        if place != bare and len(place) >= 2 and place in text:
+            scored.append((text.find(place), -len(place), name))
+        elif abbrev:
             scored.append((text.find(abbrev), -len(abbrev), name))
         elif length >= 2 and bare.endswith(span) and span in _GENERIC_SUFFIXES:
             scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools
