@@ -325,3 +325,12 @@ def test_a_trend_over_recent_years_states_the_change_over_those_years(assistant)
     first, last = result["points"][0]["value"], result["points"][-1]["value"]
     assert result["period_change_pct"] == pytest.approx((last - first) / first * 100, abs=0.01)
     assert "2023–2025年变化" in answer.answer
+
+
+def test_a_table_row_is_quoted_as_a_sentence(assistant):
+    from assistant.answering.direct import quotable_sentences
+
+    text = "示例：\n\n| 人员类别 | 人数 | 说明 |\n|---|---|---|\n| 折算的会议人员 | 4.8 | 300人×2天、150人×4天 |\n"
+    assert quotable_sentences(text) == ["示例：", "人员类别：人数，说明。", "折算的会议人员：4.8，300人×2天、150人×4天。"]
+    answer = assistant.ask("一年开了两次会，300人开2天、150人开4天，折算成用能人数是多少人")
+    assert "4.8" in answer.answer and answer.citations, answer.answer

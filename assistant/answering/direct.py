@@ -27,8 +27,21 @@ _COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)
 
 def quotable_sentences(text: str) -> list[str]:
     """A passage's sentences, in order, without those that try to instruct the assistant or are command lines
-    (kept with their ending punctuation and spacing, so that joining them gives the passage back without them)."""
+    (kept with their ending punctuation and spacing, so that joining them gives the passage back without them).
+    A table row reads as a sentence: "| 折算的会议人员 | 4.8 | 300人×2天…… |" → "折算的会议人员：4.8，300人×2天……"."""
+    text = _TABLE_ROW.sub(_row_as_sentence, text)
     return [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s) and not _COMMAND.search(s)]
+
+
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+
+
+def _row_as_sentence(match: re.Match) -> str:
+    cells = [c.strip() for c in match.group(1).split("|")]
+    if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c) or not any(cells):
+        return ""  # the |---|---| line under a header
+    cells = [c for c in cells if c]
+    return f"{cells[0]}：{'，'.join(cells[1:])}。" if len(cells) > 1 else f"{cells[0]}。"
 # What a sentence that answers each question type contains.
 TYPE_PATTERNS: dict[str, re.Pattern] = {
     "when": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|每年.{0,8}[月日前]|[0-9]{4}年起|"
