@@ -50,6 +50,9 @@ def assistant(tmp_path_factory):
     "大数据中心PUE要求多少",
     "空调夏天最低能开到多少度",  # a superlative about a temperature, not a ranking of units
     "我们这个月电费超预算了怎么办",  # what to do, not a budget figure
+    "22年度省级电网排放因子哪个省最低，是多少",  # provinces, not our units
+    "全国公共机构2022年的单位面积能耗比2020年降了百分之几？",  # the national figures are in the documents
+    "大数据中心那种机房用电量特别大，有啥马上就能做的节能办法？",  # advice, though it names a unit and a metric
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"

@@ -30,8 +30,9 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
 _RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张|"
             r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
-# rule about a temperature.
-_SUPERLATIVE = r"(最高|最低|最多|最少)(?=.*(哪|谁|单位|家))|(哪|谁|单位|家).*(最高|最低|最多|最少)"
+# rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
+_WHICH_UNIT = r"(哪(个|家|几家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
+_SUPERLATIVE = f"(最高|最低|最多|最少)(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*(最高|最低|最多|最少)"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
 WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧张|最高的几|排名")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
@@ -254,7 +255,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|�
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
-                             r"如何处理|怎么处理")
+                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么")
+_WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
 _REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|全国平均|一般(是|在|要|为)?多少|算正常|正常范围|合理范围|"
@@ -268,6 +270,8 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
         return False
     if not names and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
+    if not names and _WIDER_SCOPE.search(text):
+        return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
                                                            r"排序|最高|最低|最多|最少", text)))
