@@ -150,7 +150,7 @@ class OfflineEngine:
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
                                               h.coverage >= MIN_COVERAGE * 0.8], citations, weights)
-        if years and lead and not any(y in lead for y in years):
+        if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
