@@ -8,9 +8,10 @@ Rules, not a model: staff questions about their own data are short and formulaic
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from assistant.numerals import chinese_to_int, full_years
 from assistant.records.metrics import metric_synonyms
@@ -145,7 +146,6 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 merged["institution"] = "全部"
         if re.search(r"全年", text):
             merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
-        relative = re.search(r"前年|去年|上年|上一年", text)
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
         relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
         if relative and current and len(years) == 1 and years[0] != current:

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
-from assistant.ingest.chunking import find_article
-from assistant.numerals import full_years
-from assistant.config import Settings
-from assistant.errors import LookupFailed
+from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, understand
 from assistant.answering.toolbox import ToolRunner
+from assistant.config import Settings
+from assistant.errors import LookupFailed
+from assistant.ingest.chunking import find_article
+from assistant.numerals import full_years
 from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 
