@@ -337,3 +337,26 @@ def test_a_table_row_is_quoted_as_a_sentence(assistant):
     assert quotable_sentences(text) == ["示例：", "人员类别：人数，说明。", "折算的会议人员：4.8，300人×2天、150人×4天。"]
     answer = assistant.ask("一年开了两次会，300人开2天、150人开4天，折算成用能人数是多少人")
     assert "4.8" in answer.answer and answer.citations, answer.answer
+
+
+@pytest.mark.parametrize("text, month", [("截至11月", 11), ("前9个月", 9), ("头三个月呢", 3), ("上半年", 6),
+                                         ("换成前三季度呢", 9), ("截至三月", 3), ("2025年全年", None)])
+def test_months_as_staff_say_them(text, month):
+    from assistant.answering.intents import _through_month
+
+    assert _through_month(text) == month
+
+
+def test_budget_and_anomaly_questions_without_a_unit_cover_every_unit(assistant):
+    calls = _calls(assistant, ["今年上半年有没有单位能耗超预算的", "按全年算呢"])
+    assert calls[0] == ("budget_status", {"institution": "全部", "year": 2025, "through_month": 6})
+    assert calls[1] == ("budget_status", {"institution": "全部", "year": 2025})  # the whole year
+
+
+def test_department_abbreviations_and_fragments_as_follow_ups(assistant):
+    calls = _calls(assistant, ["疾控中心今年综合能耗多少", "全市总共呢", "疾控跟去年比怎么样"])
+    assert calls[1][1]["institution"] == "全部"
+    assert calls[2] == ("compare", {"institution": "市疾病预防控制中心", "metric": "energy", "year": 2025,
+                                    "base_year": 2024})
+    calls = _calls(assistant, ["今年有哪些单位超了能耗定额约束值", "那21年呢", "只看文化场馆"])
+    assert calls[2] == ("check_quota", {"institution": "全部", "year": 2021, "category": "文化场馆"})

@@ -154,7 +154,9 @@ class BudgetOverview:
         if len(ranked) > len(shown):
             low, high = _energy(ranked[-1]).execution_rate, _energy(ranked[len(shown)]).execution_rate
             text += f"其余 {len(ranked) - len(shown)} 家执行率在 {low:.2f}%–{high:.2f}% 之间。"
-        text += (f"已超预算（执行率≥100%）：{'、'.join(self.over)}。" if self.over else "没有单位超出综合能耗预算。")
+        rates = {res.institution: _energy(res).execution_rate for res in ranked}
+        text += (f"已超预算（执行率≥100%）的共 {len(self.over)} 家：{'、'.join(f'{n} {rates[n]:.2f}%' for n in self.over)}。"
+                 if self.over else "没有单位超出综合能耗预算。")
         if self.warned:  # at ten months most units pass 80%: name them only when few
             names = f"：{'、'.join(self.warned)}" if len(self.warned) <= TOP_SHOWN else ""
             text += f"达到80%预警线（未超预算）的共 {len(self.warned)} 家{names}。"

@@ -20,13 +20,15 @@ INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly
            "knowledge", "draft", "greeting", "out_of_scope")
 Tagger = Callable[[str], list[tuple[str, str]]]  # text -> (word, jieba part-of-speech flag) pairs
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
-ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计")
+ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计", "整个市", "咱们市", "我们市", "咱市",
+             "各家")
 # One vocabulary for "every institution at once", used two ways:
 # - ALL_UNITS: the question has a data target although it names no unit ("哪些单位超定额了", "全市用电排名");
 # - WHOLE_CITY: in a data question, a bare 哪个/哪些 also means every unit ("哪个预算最紧张"), so the question is
 #   never narrowed to the last unit asked, and a follow-up with it asks a new whole-city question. Bare 哪个 is not
 #   a data target by itself ("哪个部门管").
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
+               r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 _RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张|"
             r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
@@ -54,7 +56,7 @@ _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
 # "系统里最新的能耗数据是哪一年的？", "数据有哪几年": what the imported data cover.
 _COVERAGE = re.compile(r"(最新|最近)的?.{0,8}数据.{0,6}(哪一?年|年份|哪个月|几月|什么时候)|数据.{0,6}(覆盖|有)哪(几|些)年|"
                        r"(数据|能耗).{0,4}(截至|截止|到)(哪一?年|什么时候)|(系统|数据)里.{0,6}(多少|几)家单位|"
-                       r"有哪(几|些)年的.{0,4}数据")
+                       r"有哪(几|些)年的.{0,4}数据|最新(的)?是哪一?年|哪一?年的数据")
 _CONVERT = re.compile(r"(\d+(?:\.\d+)?)\s*(万千瓦时|万kWh|千瓦时|度电|度|kWh|立方米天然气|立方米|m³|m3|升汽油|升柴油|升|L|"
                       r"千克|公斤|kg|吨标准煤|吨标煤|tce|千克标准煤|kgce|吨)", re.I)
 
@@ -103,9 +105,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         end = slots.get("year") or latest_year
         if span and end:
             slots["year"], slots["base_year"] = end, end - span + 1  # "近五年" up to 2025 is 2021–2025
-    month = re.search(r"(?<![0-9年])(1[0-2]|[1-9])\s*月(?!份?以来)", text) or re.search(r"前(1[0-2]|[1-9])个?月", text)
+    month = _through_month(text)
     if month:
-        slots["month"] = int(month.group(1))
+        slots["month"] = month
     metric = _metric(text)
     if metric:
         slots["metric"] = metric
@@ -113,8 +115,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and not names), None)
     if category:
         slots["category"] = category
-    top = re.search(r"前\s*(\d+|[一二三四五六七八九十]+)\s*(名|位|个|家)?", text)
-    if top and not re.search(r"前(\d+|[一二三四五六七八九十]+)个?月", text):
+    top = re.search(r"前\s*(\d+|[一二三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
+        re.search(r"的(\d+|[二三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
+    if top and not re.search(r"前(\d+|[一二三四五六七八九十]+)个?(月|季度)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
@@ -140,19 +143,28 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     followup = is_followup(text) and context is not None and context.get("intent") != "coverage"
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
-        if re.search(r"全市|全部|所有单位|各单位|全市范围", text):
+        if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家", text):
             merged.pop("category", None)  # "全市范围前三呢？" after a ranking of schools: every unit now
             if merged.get("institution") and merged["institution"] != "全部":
                 merged["institution"] = "全部"
         if re.search(r"全年", text):
             merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
+        if re.search(r"(去年|上年)同期", text) and current:
+            slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
+        elif re.search(r"^(20\d\d)年?同期", text):
+            slots.pop("base_year", None)  # "2023年同期": that year, the same months
         relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
-        if relative and current and len(years) == 1 and years[0] != current:
+        others = [y for y in years if y != current]
+        if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
             # are counted as _years counts them, from the latest year with data when this year has none)
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
-            return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
+            year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
+            return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
+        if len(years) == 2 and _is_compare(text):
+            # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
+            return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
@@ -172,7 +184,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
-        if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and WHOLE_CITY.search(text):
+        if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
+                (WHOLE_CITY.search(text) or ("category" in slots and not names)):
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category", "month"}}
             slots.setdefault("metric", _metric(text) or merged.get("metric"))
@@ -192,7 +205,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # In a conversation about one unit's data, a question that names no unit, no category and not all units is
     # about that unit ("人均多少", "18年到22年人均用水是什么走势", "折合综合能耗是多少").
     previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
-    inherited = previous.get("institution") if previous.get("institution") not in (None, "全部") and not names \
+    inherited = previous.get("institution") if previous.get("institution") and not names \
         and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
         else None
     intent = _numeric_intent(text, {**slots, "institution": inherited} if inherited else slots)
@@ -230,6 +243,24 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if ambiguous and _data_words(text) and _about_data(text, slots, [], institutions, tagger):
         return Understanding("indicator", slots, ambiguous=tuple(ambiguous))
     return Understanding("knowledge", slots)
+
+
+_CN_MONTH = r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
+_PERIOD_MONTHS = (("上半年", 6), ("前半年", 6), ("前三季度", 9), ("前3季度", 9), ("一季度", 3), ("第一季度", 3),
+                  ("二季度", 6), ("第二季度", 6), ("三季度", 9), ("第三季度", 9))
+
+
+def _through_month(text: str) -> int | None:
+    """The last month a question counts to: "截至11月", "前9个月", "头三个月", "三月份", "上半年" (6), "前三季度" (9)."""
+    for word, month in _PERIOD_MONTHS:
+        if word in text:
+            return month
+    found = re.search(rf"(?<![0-9年]){_CN_MONTH}\s*月(?!份?以来)", text) or \
+        re.search(rf"(前|头|开头){_CN_MONTH}个?月", text)
+    if not found:
+        return None
+    number = found.group(found.lastindex)
+    return int(number) if number.isdigit() else chinese_to_int(number)
 
 
 def _metric_switch(text: str, previous: str | None) -> str | None:
@@ -306,7 +337,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return None
     if re.search(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏", text):
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
-    if re.search(r"预算", text) and re.search(r"执行|用了|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧", text):
+    if re.search(r"预算", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧",
+                                            text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
@@ -335,12 +367,17 @@ def _data_words(text: str) -> bool:
     return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗", text))
 
 
+_SPOKEN_METRICS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
+                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
+
+
 def _metric(text: str) -> str | None:
     table = metric_synonyms()
     table.pop("水", None)  # too short to mean 用水量 on its own (节水型单位, 水效)
     found = [(text.find(name), -len(name), key) for name, key in table.items() if name in text]
     if not found:
-        return None
+        # "用了多少电", "水用了多少": the spoken way to ask 用电量 / 用水量
+        return next((key for pattern, key in _SPOKEN_METRICS if pattern.search(text)), None)
     # The longest phrase wins ("人均用水量" over "用水量"); at equal length the earliest.
     found.sort(key=lambda t: (t[1], t[0]))
     return found[0][2]
@@ -353,6 +390,9 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     # "今年" is the latest year that has data; when the calendar year has none yet, 去年 and 前年 count back from that
     # year too, so that 今年 and 去年 never name the same year (the answer states the year it used).
     anchor = latest_year if latest_year and latest_year < today.year else today.year
+    if not years and re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年)", text) and "前年" not in text:
+        this_year = latest_year if latest_year else today.year
+        return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
         if word in text and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
@@ -360,15 +400,30 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
 
 
 def is_followup(text: str) -> bool:
-    """A short question that leans on the one before ("那2023年呢？", "换成人均呢", "跟二中比呢")."""
+    """A short question that leans on the one before ("那2023年呢？", "换成人均呢", "跟二中比呢", "只看文化场馆",
+    "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
-    return bool(re.match(r"^(那|那么|那如果|如果是|换成|改成|和|跟|与|同|对比|比较|还有|比|较|相比)", text)
-                or text.endswith(("呢", "呢?")) or "呢," in text or "呢，" in text)
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看)",
+                text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
+        return True
+    # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
+    return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
+        bool(re.search(r"20\d\d年|同期|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|前[二三四五六七八九十\d]", text))
+
+
+# Abbreviations of government departments everyone uses (疾控中心, 人社局, 住建局): written out before matching.
+_DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力资源和社会保障", "住建": "住房和城乡建设",
+                             "市监": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
+                             "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划",
+                             "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局"}
 
 
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
     """Institutions named in `text`, in order of appearance; and candidates when a mention is ambiguous."""
+    for short, full in _DEPARTMENT_ABBREVIATIONS.items():
+        if short in text and full not in text:
+            text = text.replace(short, full)
     scored: list[tuple[int, int, str]] = []  # (position, -match length, name)
     for name in names:
         bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name

@@ -264,7 +264,9 @@ class OfflineEngine:
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
         institution = slots.get("institution")
-        if institution is None and u.intent in {"indicator", "compare", "carbon", "budget", "anomaly"}:
+        if institution is None and u.intent in {"budget", "anomaly"}:
+            institution = "全部"  # "今年上半年有没有超预算的", "今年的数据有没有异常": every unit, not a question back
+        if institution is None and u.intent in {"indicator", "compare", "carbon"}:
             names = [i.name for i in self.store.institutions(slots.get("category"))] if slots.get("category") \
                 else self.store.institution_names()
             shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
