@@ -360,3 +360,10 @@ def test_department_abbreviations_and_fragments_as_follow_ups(assistant):
                                     "base_year": 2024})
     calls = _calls(assistant, ["今年有哪些单位超了能耗定额约束值", "那21年呢", "只看文化场馆"])
     assert calls[2] == ("check_quota", {"institution": "全部", "year": 2021, "category": "文化场馆"})
+
+
+def test_year_on_year_follow_up_and_no_invented_per_capita_electricity(assistant):
+    calls = _calls(assistant, ["帮我看下人民医院今年的碳排放", "同比呢"])
+    assert calls[1] == ("compare", {"institution": "市人民医院", "metric": "carbon", "year": 2025, "base_year": 2024})
+    answer = assistant.ask("一中和三小今年人均用电谁高")
+    assert "没有人均用电量" in answer.answer

@@ -162,6 +162,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
             year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
+        if not years and current and re.search(r"同比|比上年|较上年|比上一年|上一年呢", text):
+            # "同比呢？": the year being discussed against the one before
+            return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})

@@ -274,6 +274,9 @@ class OfflineEngine:
         year = slots.get("year") or self._latest_year(institution)
         metric = slots.get("metric") or "energy_per_area"
         note = "" if slots.get("year") else f"（未指定年份，按有数据的最近年份 {year} 年计算）"
+        if "人均" in question and not metric.endswith("per_capita"):
+            # "人均用电": no such indicator; say what is shown instead of passing a total off as per person
+            note += f"（系统的人均指标只有人均综合能耗和人均用水量，没有人均{vocab.metric(metric).name}，以下为{vocab.metric(metric).name}）"
         if u.intent == "indicator":
             answer = self._call("indicators", {"institution": institution, "year": year}, u.intent)
             return self._focus(answer, metric, note)
