@@ -367,3 +367,13 @@ def test_year_on_year_follow_up_and_no_invented_per_capita_electricity(assistant
     assert calls[1] == ("compare", {"institution": "市人民医院", "metric": "carbon", "year": 2025, "base_year": 2024})
     answer = assistant.ask("一中和三小今年人均用电谁高")
     assert "没有人均用电量" in answer.answer
+
+
+def test_bare_unit_names_and_slips_in_data_follow_ups(assistant):
+    calls = _calls(assistant, ["公安局去年碳排放多少吨", "单位面积的呢", "法院的", "同比"])
+    assert calls[2] == ("indicators", {"institution": "市人民法院", "year": 2024})
+    assert calls[3] == ("compare", {"institution": "市人民法院", "metric": "carbon_per_area", "year": 2024,
+                                    "base_year": 2023})
+    calls = _calls(assistant, ["司法局2024用点多少度", "一中的"])  # 用点 is a slip for 用电; 一中 is not 一种
+    assert calls[0] == ("indicators", {"institution": "市司法局", "year": 2024})
+    assert calls[1] == ("indicators", {"institution": "市第一实验中学", "year": 2024})

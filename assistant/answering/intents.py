@@ -140,7 +140,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
 
     if _COVERAGE.search(text):
         return Understanding("coverage", {"year": latest_year} if latest_year else {})
-    followup = is_followup(text) and context is not None and context.get("intent") != "coverage"
+    bare_name = bool(names) and len(re.sub(r"[的呢吧啊？?。，,\s]", "", text)) <= 8 and \
+        not re.search(r"什么|啥|怎么|为什么|如何|多少|几|吗", text)  # "统计局", "妇幼的", "审计局呢"
+    followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
+        and (context.get("intent") in NUMERIC_INTENTS or not bare_name)
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
         if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家", text):
@@ -154,6 +157,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
             slots.pop("base_year", None)  # "2023年同期": that year, the same months
+        if current and re.search(r"同比|比上年|较上年|比上一年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
+            # "同比呢？": the year being discussed against the one before
+            return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
@@ -162,9 +168,6 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
             year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
-        if not years and current and re.search(r"同比|比上年|较上年|比上一年|上一年呢", text):
-            # "同比呢？": the year being discussed against the one before
-            return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
@@ -272,7 +275,8 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if "人均" in text:
         return "water_per_capita" if water else "energy_per_capita"
     if re.search(r"单位面积|每平方米|按面积", text):
-        return "energy_per_area"
+        carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
+        return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
     return None
 
 
@@ -350,9 +354,11 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
                  r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)|"
                  r"哪些单位|哪个单位|哪家", text):
         return "rank"
-    if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况", text) and has_target:
+    if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
+                 r"从20\d\d年?到20\d\d", text) and has_target:
         return "trend"
-    if has_target and (_is_compare(text) or "other_institution" in slots):
+    if has_target and (_is_compare(text) or "other_institution" in slots or
+                       ("base_year" in slots and re.search(r"比|较|对比|相比", text))):
         return "compare"
     if has_target and re.search(r"碳排放|二氧化碳|碳排", text) and re.search(r"因子|华东|浙江|全国|按.*计算", text):
         return "carbon"
@@ -412,14 +418,22 @@ def is_followup(text: str) -> bool:
         return True
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
-        bool(re.search(r"20\d\d年|同期|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|前[二三四五六七八九十\d]", text))
+        bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
+                       r"前[二三四五六七八九十\d]|全市|整个市|全部|人均|单位面积", text) or (len(text) <= 8 and _metric(text)))
+
+
+def institutions_named(text: str, names: list[str]) -> tuple[list[str], list[str]]:
+    """The units `text` names and the ambiguous candidates, as understand() reads them."""
+    return _find_institutions(_normalise(text), names)
 
 
 # Abbreviations of government departments everyone uses (疾控中心, 人社局, 住建局): written out before matching.
 _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力资源和社会保障", "住建": "住房和城乡建设",
                              "市监": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
                              "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划",
-                             "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局"}
+                             "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局",
+                             "机关事务中心": "机关事务管理中心", "职院": "职业技术学院", "职业学院": "职业技术学院",
+                             "妇幼": "妇幼保健"}
 
 
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
@@ -442,8 +456,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             scored.append((text.find(place), -len(place), name))
         elif abbrev:
             scored.append((text.find(abbrev), -len(abbrev), name))
-        elif length >= 2 and bare.endswith(span) and span in _GENERIC_SUFFIXES:
-            scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools
+        elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or span not in _TOO_GENERIC):
+            scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools; "法院": 人民法院
     if not scored:
         return [], []
     # Keep, at each position, only the best (longest) matches; equal best at one position = ambiguous.
@@ -461,14 +475,19 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             continue
         covered.append(span)
         exact = [w for w in winners if w in text or w.lstrip("市区县") in text]
+        mention = text[pos:pos - best]
+        ending = [w for w in winners if w.endswith(mention)]  # "交易中心": 公共资源交易中心, not 商品交易中心大楼
         if len(winners) == 1 or len(exact) == 1:
             found.append((exact or winners)[0])
+        elif len(ending) == 1:
+            found.append(ending[0])
         else:
             ambiguous.extend(winners)
     return found, ambiguous
 
 
 _GENERIC_SUFFIXES = {"中学", "小学", "医院", "学院", "中心", "大学"}
+_TOO_GENERIC = {"大楼", "政府", "街道", "大学", "学院", "中心", "委员会", "管理局", "事务所", "单位"}  # never a unit alone
 
 
 def _abbreviation(text: str, name: str) -> str | None:

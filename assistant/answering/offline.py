@@ -14,7 +14,7 @@ from typing import Any, Callable
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import Understanding, understand
+from assistant.answering.intents import Understanding, institutions_named, understand
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -64,10 +64,18 @@ class OfflineEngine:
         latest = max(years) if years else None
         context = None
         for previous, _ in history[-6:]:
-            u = understand(previous, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
+            u = understand(self._without_slips(previous, names), names, context, latest_year=latest,
+                           tagger=self.kb.tokenizer.tagged)
             if u.intent not in {"greeting", "out_of_scope"}:
                 context = {"intent": u.intent, "slots": u.slots}
-        return understand(question, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
+        return understand(self._without_slips(question, names), names, context, latest_year=latest,
+                          tagger=self.kb.tokenizer.tagged)
+
+    def _without_slips(self, question: str, names: list[str]) -> str:
+        """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种)."""
+        fixed = self.kb.correct_slips(question)
+        return fixed if fixed == question or institutions_named(fixed, names) == institutions_named(question, names) \
+            else question
 
     # ------------------------------------------------------------ simple intents
 

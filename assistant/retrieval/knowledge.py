@@ -307,6 +307,22 @@ class KnowledgeBase:
                 weights[part] = weights.get(part, 0.0) + share
         return weights
 
+    def correct_slips(self, text: str) -> str:
+        """`text` with same-pinyin input slips corrected against the knowledge base's words (用点 → 用电), and
+        nothing else rewritten: for reading a data question, whose own words (今年, 多少) must stay as typed."""
+        index = self._snapshot[0]
+        if index is None or not index.df:
+            return text
+        return self._speller_for(index).fix(text, self.tokenizer.words(text))
+
+    def _speller_for(self, index: LexicalIndex):
+        speller = self._speller
+        if speller is None or speller[0] is not index:
+            from assistant.retrieval.spelling import Speller
+
+            speller = self._speller = (index, Speller(index.df, index.sounds))
+        return speller[1]
+
     def normalise_query(self, query: str) -> str:
         """The question in the documents' words: spoken years written out (23年 → 2023年), the colloquial lexicon
         (spoken forms, typos, fillers), then same-pinyin corrections of words no passage contains (光幅 → 光伏;
@@ -315,12 +331,7 @@ class KnowledgeBase:
         index = self._snapshot[0]
         if index is None or not index.df:
             return text
-        speller = self._speller
-        if speller is None or speller[0] is not index:
-            from assistant.retrieval.spelling import Speller
-
-            speller = self._speller = (index, Speller(index.df, index.sounds))
-        return speller[1].fix(text, self.tokenizer.words(text))
+        return self._speller_for(index).fix(text, self.tokenizer.words(text))
 
     def unseen_words(self, query: str) -> list[str]:
         """Content words of the question (nouns, verbs, names, numbers) that no passage contains at all: "奥运会",
