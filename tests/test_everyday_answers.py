@@ -377,3 +377,12 @@ def test_bare_unit_names_and_slips_in_data_follow_ups(assistant):
     calls = _calls(assistant, ["司法局2024用点多少度", "一中的"])  # 用点 is a slip for 用电; 一中 is not 一种
     assert calls[0] == ("indicators", {"institution": "市司法局", "year": 2024})
     assert calls[1] == ("indicators", {"institution": "市第一实验中学", "year": 2024})
+
+
+def test_a_conversion_about_a_document_carries_the_documents_passage_too(assistant):
+    bare = assistant.ask("1万千瓦时折合多少吨标煤")
+    assert bare.intent == "convert" and bare.tool_calls and not bare.citations
+    cased = assistant.ask("商品交易中心大楼每年节约电量约24.6万千瓦时，折合多少吨标煤")
+    assert cased.tool_calls[0].name == "convert" and "30.2334" in cased.answer  # the figure is the tool's
+    assert any("商品交易中心大楼" in c.label for c in cased.citations)
+    assert "市商务局" not in assistant.ask("市税务局2024年能耗多少").answer  # 务局 is not a mention of 商务局

@@ -456,7 +456,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             scored.append((text.find(place), -len(place), name))
         elif abbrev:
             scored.append((text.find(abbrev), -len(abbrev), name))
-        elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or span not in _TOO_GENERIC):
+        elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or (
+                span not in _TOO_GENERIC and _starts_a_word(text, text.find(span)))):
             scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools; "法院": 人民法院
     if not scored:
         return [], []
@@ -475,12 +476,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             continue
         covered.append(span)
         exact = [w for w in winners if w in text or w.lstrip("市区县") in text]
-        mention = text[pos:pos - best]
-        ending = [w for w in winners if w.endswith(mention)]  # "交易中心": 公共资源交易中心, not 商品交易中心大楼
         if len(winners) == 1 or len(exact) == 1:
             found.append((exact or winners)[0])
-        elif len(ending) == 1:
-            found.append(ending[0])
         else:
             ambiguous.extend(winners)
     return found, ambiguous
@@ -488,6 +485,12 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
 
 _GENERIC_SUFFIXES = {"中学", "小学", "医院", "学院", "中心", "大学"}
 _TOO_GENERIC = {"大楼", "政府", "街道", "大学", "学院", "中心", "委员会", "管理局", "事务所", "单位"}  # never a unit alone
+
+
+def _starts_a_word(text: str, position: int) -> bool:
+    """Whether a mention at `position` stands on its own: "法院的", "看看检察院", not the 务局 of 税务局."""
+    return position == 0 or not re.match(r"[\u4e00-\u9fff]", text[position - 1]) or \
+        text[position - 1] in "那和跟与及同对比是看查问下在给"
 
 
 def _abbreviation(text: str, name: str) -> str | None:

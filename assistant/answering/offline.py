@@ -29,6 +29,9 @@ USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
+# A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
+_CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
+                              r"(多少|几)[^\d]{0,10}")
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
 
 GREETING = (
@@ -259,8 +262,15 @@ class OfflineEngine:
 
     def _convert(self, question: str, u: Understanding) -> Answer:
         unit_to = u.slots.get("to_unit") or "tce"
-        return self._call("convert", {"quantity": u.slots["quantity"], "unit": u.slots["unit"], "to_unit": unit_to},
-                          "convert")
+        answer = self._call("convert", {"quantity": u.slots["quantity"], "unit": u.slots["unit"], "to_unit": unit_to},
+                            "convert")
+        if not _CONVERSION_ONLY.fullmatch(re.sub(r"[\s，,。？?！!]", "", question)):
+            # "屋顶光伏…每少买1万千瓦时电能少排多少吨二氧化碳": the conversion, and what the documents say about it
+            known = self._knowledge(question, Understanding("knowledge", {}))
+            if known.citations:
+                return Answer(f"{answer.answer}\n\n知识库中的相关内容：\n{known.answer}", "offline", known.citations,
+                              answer.tool_calls, intent="convert")
+        return answer
 
     def _numeric(self, question: str, u: Understanding) -> Answer:
         slots = dict(u.slots)
