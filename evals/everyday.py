@@ -22,9 +22,9 @@ from evals.expected import SampleData, expected_calc
 from evals.quality import GOLD, ROOT, build_corpus
 
 NOT_FOUND = "知识库中未找到相关内容"
-# dev: tuned on. heldout: written with dev, never tuned on. check: a second batch written later by someone who had
-# not seen the other sets (colloquial m001-m100, decline n001-n060, dialogues y01-y40: odd ids dev, even ids
-# check), never tuned on.
+# dev: tuned on. heldout: written with dev, never tuned on. check: later batches written by helpers who had not seen
+# the other sets (colloquial m001-m100 and r001-r040, decline n001-n060, dialogues y01-y40: odd ids dev, even ids
+# check), never tuned on. Dialogues x01-x04, z01-z30 and v01-v30 are dev only.
 SPLITS = ("dev", "heldout", "check")
 
 
