@@ -55,7 +55,7 @@ def chinese_to_int(text: str) -> int | None:
 
 # "23年的数据", "那24年呢", "从18年到23年": a spoken year, only at the start of a clause or after a word that
 # introduces a time (那, 在, 从, 到, 和, 跟, 比 …). Not "保修10年", "寿命是25年", "用了23年", "23年以上" (durations).
-_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自]))([12][0-9])"
+_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自它这该]))([12][0-9])"
                          r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
 
 
@@ -63,7 +63,28 @@ _SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"�
 _YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|到|至|—|-|~)([12][0-9])年")
 
 
+# Years in Chinese numerals: "二〇二三年", and the spoken two-character form "二一年" / "一五年" (2010–2029).
+_CN_DIGIT = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+             "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年)")
+_CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自是]))([一二][〇零○一二三四五六七八九])"
+                            r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
+# "科技馆24年每平米…", "市监局24年综合能耗": a short year right after a name, when what follows is about data.
+_YEAR_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?<![了过满近约用第每几十百千万是为有])([12][0-9])"
+                              r"(?=年(的|每|用|综合|单位|人均|碳|电|水|能|总|全年|上半年|下半年|[0-9一二三四五六七八九十]+月|"
+                              r"预算|定额|有没有|同期))")
+
+
+def _cn_digits(text: str) -> str:
+    return "".join(_CN_DIGIT[c] for c in text)
+
+
 def full_years(text: str) -> str:
-    """Two-digit spoken years written out: "23年全国节能宣传周" → "2023年全国节能宣传周" (2010–2029 only)."""
+    """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
+    "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone)."""
+    text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(0)), text)
+    if _CN_SHORT_YEAR.search(text):
+        text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
-    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+    text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+    return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

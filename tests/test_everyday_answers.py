@@ -386,3 +386,26 @@ def test_a_conversion_about_a_document_carries_the_documents_passage_too(assista
     assert cased.tool_calls[0].name == "convert" and "30.2334" in cased.answer  # the figure is the tool's
     assert any("商品交易中心大楼" in c.label for c in cased.citations)
     assert "未找到该单位" in assistant.ask("市税务局2024年能耗多少").answer  # 务局 is not a mention of 商务局
+
+
+@pytest.mark.parametrize("spoken, written", [
+    ("行政中心二〇二三年的综合能耗是多少？", "行政中心2023年的综合能耗是多少？"),
+    ("从一五年到二二年变化有多大", "从2015年到2022年变化有多大"),
+    ("科技馆24年每平米的碳排放多少", "科技馆2024年每平米的碳排放多少"),
+    ("用了两三年", "用了两三年"),  # a duration
+    ("一年能省多少", "一年能省多少"),
+])
+def test_years_in_chinese_numerals_and_after_a_name(spoken, written):
+    from assistant.numerals import full_years
+
+    assert full_years(spoken) == written
+
+
+def test_a_year_named_against_in_a_conversation_and_per_area_carbon(assistant):
+    calls = _calls(assistant, ["科技馆24年每平米的碳排放多少", "全市碳排放和二三年比怎么样"])
+    assert calls[0] == ("indicators", {"institution": "市科技馆", "year": 2024})
+    assert calls[1] == ("compare", {"institution": "全部", "metric": "carbon", "year": 2024, "base_year": 2023})
+    calls = _calls(assistant, ["人民医院22年用了多少度电", "那二〇二三年呢", "和上一年比"])
+    assert calls[1][1]["year"] == 2023
+    assert calls[2] == ("compare", {"institution": "市人民医院", "metric": "electricity", "year": 2023,
+                                    "base_year": 2022})

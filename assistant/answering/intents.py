@@ -157,7 +157,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
             slots.pop("base_year", None)  # "2023年同期": that year, the same months
-        if current and re.search(r"同比|比上年|较上年|比上一年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
+        if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
@@ -171,6 +171,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
+        until = re.match(r"^(一直)?到(20\d\d)", text)
+        if until and merged.get("year") and int(until.group(2)) > merged["year"]:
+            # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024
+            slots["base_year"], slots["year"] = merged["year"], int(until.group(2))
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
@@ -190,6 +194,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
+        if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
+                own in (None, "indicator"):
+            # "回到一中，它21年呢" after a ranking: that unit's figures again
+            kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
+            return Understanding("indicator", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
                 (WHOLE_CITY.search(text) or ("category" in slots and not names)):
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
@@ -208,6 +217,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
+    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", text)
+    if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
+        # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
+        now = (context or {}).get("slots", {}).get("year") or latest_year
+        if now and now > years[0]:
+            slots["year"], slots["base_year"] = now, years[0]
     # In a conversation about one unit's data, a question that names no unit, no category and not all units is
     # about that unit ("人均多少", "18年到22年人均用水是什么走势", "折合综合能耗是多少").
     previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
@@ -376,13 +391,19 @@ def _data_words(text: str) -> bool:
     return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗", text))
 
 
-_SPOKEN_METRICS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
+_SPOKEN_METRICS = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
+                    "carbon_per_area"),
+                   (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"),
+                   (re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
                    (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
 
 
 def _metric(text: str) -> str | None:
     table = metric_synonyms()
     table.pop("水", None)  # too short to mean 用水量 on its own (节水型单位, 水效)
+    spoken = next((key for pattern, key in _SPOKEN_METRICS[:2] if pattern.search(text)), None)
+    if spoken:
+        return spoken  # "24年每平米的碳排放": per m², though 碳排放 alone is also in the table
     found = [(text.find(name), -len(name), key) for name, key in table.items() if name in text]
     if not found:
         # "用了多少电", "水用了多少": the spoken way to ask 用电量 / 用水量
@@ -419,7 +440,8 @@ def is_followup(text: str) -> bool:
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
-                       r"前[二三四五六七八九十\d]|全市|整个市|全部|人均|单位面积", text) or (len(text) <= 8 and _metric(text)))
+                       r"前[二三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|超了|超的|超标|这一年|那一年|当年", text) or
+                 (len(text) <= 8 and _metric(text)))
 
 
 def institutions_named(text: str, names: list[str]) -> tuple[list[str], list[str]]:
