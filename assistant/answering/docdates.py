@@ -9,8 +9,10 @@ however the passages that mention the date are phrased.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answering.direct import quotable_sentences
 from assistant.retrieval.knowledge import SearchHit
 
 # What the question asks about, in order of precedence: a question with 修订 asks the amendment date even if it also
@@ -50,9 +52,9 @@ class DocumentDate:
         as the evidence with its page or article; None when no retrieved passage states it."""
         when = chinese_date(self.date)
         for hit in [self.hit] + [h for h in hits if h.chunk.doc_id == self.hit.chunk.doc_id]:
-            for sentence in re.split(r"(?<=[。；\n])", hit.chunk.text):
+            for sentence in quotable_sentences(hit.chunk.text):  # a table row reads "实施日期：2022年3月1日。"
                 if when in sentence.replace(" ", ""):
-                    return hit, re.sub(r"\s*\|\s*", " ", sentence).strip()  # a table row reads "实施日期 2022年3月1日"
+                    return hit, sentence.strip()
         return None
 
 
@@ -69,7 +71,7 @@ def asked_date(question: str) -> str | None:
     return next((name for name, pattern in _ASKS if pattern.search(question)), None)
 
 
-def document_date(question: str, hits: list[SearchHit], named) -> DocumentDate | None:
+def document_date(question: str, hits: list[SearchHit], named: Callable[[SearchHit], bool]) -> DocumentDate | None:
     """The date `question` asks of a document it names (`named(hit)` tells whether the question names the hit's
     document: its title words or its number), from the best-ranked such hit whose document records that date."""
     field = asked_date(question)

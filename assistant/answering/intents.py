@@ -391,23 +391,28 @@ def _data_words(text: str) -> bool:
     return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗", text))
 
 
-_SPOKEN_METRICS = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
-                    "carbon_per_area"),
-                   (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"),
-                   (re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
-                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
+# Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
+# totals are asked only where the table has no word ("用了多少电", "水用了多少").
+_SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
+                     "carbon_per_area"),
+                    (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
+_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
+                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
+
+
+def _spoken_metric(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> str | None:
+    return next((key for pattern, key in patterns if pattern.search(text)), None)
 
 
 def _metric(text: str) -> str | None:
     table = metric_synonyms()
     table.pop("水", None)  # too short to mean 用水量 on its own (节水型单位, 水效)
-    spoken = next((key for pattern, key in _SPOKEN_METRICS[:2] if pattern.search(text)), None)
+    spoken = _spoken_metric(text, _SPOKEN_PER_AREA)
     if spoken:
-        return spoken  # "24年每平米的碳排放": per m², though 碳排放 alone is also in the table
+        return spoken
     found = [(text.find(name), -len(name), key) for name, key in table.items() if name in text]
     if not found:
-        # "用了多少电", "水用了多少": the spoken way to ask 用电量 / 用水量
-        return next((key for pattern, key in _SPOKEN_METRICS if pattern.search(text)), None)
+        return _spoken_metric(text, _SPOKEN_TOTALS)
     # The longest phrase wins ("人均用水量" over "用水量"); at equal length the earliest.
     found.sort(key=lambda t: (t[1], t[0]))
     return found[0][2]

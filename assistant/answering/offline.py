@@ -127,11 +127,11 @@ class OfflineEngine:
             citation = Citation.from_hit(chosen[0])
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
-        dated = document_date(question, hits, lambda hit: self._names_title(question, hit))
+        dated = document_date(question, hits, self._title_named_in(question))
         if dated:
             quoted = dated.passage_sentence(hits)
             citation = Citation.from_hit(quoted[0] if quoted else dated.hit)
-            evidence = f"依据：\n{_without_instructions(quoted[1])}[1]" if quoted else \
+            evidence = f"依据：\n{quoted[1]}[1]" if quoted else \
                 "日期取自该文件本身（入库时从文件开头或 front matter 读取的文件信息）。"
             return Answer(f"{dated.sentence()}。[1]\n\n{evidence}\n\n来源：\n[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
@@ -210,21 +210,25 @@ class OfflineEngine:
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
         return "\n".join(lines)
 
-    def _names_title(self, question: str, hit: SearchHit) -> bool:
-        """Whether the question names the hit's document: by its number (40498, 国务院令第531号), by its title
-        without the country, the number and the brackets (节约能源法, also when asked as 节能法), or by title words
-        that carry at least half of what the question is about, the date words aside."""
-        number = (hit.chunk.meta or {}).get("doc_number", "")
-        digits = re.findall(r"\d{3,}", number)
-        if digits and any(d in question for d in digits):
-            return True
-        core = re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", hit.chunk.title).strip()
-        if len(core) >= 4 and core in self.kb.normalise_query(question):
-            return True
-        weights = {t: w for t, w in self.kb.query_weights(question).items() if not asked_date(t)}
+    def _title_named_in(self, question: str) -> Callable[[SearchHit], bool]:
+        """Whether the question names a hit's document: by its number (40498, 国务院令第531号), by its title without
+        the country, the number and the brackets (节约能源法, also when asked as 节能法), or by title words that
+        carry at least half of what the question is about, the date words aside. The question is read once."""
+        normalised = self.kb.normalise_query(question)
+        weights = {t: w for t, w in self.kb.query_weights(normalised, normalised=True).items() if not asked_date(t)}
         total = sum(weights.values())
-        title = self.kb.title_terms(hit.chunk.title)
-        return total > 0 and sum(w for t, w in weights.items() if t in title) / total >= 0.5
+
+        def named(hit: SearchHit) -> bool:
+            digits = re.findall(r"\d{3,}", (hit.chunk.meta or {}).get("doc_number", ""))
+            if digits and any(d in question for d in digits):
+                return True
+            core = re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", hit.chunk.title).strip()
+            if len(core) >= 4 and core in normalised:
+                return True
+            title = self.kb.title_terms(hit.chunk.title)
+            return total > 0 and sum(w for t, w in weights.items() if t in title) / total >= 0.5
+
+        return named
 
     def _names_document(self, question: str, hit: SearchHit) -> bool:
         """Whether the question names the hit's document ("条例第14条" and 《公共机构节能条例……》)."""
