@@ -72,7 +72,7 @@ _CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“
 # "科技馆24年每平米…", "市监局24年综合能耗": a short year right after a name, when what follows is about data.
 _YEAR_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?<![了过满近约用第每几十百千万是为有])([12][0-9])"
                               r"(?=年(的|每|用|综合|单位|人均|碳|电|水|能|总|全年|上半年|下半年|[0-9一二三四五六七八九十]+月|"
-                              r"预算|定额|有没有|同期))")
+                              r"预算|定额|有没有|同期|超|哪|各|全市|排))")
 
 
 def _cn_digits(text: str) -> str:

@@ -30,14 +30,14 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
-_RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二三四五六七八九十]+[名位家]|最紧张|"
-            r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
+_RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二两三四五六七八九十]+[名位家]|最紧|"
+            r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
-_WHICH_UNIT = r"(哪(个|家|几家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
+_WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
 _SUPERLATIVE = f"(最高|最低|最多|最少)(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*(最高|最低|最多|最少)"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
-WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧张|最高的几|排名")  # not "前三名呢": that narrows a list
+WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧|最高的几|排名")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -115,9 +115,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and not names), None)
     if category:
         slots["category"] = category
-    top = re.search(r"前\s*(\d+|[一二三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
-        re.search(r"的(\d+|[二三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
-    if top and not re.search(r"前(\d+|[一二三四五六七八九十]+)个?(月|季度)", text):
+    top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
+        re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
+    if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
@@ -194,15 +194,23 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
+        if context.get("intent") == "anomaly" and not _ANOMALY.search(text) and own in (None, "indicator") and \
+                _metric(text):
+            # "那它24年的用电呢" after a check for anomalies: its figure; the month checked is not a period
+            merged.pop("month", None)
+            return Understanding("indicator", {**merged, **slots})
         if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
                 own in (None, "indicator"):
             # "回到一中，它21年呢" after a ranking: that unit's figures again
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
-                (WHOLE_CITY.search(text) or ("category" in slots and not names)):
+                (WHOLE_CITY.search(text) or ("category" in slots and not names) or
+                 (merged.get("institution") == "全部" and not names and
+                  context.get("intent") in {"indicator", "compare", "trend"})):  # after a city total, 前两名 ranks
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
-            kept = {k: v for k, v in merged.items() if k in {"year", "category", "month"}}
+            kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
+                    (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
             slots.setdefault("metric", _metric(text) or merged.get("metric"))
             if own in {"budget", "anomaly"}:
                 slots.setdefault("institution", "全部")
@@ -212,6 +220,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
             slots["base_year"] = years[0] - (previous["year"] - previous["base_year"])
         merged.update(slots)
+        if context.get("intent") == "indicator" and _numeric_intent(text, merged) in {"trend", "compare"}:
+            return Understanding(_numeric_intent(text, merged), merged)  # "到2024年是涨了还是降了，看下趋势"
         return Understanding(context.get("intent", "indicator"), merged)
 
     if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
@@ -223,6 +233,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         now = (context or {}).get("slots", {}).get("year") or latest_year
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
+    discussed = (context or {}).get("slots", {}).get("year") if (context or {}).get("intent") in NUMERIC_INTENTS else None
+    if discussed and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年", text) and not re.search(r"20\d\d|今年|去年|前年", text):
+        # "回到行政中心，和上一年比变化多少" while 2023 is being discussed: 2023 against 2022
+        slots["year"], slots["base_year"] = discussed, discussed - 1
     # In a conversation about one unit's data, a question that names no unit, no category and not all units is
     # about that unit ("人均多少", "18年到22年人均用水是什么走势", "折合综合能耗是多少").
     previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
@@ -351,22 +365,25 @@ def _normalise(question: str) -> str:
     return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
 
 
+_ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏")
+
+
 def _numeric_intent(text: str, slots: dict) -> str | None:
     # A category ("学校") is a target for rankings and quota checks, or with a named metric ("医院人均能耗").
     has_target = "institution" in slots or ("category" in slots and bool(_metric(text)))
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None
-    if re.search(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏", text):
+    if _ANOMALY.search(text):
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
-    if re.search(r"预算", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧张|快用完|用完|吃紧",
+    if re.search(r"预算", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
                                             text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
-    if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二三四五六七八九十]+[名位家]|"
-                 r"前([2-9]|[二三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)|"
+    if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二两三四五六七八九十]+[名位家]|"
+                 r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)|"
                  r"哪些单位|哪个单位|哪家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
@@ -396,7 +413,8 @@ def _data_words(text: str) -> bool:
 _SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
-_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少"), "electricity"),
+_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度"),
+                   "electricity"),
                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
 
 
@@ -439,13 +457,13 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看)",
-                text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|"
+                r"(一直)?到20\d\d)", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
-                       r"前[二三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|超了|超的|超标|这一年|那一年|当年", text) or
+                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|超了|超的|超标|这一年|那一年|当年", text) or
                  (len(text) <= 8 and _metric(text)))
 
 

@@ -12,6 +12,9 @@ import re
 from typing import Iterable
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+# A degree adverb and an adjective ("最紧", "太高", "很少") are two words jieba may join, not a slip of one word:
+# "预算最紧" must not become 最近.
+_DEGREE = re.compile(r"^[最很太更挺较超蛮]\w$")
 
 
 def _pinyin(word: str) -> str:
@@ -39,7 +42,7 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The one known word that sounds like `word` and differs in one character; None if none or several."""
-        if word in self._known or not _CJK.match(word):
+        if word in self._known or not _CJK.match(word) or _DEGREE.match(word):
             return None
         candidates = [w for w in self._by_sound.get(_pinyin(word), [])
                       if len(w) == len(word) and sum(a != b for a, b in zip(w, word)) == 1]
