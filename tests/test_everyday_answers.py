@@ -392,6 +392,7 @@ def test_a_conversion_about_a_document_carries_the_documents_passage_too(assista
     ("行政中心二〇二三年的综合能耗是多少？", "行政中心2023年的综合能耗是多少？"),
     ("从一五年到二二年变化有多大", "从2015年到2022年变化有多大"),
     ("科技馆24年每平米的碳排放多少", "科技馆2024年每平米的碳排放多少"),
+    ("麻烦看看23年超预算的单位", "麻烦看看2023年超预算的单位"),
     ("用了两三年", "用了两三年"),  # a duration
     ("一年能省多少", "一年能省多少"),
 ])
@@ -409,3 +410,32 @@ def test_a_year_named_against_in_a_conversation_and_per_area_carbon(assistant):
     assert calls[1][1]["year"] == 2023
     assert calls[2] == ("compare", {"institution": "市人民医院", "metric": "electricity", "year": 2023,
                                     "base_year": 2022})
+
+
+def test_rankings_of_two_after_city_figures_and_trends_from_the_year_discussed(assistant):
+    calls = _calls(assistant, ["全市今年综合能耗", "比去年多还是少", "能耗最高的前两名"])
+    assert calls[2] == ("rank", {"metric": "energy", "year": 2025, "top": 2})  # 两 is a numeral; not the compare again
+    calls = _calls(assistant, ["人民医院22年用了多少度电", "和上一年比", "医院里用电前两名是哪两家"])
+    assert calls[2] == ("rank", {"metric": "electricity", "year": 2022, "category": "医院", "top": 2})
+    calls = _calls(assistant, ["行政中心二〇二三年的综合能耗是多少？", "全市的情况呢", "好的，回到行政中心，和上一年比变化多少"])
+    assert calls[2] == ("compare", {"institution": "市行政中心", "metric": "energy", "year": 2023, "base_year": 2022})
+    calls = _calls(assistant, ["开放大学二〇一六年用电量多少", "到二〇二四年是涨了还是降了，看下趋势"])
+    assert calls[1] == ("trend", {"institution": "市开放大学", "metric": "electricity", "from_year": 2016,
+                                  "to_year": 2024})
+    calls = _calls(assistant, ["2025年用能预算哪家最紧张", "前两名呢"])
+    assert calls[1][0] == "budget_status"  # after a budget list, 前两名 narrows that list, it is no new ranking
+
+
+def test_tightest_budgets_and_figures_after_an_anomaly_check(assistant):
+    calls = _calls(assistant, ["今年预算最紧的前五家", "截至9月呢"])  # 最紧 is not read as the slip 最近
+    assert calls == [("budget_status", {"institution": "全部", "year": 2025}),
+                     ("budget_status", {"institution": "全部", "year": 2025, "through_month": 9})]
+    calls = _calls(assistant, ["体育中心23年用了多少度电", "11月好像不对，有没有异常", "那它24年的用电呢", "文化场馆用电排一下"])
+    assert calls[2] == ("indicators", {"institution": "市体育中心", "year": 2024})
+    assert "through_month" not in calls[3][1]  # the month checked for anomalies is not a period to rank over
+
+
+def test_a_law_article_restated_by_a_guide_is_cited_itself(assistant):
+    answer = assistant.ask("咱单位上一年的用能报告，最晚几号前得交上去？")
+    assert answer.answer.startswith("《公共机构节能条例》第十五条")  # the lead quotes a guide that restates it
+    assert any("公共机构节能条例" in c.title and c.article == "第十五条" for c in answer.citations)

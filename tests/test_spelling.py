@@ -54,3 +54,9 @@ def test_the_sound_table_is_made_with_the_index_and_read_back_with_it(tmp_path: 
     loaded = LexicalIndex.load(tmp_path / "lexical")
     assert loaded.sounds == index.sounds
     assert spelling.Speller(loaded.df, loaded.sounds).correct("光幅") == "光伏"  # no table built on the question
+
+
+def test_a_degree_adverb_and_an_adjective_are_not_a_slip():
+    speller = Speller({"最近", "用电"})
+    assert speller.correct("最紧") is None  # 预算最紧 is not 预算最近
+    assert speller.correct("用点") == "用电"

@@ -32,6 +32,15 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
                               r"(多少|几)[^\d]{0,10}")
+# "《公共机构节能条例》第十五条", "《中华人民共和国节约能源法》（2018年修正）第八十一条": a law's article named in a sentence.
+_LAW_REFERENCE = re.compile(r"《([^》]{4,40})》(?:（[^）]{0,20}）)?\s*(第[一二三四五六七八九十百零〇0-9]+条)")
+
+
+def _title_core(title: str) -> str:
+    """A title without brackets, book-title marks and 中华人民共和国: what two mentions of one law share."""
+    return re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国", "", title).strip()
+
+
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
 
 GREETING = (
@@ -164,12 +173,36 @@ class OfflineEngine:
         if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
+        primary = self._primary_source(lead, citations) if lead else None
+        if primary is not None:
+            # The lead restates a law's article the knowledge base holds: the article itself is cited too
+            citations.append(Citation.from_hit(primary))
+            text = "".join(s for _, s in self._best_sentences(primary, weights, max_chars=160)) or \
+                _without_instructions(primary.chunk.text)[:160]
+            lines.append(f"{text}[{len(citations)}]")
         sources = "\n".join(f"[{i}] {c.label}" for i, c in enumerate(citations, start=1))
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) if len(lines) > 1 else lines[0]
         if lead:
             return Answer(f"{lead}\n\n依据：\n{body}\n\n来源：\n{sources}", "offline", citations, [],
                           intent="knowledge")
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
+
+    def _primary_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
+        """The article a lead sentence cites ("《公共机构节能条例》第十五条要求……"), when the knowledge base holds that
+        document and article and the answer does not cite it yet: a guide that restates a law is not its source."""
+        found = _LAW_REFERENCE.search(lead)
+        if not found:
+            return None
+        title, article = _title_core(found.group(1)), find_article(found.group(2))
+        if len(title) < 4 or not article:
+            return None
+        cited = {(c.doc_id, c.article) for c in citations}
+        for hit in self.kb.search(f"{found.group(1)}{article}", k=3).hits:
+            core = _title_core(hit.chunk.title)
+            if hit.chunk.article == article and (title in core or core in title) and \
+                    (hit.chunk.doc_id, article) not in cited:
+                return hit
+        return None
 
     def _unseen_sinks(self, question: str, best: float) -> bool:
         """Whether a word the knowledge base never contains means it cannot answer. A name, place, abbreviation
