@@ -439,3 +439,12 @@ def test_a_law_article_restated_by_a_guide_is_cited_itself(assistant):
     answer = assistant.ask("咱单位上一年的用能报告，最晚几号前得交上去？")
     assert answer.answer.startswith("《公共机构节能条例》第十五条")  # the lead quotes a guide that restates it
     assert any("公共机构节能条例" in c.title and c.article == "第十五条" for c in answer.citations)
+
+
+def test_a_figure_asked_in_a_unit_is_quoted_only_from_a_sentence_that_gives_one(assistant):
+    fee = assistant.ask("做一次能源审计收费标准多少钱")  # the documents say what an audit covers, never its price
+    assert NOT_FOUND in fee.answer and not fee.citations
+    share = assistant.ask("节约型机关创建到2025年要达到多大比例")
+    assert "80%" in share.answer.split("\n\n")[0]
+    both = assistant.ask("节能宣传周一般办几天，每年多少家单位参加")  # two questions: one unanswered part is no refusal
+    assert both.citations

@@ -57,6 +57,33 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
     "formula": re.compile(r"[=＝÷×/]|除以|乘以|相除|相乘|相加|之和|之比|公式|折算|换算|按.{0,12}(计算|折算)"),
     "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
 }
+# A figure asked in a unit ("装了多少千瓦", "收费标准是多少钱", "满分多少"): only a sentence that holds a number in that
+# unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
+_FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
+ASKED_FIGURES = (
+    (re.compile(r"多少(千瓦|kW)(?!时)", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
+    (re.compile(r"多少(升|L\b)"), re.compile(_FIGURE + r"(升|L\b)")),
+    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价"), re.compile(_FIGURE + r"(元|万元|亿元)")),
+    (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
+    (re.compile(r"多少家|几家"), re.compile(_FIGURE + r"家")),
+    (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
+    (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少"),
+     re.compile(_FIGURE + r"(%|％)|百分之|[一二三四五六七八九]成")),
+)
+
+
+_ASKING = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
+
+
+def asked_figure(part: str) -> re.Pattern | None:
+    """What a sentence must hold to answer a question part that asks a figure in a unit; None if it asks none,
+    or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
+    clauses = [c for c in re.split(r"[，,；;、。]", part) if _ASKING.search(c)]
+    if len(clauses) > 1:
+        return None
+    return next((holds for ask, holds in ASKED_FIGURES if ask.search(part)), None)
+
+
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
 MIN_LEAD_CHARS = 8  # shorter "sentences" are labels and headings ("**合同能源管理。**"), not answers
 _MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
@@ -98,12 +125,14 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
     for part in parts:
         own = kb.query_weights(part) if len(parts) > 1 else whole
         types = kb.colloquial.normalise(part).types
+        figure = asked_figure(part)
         total = sum(own.values()) or 1.0
         best: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
             for raw in quotable_sentences(hit.chunk.text):
                 sentence = clean(raw)
-                if len(sentence) < MIN_LEAD_CHARS or sentence in used or "|" in sentence:  # no table cells
+                if len(sentence) < MIN_LEAD_CHARS or sentence in used or "|" in sentence or \
+                        (figure is not None and not figure.search(sentence)):  # no table cells; the figure asked
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import asked, direct_answers, quotable_sentences, yes_or_no
+from assistant.answering.direct import (asked, asked_figure, direct_answers, question_parts, quotable_sentences,
+                                        yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, institutions_named, understand
 from assistant.answering.toolbox import ToolRunner
@@ -147,6 +148,10 @@ class OfflineEngine:
         best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
         if best < MIN_COVERAGE or self._unseen_sinks(question, best):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
+        figures = [asked_figure(part) for part in question_parts(question)]
+        if all(figures) and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
+            # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
+            return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的这个数。", "knowledge")
         weights = self.kb.query_weights(question)
         used = _distinct_documents([h for h in hits if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)],
                                    USED_PASSAGES)
