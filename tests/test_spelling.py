@@ -60,3 +60,14 @@ def test_a_degree_adverb_and_an_adjective_are_not_a_slip():
     speller = Speller({"最近", "用电"})
     assert speller.correct("最紧") is None  # 预算最紧 is not 预算最近
     assert speller.correct("用点") == "用电"
+
+
+def test_a_common_word_is_typed_on_purpose_not_a_slip(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "light.md").write_text("# 照明\n\n走廊照明与检查结论应当一致，长明灯要及时整改。\n", encoding="utf-8")
+    settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus)
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([corpus])
+        assert "一直" in kb.normalise_query("走廊的灯一直亮着咋办")  # 一直 is a common word, not a slip of 一致
+        assert kb.tokenizer.is_common_word("一直") and not kb.tokenizer.is_common_word("光幅")

@@ -320,7 +320,7 @@ class KnowledgeBase:
         if speller is None or speller[0] is not index:
             from assistant.retrieval.spelling import Speller
 
-            speller = self._speller = (index, Speller(index.df, index.sounds))
+            speller = self._speller = (index, Speller(index.df, index.sounds, common=self.tokenizer.is_common_word))
         return speller[1]
 
     def normalise_query(self, query: str) -> str:

@@ -9,7 +9,7 @@ typed word is never touched. Known slips can still be listed in corpus/colloquia
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 # A degree adverb and an adjective ("最紧", "太高", "很少") are two words jieba may join, not a slip of one word:
@@ -36,13 +36,15 @@ def sound_table(vocabulary: Iterable[str]) -> dict[str, list[str]]:
 class Speller:
     """Same-pinyin corrections against the knowledge base's own vocabulary."""
 
-    def __init__(self, vocabulary: Iterable[str], sounds: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, vocabulary: Iterable[str], sounds: dict[str, list[str]] | None = None,
+                 common: Callable[[str], bool] | None = None) -> None:
         self._known = vocabulary if isinstance(vocabulary, (set, frozenset, dict)) else set(vocabulary)
         self._by_sound = sounds if sounds is not None else sound_table(self._known)
+        self._common = common  # a word of the language typed on purpose (一直 is not a slip of 一致)
 
     def correct(self, word: str) -> str | None:
         """The one known word that sounds like `word` and differs in one character; None if none or several."""
-        if word in self._known or not _CJK.match(word) or _DEGREE.match(word):
+        if word in self._known or not _CJK.match(word) or _DEGREE.match(word) or (self._common and self._common(word)):
             return None
         candidates = [w for w in self._by_sound.get(_pinyin(word), [])
                       if len(w) == len(word) and sum(a != b for a, b in zip(w, word)) == 1]
