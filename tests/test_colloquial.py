@@ -34,6 +34,8 @@ def test_sentence_final_particles_only_go_at_the_end():
 def test_a_unit_after_a_digit_is_read_as_a_unit_but_not_inside_other_words():
     assert "30立方米" in LEXICON.normalise("一个月用了30方水").text
     assert "方案" in LEXICON.normalise("3方案哪个好").text
+    assert "一千千瓦时" in LEXICON.normalise("每个月少用一千度电").text  # after a Chinese numeral too
+    assert "第三方" in LEXICON.normalise("请第三方做审计").text  # but a one-character unit only after a digit
 
 
 def test_topic_drops_question_words():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 QUESTION_TYPES = ("when", "how_many", "duration", "penalty", "department", "how_to", "definition", "yes_no", "formula")
 _END_PUNCT = "？?。！!，,～~ \t"
+_CN_NUMERALS = "一二两三四五六七八九十百千万"
 _AFTER_DIGIT_EXCEPT = {"方": "面案式向法"}  # 方 after a digit is 立方米, unless it starts 方面/方案/方式 …
 
 
@@ -106,7 +107,10 @@ class Lexicon:
         start, end = match.start(), match.end()
         before = match.string[start - 1] if start else ""
         after = match.string[end] if end < len(match.string) else ""
-        if not before.isdigit() or (after and after in _AFTER_DIGIT_EXCEPT.get(word, "")):
+        # After a Chinese numeral only a unit of two or more characters: "一千度电" is 1000 kWh, but 第三方 and 一方面
+        # are no volumes
+        numeral = before.isdigit() or (len(word) >= 2 and before in _CN_NUMERALS)
+        if not numeral or (after and after in _AFTER_DIGIT_EXCEPT.get(word, "")):
             return word
         return self.after_digit[word]
 
