@@ -448,3 +448,25 @@ def test_a_figure_asked_in_a_unit_is_quoted_only_from_a_sentence_that_gives_one(
     assert "80%" in share.answer.split("\n\n")[0]
     both = assistant.ask("节能宣传周一般办几天，每年多少家单位参加")  # two questions: one unanswered part is no refusal
     assert both.citations
+
+
+def test_units_pointed_at_by_their_place_in_the_last_list_or_the_conversation(assistant):
+    from assistant.answering.references import names_in_order
+
+    calls = _calls(assistant, ["今年哪几家每平米碳排放最高，前五", "只看学校", "学校里排第一那家跟去年比"])
+    ranked = assistant.ask("今年学校每平米碳排放排名").answer  # the same ranking, asked on its own
+    first = names_in_order(ranked, assistant.offline.store.institution_names())[0]
+    assert calls[2] == ("compare", {"institution": first, "metric": "carbon_per_area", "year": 2025, "base_year": 2024})
+    calls = _calls(assistant, ["帮我查下二中今年用了多少度电", "全市加起来呢", "学校里谁用电最多，排个前五",
+                               "回到一开始问的那家，它跟去年比涨了多少"])
+    assert calls[3] == ("compare", {"institution": "市第二中学", "metric": "electricity", "year": 2025, "base_year": 2024})
+
+
+def test_a_slip_in_a_units_name_and_per_square_metre_fragments(assistant):
+    calls = _calls(assistant, ["博物管今年用水多少方", "人均的"])
+    assert calls[0] == ("indicators", {"institution": "市博物馆", "year": 2025})
+    calls = _calls(assistant, ["北岙街道去年人均能耗", "每平米的"])
+    assert calls[1] == ("indicators", {"institution": "北岙街道办事处", "year": 2024})
+    assert "单位建筑面积能耗" in assistant.ask("每平米的", [("北岙街道去年人均能耗", "")]).answer.split("\n")[0]
+    calls = _calls(assistant, ["今年的能耗数据有没有异常的", "用水方面呢"])
+    assert calls[1][0] == "anomalies" and calls[1][1]["metric"] == "water"  # a city-wide check goes on with water

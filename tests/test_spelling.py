@@ -71,3 +71,12 @@ def test_a_common_word_is_typed_on_purpose_not_a_slip(tmp_path: Path):
         kb.ingest([corpus])
         assert "一直" in kb.normalise_query("走廊的灯一直亮着咋办")  # 一直 is a common word, not a slip of 一致
         assert kb.tokenizer.is_common_word("一直") and not kb.tokenizer.is_common_word("光幅")
+
+
+def test_a_slip_in_a_units_name_is_corrected_only_when_one_name_fits():
+    from assistant.retrieval.spelling import fix_names
+
+    names = ["市博物馆", "市图书馆", "西岙区人民政府", "市第一实验中学"]
+    assert fix_names("博物管今年用水多少方", names) == "博物馆今年用水多少方"
+    assert fix_names("西岙区政付去年能耗", names) == "西岙区政府去年能耗"  # the name without 人民
+    assert fix_names("一种的情况", names) == "一种的情况"

@@ -37,7 +37,7 @@ _RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二两三�
 _WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
 _SUPERLATIVE = f"(最高|最低|最多|最少)(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*(最高|最低|最多|最少)"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
-WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧|最高的几|排名")  # not "前三名呢": that narrows a list
+WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧|最高的几|排名|最[高低多少紧]的?前")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -171,6 +171,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
+        since = re.match(r"^(从|自)(20\d\d)年?(开始|起|以来)", text)
+        if since and context.get("intent") == "trend":
+            slots.pop("year", None)  # "从2019年开始算呢" after a trend: from 2019, to the same end
+            slots["base_year"] = int(since.group(2))
         until = re.match(r"^(一直)?到(20\d\d)", text)
         if until and merged.get("year") and int(until.group(2)) > merged["year"]:
             # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024
@@ -195,8 +199,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
         if context.get("intent") == "anomaly" and not _ANOMALY.search(text) and own in (None, "indicator") and \
-                _metric(text):
-            # "那它24年的用电呢" after a check for anomalies: its figure; the month checked is not a period
+                _metric(text) and merged.get("institution") not in (None, "全部"):
+            # "那它24年的用电呢" after checking one unit for anomalies: its figure; the month checked is not a
+            # period. After a city-wide check, "用水方面呢" checks water.
             merged.pop("month", None)
             return Understanding("indicator", {**merged, **slots})
         if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
@@ -207,7 +212,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
                 (WHOLE_CITY.search(text) or ("category" in slots and not names) or
                  (merged.get("institution") == "全部" and not names and
-                  context.get("intent") in {"indicator", "compare", "trend"})):  # after a city total, 前两名 ranks
+                  context.get("intent") in {"indicator", "compare", "trend"}) or  # after a city total, 前两名 ranks
+                 (own in {"quota", "budget"} and not names and
+                  context.get("intent") in {"rank", "quota", "budget", "anomaly"})):  # "去年超定额的呢" after budgets
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
                     (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
@@ -263,6 +270,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["year"] = context["slots"]["year"]  # the year the conversation is about, until the user names another
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
         slots["institution"] = "全部"
+    if intent in {"budget", "quota", "anomaly"} and names and names[0] != "全部" and \
+            re.search(r"全市|所有单位|各单位|全部单位|都列", text):
+        # "二中今年预算是不是超了？把全市超预算的都列一下": the city's list, where that unit stands too
+        slots["institution"] = "全部"
+        slots.pop("other_institution", None)
     if intent in {"rank", "quota"} and ambiguous and "institution" not in slots:
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:
@@ -303,7 +315,7 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     water = bool(previous and "water" in previous) or "水" in text
     if "人均" in text:
         return "water_per_capita" if water else "energy_per_capita"
-    if re.search(r"单位面积|每平方米|按面积", text):
+    if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
     return None
@@ -376,7 +388,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return None
     if _ANOMALY.search(text):
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
-    if re.search(r"预算", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
+    if re.search(r"预算|执行率", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
                                             text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标|达标", text):
@@ -463,7 +475,7 @@ def is_followup(text: str) -> bool:
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
-                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|超了|超的|超标|这一年|那一年|当年", text) or
+                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年", text) or
                  (len(text) <= 8 and _metric(text)))
 
 

@@ -16,6 +16,7 @@ from assistant.answering.direct import (asked, asked_figure, direct_answers, que
                                         yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, institutions_named, understand
+from assistant.answering.references import resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -23,6 +24,7 @@ from assistant.ingest.chunking import find_article
 from assistant.numerals import full_years
 from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
+from assistant.retrieval.spelling import fix_names
 
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
@@ -76,16 +78,21 @@ class OfflineEngine:
         years = self.store.years()
         latest = max(years) if years else None
         context = None
-        for previous, _ in history[-6:]:
-            u = understand(self._without_slips(previous, names), names, context, latest_year=latest,
-                           tagger=self.kb.tokenizer.tagged)
+        turns: list[tuple[str, str, dict]] = []  # (answer, intent, slots) of the earlier questions
+        for previous, reply in history[-6:]:
+            u = understand(resolve(self._without_slips(previous, names), turns, names), names, context,
+                           latest_year=latest, tagger=self.kb.tokenizer.tagged)
+            turns.append((reply, u.intent, u.slots))
             if u.intent not in {"greeting", "out_of_scope"}:
                 context = {"intent": u.intent, "slots": u.slots}
-        return understand(self._without_slips(question, names), names, context, latest_year=latest,
-                          tagger=self.kb.tokenizer.tagged)
+        return understand(resolve(self._without_slips(question, names), turns, names), names, context,
+                          latest_year=latest, tagger=self.kb.tokenizer.tagged)
 
     def _without_slips(self, question: str, names: list[str]) -> str:
-        """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种)."""
+        """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
+        unit's name ("博物管今年用水多少") is corrected when the question names no unit as typed."""
+        if not any(institutions_named(question, names)):
+            question = fix_names(question, names)
         fixed = self.kb.correct_slips(question)
         return fixed if fixed == question or institutions_named(fixed, names) == institutions_named(question, names) \
             else question

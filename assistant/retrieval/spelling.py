@@ -60,3 +60,30 @@ class Speller:
             if fixed:
                 text = text.replace(span, fixed)
         return text
+
+
+def _char_sounds(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else c for c in text]
+
+
+def fix_names(text: str, names: Iterable[str]) -> str:
+    """`text` with a slip in a unit's name corrected (博物管 → 博物馆, 图书官 → 图书馆, 西岙区政付 → 西岙区政府): a
+    stretch of the text that sounds like the name, or the name without 市/人民, and differs from it in one character.
+    Only when exactly one name fits."""
+    forms: dict[str, str] = {}
+    for name in names:
+        for form in {name, name.removeprefix("市"), name.replace("人民", "")}:
+            if len(form) >= 3 and _CJK.match(form):
+                forms[form] = form
+    sounds = _char_sounds(text)
+    fixes = set()
+    for form in forms:
+        form_sounds = _char_sounds(form)
+        n = len(form)
+        for start in range(len(text) - n + 1):
+            window = text[start:start + n]
+            if sounds[start:start + n] == form_sounds and sum(a != b for a, b in zip(window, form)) == 1:
+                fixes.add((window, form))
+    return text.replace(*fixes.pop()) if len(fixes) == 1 else text

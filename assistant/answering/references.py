@@ -1,0 +1,64 @@
+"""A unit named by where it stood earlier in the conversation, written back as its name before the question is read.
+
+Staff point at units instead of naming them: "学校里排第一那家跟去年比" (the first of the last ranking),
+"回到一开始问的那家" (the unit of the first question), "超定额那家今年每平米能耗多少" (the one unit the last quota
+check listed). The earlier answers are the assistant's own tool answers, which list units in ranked order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.numerals import chinese_to_int
+
+_WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
+_NUMBER = r"([一二两三四五六七八九十]|\d{1,2})"
+# "排第一那家", "第二名", "全市第一名那家", "排名第三的": a place in the last list
+_PLACE = re.compile(rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
+                    rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名")
+# "一开始问的那家", "刚才第一个问的那家", "最开始那家": the unit of the conversation's first question about one unit
+_FIRST_ASKED = re.compile(r"(?:一开始|最开始|刚开始|开头|刚才第一个|最早|第一个)(?:问的|说的|查的)?(?:那|这)(?:家|个单位|个)")
+# "超定额那家", "超预算的那家": the one unit the last check listed
+_THE_ONE_OVER = re.compile(r"(?:超定额|超预算|超标|超了)的?(?:那|这)(?:家|个单位|个)")
+LISTS = {"rank", "quota", "budget"}
+
+
+def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
+    """The units an answer names, in the order it names them (a ranking's order)."""
+    found = []
+    for name in sorted(names, key=len, reverse=True):  # 市人民医院 before a shorter name inside it
+        position = answer.find(name)
+        if position >= 0 and not any(position >= p and position < p + len(n) for p, n in found):
+            found.append((position, name))
+    return [name for _, name in sorted(found)]
+
+
+def resolve(question: str, turns: Sequence[tuple[str, str, dict]], names: Sequence[str]) -> str:
+    """`question` with a pointed-at unit replaced by its name. `turns` are the earlier (answer, intent, slots),
+    oldest first."""
+    place = _PLACE.search(question)
+    if place:
+        number = next(g for g in place.groups() if g)
+        n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
+        for answer, intent, _ in reversed(turns):
+            if intent in LISTS:
+                listed = names_in_order(answer, names)
+                if n and 0 < n <= len(listed):
+                    return question.replace(place.group(0), listed[n - 1], 1)
+                break
+    first = _FIRST_ASKED.search(question)
+    if first:
+        for _, _, slots in turns:
+            unit = slots.get("institution")
+            if unit and unit != "全部":
+                return question.replace(first.group(0), unit, 1)
+    one = _THE_ONE_OVER.search(question)
+    if one:
+        for answer, intent, _ in reversed(turns):
+            if intent in {"quota", "budget"}:
+                listed = names_in_order(answer, names)
+                if len(listed) == 1:
+                    return question.replace(one.group(0), listed[0], 1)
+                break
+    return question
