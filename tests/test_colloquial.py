@@ -63,3 +63,9 @@ def test_filler_and_question_words_do_not_count_against_coverage(kb):
     spoken = kb.search("麻烦问一下，能源消费统计要咋报送呀？", k=3).hits[0]
     assert spoken.chunk.chunk_id == plain.chunk.chunk_id
     assert spoken.coverage >= plain.coverage - 1e-9
+
+
+def test_whole_question_phrases_are_question_words_not_topic():
+    text = LEXICON.normalise("海洋碳会是个啥东西").text
+    assert "东西" not in LEXICON.topic(text) and "海洋碳汇" in LEXICON.topic(text)
+    assert "讲究" not in LEXICON.topic(LEXICON.normalise("水表装起来有啥讲究").text)
