@@ -448,6 +448,10 @@ def test_a_figure_asked_in_a_unit_is_quoted_only_from_a_sentence_that_gives_one(
     assert "80%" in share.answer.split("\n\n")[0]
     both = assistant.ask("节能宣传周一般办几天，每年多少家单位参加")  # two questions: one unanswered part is no refusal
     assert both.citations
+    law = assistant.ask("反食品浪费法什么时候开始实施")  # dates of other events (世界粮食日) do not answer it
+    assert NOT_FOUND in law.answer and not law.citations
+    plan = assistant.ask("十四五公共机构节约能源资源工作规划是哪年印发的")
+    assert "2021年6月1日印发" in plan.answer.split("\n\n")[0]
 
 
 def test_units_pointed_at_by_their_place_in_the_last_list_or_the_conversation(assistant):

@@ -158,7 +158,7 @@ class OfflineEngine:
         figures = [asked_figure(part) for part in question_parts(question)]
         if all(figures) and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
-            return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的这个数。", "knowledge")
+            return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的数字或日期。", "knowledge")
         weights = self.kb.query_weights(question)
         used = _distinct_documents([h for h in hits if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)],
                                    USED_PASSAGES)
