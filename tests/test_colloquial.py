@@ -69,3 +69,8 @@ def test_whole_question_phrases_are_question_words_not_topic():
     text = LEXICON.normalise("海洋碳会是个啥东西").text
     assert "东西" not in LEXICON.topic(text) and "海洋碳汇" in LEXICON.topic(text)
     assert "讲究" not in LEXICON.topic(LEXICON.normalise("水表装起来有啥讲究").text)
+
+
+def test_a_sentence_final_particle_that_ends_a_spoken_word_stays_with_it():
+    assert LEXICON.normalise("节能宣传周搞这个干嘛").text.endswith("做什么")  # not "干" and a dropped 嘛
+    assert LEXICON.normalise("能不能报销嘛").text == "能不能报销"

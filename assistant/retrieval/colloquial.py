@@ -65,6 +65,9 @@ class Lexicon:
         self._question = _alternation(self.questions)
         self._leading = sorted(self.leading | self.fillers, key=lambda w: (-len(w), w))  # longest first, stable
         self._trailing = sorted(self.trailing, key=lambda w: (-len(w), w))
+        # A sentence-final particle that ends a spoken word is part of it: 干嘛 is 做什么, not 干 and a filler 嘛
+        self._ends_a_word = {w: tuple(k for k in self.replace if k.endswith(w) and len(k) > len(w))
+                             for w in self._trailing}
 
     def normalise(self, question: str) -> Normalised:
         """The question with spoken forms replaced, typos fixed and fillers dropped; its question types."""
@@ -80,7 +83,8 @@ class Lexicon:
                     break
             stripped = text.rstrip(_END_PUNCT)
             for word in self._trailing:
-                if stripped.endswith(word) and len(stripped) > len(word):
+                if stripped.endswith(word) and len(stripped) > len(word) and \
+                        not any(stripped.endswith(k) for k in self._ends_a_word[word]):
                     text, changed = stripped[: -len(word)] + text[len(stripped):], True
                     removed.append(word)
                     break
