@@ -17,7 +17,7 @@ from assistant.records.store import DataStore
 from assistant.retrieval.knowledge import KnowledgeBase
 from evals.expected import SampleData
 
-NAMES = ["市中医院", "市人民医院", "市行政中心", "市公安局", "市实验小学", "市第二中学"]
+NAMES = ["市中医院", "市人民医院", "市行政中心", "市公安局", "市实验小学", "市第二中学", "市住房和城乡建设局"]
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +53,7 @@ def assistant(tmp_path_factory):
     "22年度省级电网排放因子哪个省最低，是多少",  # provinces, not our units
     "全国公共机构2022年的单位面积能耗比2020年降了百分之几？",  # the national figures are in the documents
     "大数据中心那种机房用电量特别大，有啥马上就能做的节能办法？",  # advice, though it names a unit and a metric
+    "办公楼能开窗自然通风的，在住建部那个建筑能耗标准里算哪一类？",  # 住建部 is the ministry, not our 住建局
 ])
 def test_questions_about_rules_reasons_and_other_places_are_knowledge_questions(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
@@ -474,3 +475,9 @@ def test_a_slip_in_a_units_name_and_per_square_metre_fragments(assistant):
     assert "单位建筑面积能耗" in assistant.ask("每平米的", [("北岙街道去年人均能耗", "")]).answer.split("\n")[0]
     calls = _calls(assistant, ["今年的能耗数据有没有异常的", "用水方面呢"])
     assert calls[1][0] == "anomalies" and calls[1][1]["metric"] == "water"  # a city-wide check goes on with water
+
+
+def test_a_word_the_knowledge_base_lacks_in_a_scene_setting_clause_does_not_sink_the_answer(assistant):
+    answer = assistant.ask("局里让我牵头能效领跑者的工作，市级中心在里面主要负责什么？")  # 局里 is context
+    assert answer.citations and any("能效领跑者" in c.title for c in answer.citations)
+    assert NOT_FOUND in assistant.ask("合肥市党政机关能效领跑者有哪些单位？").answer  # a name sinks it anywhere

@@ -493,16 +493,22 @@ _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力�
                              "妇幼": "妇幼保健"}
 
 
+_HIGHER_ORGANS = set("部厅署")  # what ends a national ministry's or a province's department's name, never a city unit's
+
+
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
     """Institutions named in `text`, in order of appearance; and candidates when a mention is ambiguous."""
     for short, full in _DEPARTMENT_ABBREVIATIONS.items():
         if short in text and full not in text:
-            text = text.replace(short, full)
+            text = re.sub(f"{short}(?![部厅署])", full, text)  # 住建部 is the ministry, not our 住建局
     scored: list[tuple[int, int, str]] = []  # (position, -match length, name)
     for name in names:
         bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
         span = _longest_common(text, bare)
         length = len(span)
+        after = text[text.find(span) + length: text.find(span) + length + 1] if span else ""
+        if span and length < len(bare) and after in _HIGHER_ORGANS:
+            span, length = "", 0  # "住房和城乡建设部", "省卫生健康委": a ministry or province's department
         if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
                      or (length >= 4 and length >= 0.5 * len(bare))):
             scored.append((text.find(span), -length, name))

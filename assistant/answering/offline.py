@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figure, direct_answers, question_parts, quotable_sentences,
-                                        yes_or_no)
+from assistant.answering.direct import (asked, asked_figure, asking_clauses, direct_answers, question_parts,
+                                        quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, institutions_named, understand
 from assistant.answering.references import resolve
@@ -223,9 +223,12 @@ class OfflineEngine:
         not well covered either (below NOUN_COVERAGE); an unknown verb or adjective (判刑, 下雨) below
         STRONG_COVERAGE."""
         tokenizer = self.kb.tokenizer
+        asking = asking_clauses(question)
         for word in self.kb.unseen_words(question):
             if tokenizer.is_name(word):
                 return True
+            if asking and not any(word in clause for clause in asking):
+                continue  # "局里让我牵头能效领跑者的工作，市级中心主要负责什么": the context clause is not the question
             if best < (NOUN_COVERAGE if tokenizer.is_topical(word) else STRONG_COVERAGE):
                 return True
         return False
