@@ -9,6 +9,7 @@ typed word is never touched. Known slips can still be listed in corpus/colloquia
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
@@ -62,28 +63,36 @@ class Speller:
         return text
 
 
-def _char_sounds(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def _char_sound(char: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else c for c in text]
+    return lazy_pinyin(char)[0] if "\u4e00" <= char <= "\u9fff" else char
+
+
+@lru_cache(maxsize=8)
+def _name_forms(names: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
+    """The sounds of each unit name's forms (the name, without 市, without 人民) -> those forms."""
+    forms: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        for form in {name, name.removeprefix("市"), name.replace("人民", "")}:
+            if len(form) >= 3 and _CJK.match(form):
+                forms.setdefault(tuple(_char_sound(c) for c in form), []).append(form)
+    return forms
 
 
 def fix_names(text: str, names: Iterable[str]) -> str:
     """`text` with a slip in a unit's name corrected (博物管 → 博物馆, 图书官 → 图书馆, 西岙区政付 → 西岙区政府): a
     stretch of the text that sounds like the name, or the name without 市/人民, and differs from it in one character.
     Only when exactly one name fits."""
-    forms: dict[str, str] = {}
-    for name in names:
-        for form in {name, name.removeprefix("市"), name.replace("人民", "")}:
-            if len(form) >= 3 and _CJK.match(form):
-                forms[form] = form
-    sounds = _char_sounds(text)
+    forms = _name_forms(tuple(names))
+    sounds = tuple(_char_sound(c) for c in text)
+    lengths = {len(key) for key in forms}
     fixes = set()
-    for form in forms:
-        form_sounds = _char_sounds(form)
-        n = len(form)
+    for n in lengths:
         for start in range(len(text) - n + 1):
-            window = text[start:start + n]
-            if sounds[start:start + n] == form_sounds and sum(a != b for a, b in zip(window, form)) == 1:
-                fixes.add((window, form))
+            for form in forms.get(sounds[start:start + n], ()):
+                window = text[start:start + n]
+                if sum(a != b for a, b in zip(window, form)) == 1:
+                    fixes.add((window, form))
     return text.replace(*fixes.pop()) if len(fixes) == 1 else text
