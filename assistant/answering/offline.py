@@ -203,13 +203,22 @@ class OfflineEngine:
         """The article a lead sentence cites ("《公共机构节能条例》第十五条要求……"), when the knowledge base holds that
         document and article and the answer does not cite it yet: a guide that restates a law is not its source."""
         found = _LAW_REFERENCE.search(lead)
-        if not found:
-            return None
-        title, article = _title_core(found.group(1)), find_article(found.group(2))
+        if found:
+            named, article = found.group(1), find_article(found.group(2))
+        else:
+            # "第四条规定了管理体制：……" in a guide about one law: the law is the one its passage named last before it
+            bare = re.search(r"第[一二三四五六七八九十百零〇0-9]+条", lead)
+            sentence = lead[:12]
+            passage = next((c.text for c in citations if sentence in c.text and not c.article), "")
+            named_before = re.findall(r"《([^》]{4,40})》", passage[:passage.find(sentence)]) if bare and passage else []
+            if not named_before:
+                return None
+            named, article = named_before[-1], find_article(bare.group(0))
+        title = _title_core(named)
         if len(title) < 4 or not article:
             return None
         cited = {(c.doc_id, c.article) for c in citations}
-        for hit in self.kb.search(f"{found.group(1)}{article}", k=3).hits:
+        for hit in self.kb.search(f"{named}{article}", k=3).hits:
             core = _title_core(hit.chunk.title)
             if hit.chunk.article == article and (title in core or core in title) and \
                     (hit.chunk.doc_id, article) not in cited:
