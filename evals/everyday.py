@@ -107,9 +107,12 @@ def _numbers_in(text: str) -> list[float]:
     return [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
 
 
-def turn_ok(answer_text: str, want: dict) -> list[str]:
-    """What the answer lacks of the expected content: names (in order if asked), figures at 2 decimals, year."""
+def turn_ok(answer_text: str, want: dict, cited: list[str] | None = None) -> list[str]:
+    """What the answer lacks of the expected content: names (in order if asked), figures at 2 decimals, year; for a
+    question about the documents, a citation of the expected document (`cited`: the answer's sources)."""
     problems = []
+    if want.get("doc") and want["doc"] not in (cited or []):
+        problems.append(f"document {want['doc']} not cited")
     names = want.get("names", [])
     missing = [n for n in names if n not in answer_text]
     if missing:
@@ -128,7 +131,7 @@ def turn_ok(answer_text: str, want: dict) -> list[str]:
     return problems
 
 
-def score_dialogues(assistant: Any, sample: SampleData) -> dict:
+def score_dialogues(assistant: Any, sample: SampleData, corpus: Path | None = None) -> dict:
     out: dict[str, dict] = {}
     for dialogue in _load("dialogues"):
         history: list[tuple[str, str]] = []
@@ -137,7 +140,8 @@ def score_dialogues(assistant: Any, sample: SampleData) -> dict:
             answer = assistant.ask(turn["q"], history)
             _check_leak(answer)
             history.append((turn["q"], answer.answer))
-            missing = turn_ok(answer.answer, expected_calc(sample, turn["expect"]))
+            cited = [_source(c, corpus) for c in answer.citations] if corpus is not None else []
+            missing = turn_ok(answer.answer, expected_calc(sample, turn["expect"]), cited)
             if missing:
                 problems.append({"turn": number, "q": turn["q"], "problems": missing, "answer": answer.answer[:160]})
         part = out.setdefault(dialogue["split"], {"dialogues": 0, "right": 0, "failures": []})
@@ -170,7 +174,7 @@ def run(workdir: Path | None = None) -> dict:
             assistant = Assistant.create(settings, kb, store)
             LEAKS.clear()
             return {"colloquial": score_colloquial(assistant, corpus), "decline": score_decline(assistant),
-                    "dialogues": score_dialogues(assistant, SampleData()), "leaks": list(LEAKS)}
+                    "dialogues": score_dialogues(assistant, SampleData(), corpus), "leaks": list(LEAKS)}
     finally:
         if own_tmp:
             shutil.rmtree(workdir, ignore_errors=True)

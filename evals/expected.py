@@ -244,6 +244,10 @@ def expected_calc(sample: SampleData, spec: dict) -> dict:
         out["all"] = True
     elif calc == "latest_year":
         out["year"] = latest_year(sample)
+    elif calc == "knowledge":
+        # a question about the documents inside a data conversation ("那超定额了会怎么样"): answered from this
+        # document (path under corpus/), not swallowed by the data context
+        out.update(year=None, doc=spec["doc"])
     else:
         raise ValueError(f"unknown calc kind {calc!r}")
     return out

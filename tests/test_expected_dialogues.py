@@ -129,3 +129,12 @@ def test_gold_dialogues_well_formed(sample):
             assert spec.get("category") in (None, *set(sample.category.values()))
             got = expected_calc(sample, spec)  # raises on unknown metric or a compare base year without data
             assert isinstance(got["year"], int) and 2016 <= got["year"] <= 2025, (d["id"], turn["q"])
+
+
+def test_a_knowledge_turn_in_a_data_dialogue_is_scored_by_the_document_it_cites():
+    from evals.everyday import turn_ok
+
+    want = expected_calc(SampleData(), {"calc": "knowledge", "doc": "policies/public-institution-energy-regulation-part2.md"})
+    assert turn_ok("超过定额的……（《条例》）", want, ["policies/public-institution-energy-regulation-part2.md"]) == []
+    assert turn_ok("市行政中心2024年综合能耗为……", want, []) == [
+        "document policies/public-institution-energy-regulation-part2.md not cited"]
