@@ -484,3 +484,17 @@ def test_a_word_the_knowledge_base_lacks_in_a_scene_setting_clause_does_not_sink
     answer = assistant.ask("局里让我牵头能效领跑者的工作，市级中心在里面主要负责什么？")  # 局里 is context
     assert answer.citations and any("能效领跑者" in c.title for c in answer.citations)
     assert NOT_FOUND in assistant.ask("合肥市党政机关能效领跑者有哪些单位？").answer  # a name sinks it anywhere
+
+
+def test_a_question_about_the_rules_between_data_questions(assistant):
+    calls = _calls(assistant, ["商品交易中心大楼2020年综合能耗多少", "合同能源管理里说的能耗基准是怎么定义的",
+                               "那到今年降了多少", "节约能源法哪一条支持合同能源管理", "每平米能耗同期变化呢"])
+    assert calls[1][0] == "knowledge" and calls[3][0] == "knowledge"  # not swallowed by the unit's figures
+    assert calls[2] == ("compare", {"institution": "市商品交易中心大楼", "metric": "energy", "year": 2025,
+                                    "base_year": 2020})  # the data question before the rule is still the context
+    assert calls[4][1]["metric"] == "energy_per_area" and calls[4][1]["base_year"] == 2020
+    calls = _calls(assistant, ["人民医院今年综合能耗具体多少", "1度电按多少标准煤折算的？为啥是这个数", "那它今年用了多少度电"])
+    assert calls[1][0] == "knowledge"  # why a factor is what it is: the documents, not only the conversion
+    assert calls[2] == ("indicators", {"institution": "市人民医院", "year": 2025})
+    calls = _calls(assistant, ["人民医院去年综合能耗多少", "定额里说的约束值、引导值分别是啥意思", "那第十六条呢"])
+    assert calls[1][0] == "knowledge" and calls[2][0] == "knowledge"

@@ -129,7 +129,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             return Understanding("draft", slots)  # a draft of a kind not named yet: list the kinds
         return Understanding("knowledge", slots)  # "帮我写首关于秋天的诗": not a document GreenLeaf drafts
     convert = _CONVERT.search(text)
-    if convert and re.search(r"折合|折算|折成|折多少|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于|"
+    if convert and not _KNOWLEDGE_ASKS.search(text) and re.search(r"折合|折算|折成|折多少|换算|等于|合多少|是多少(吨|千克|公斤)?(标准?煤|二氧化碳|碳)|折标|相当于|"
                              r"排放多少|产生多少|多少(吨|千克|公斤)(二氧化碳|碳)", text):
         slots["quantity"], slots["unit"] = float(convert.group(1)), convert.group(2)
         target = re.search(r"(吨标准煤|吨标煤|tce|千克标准煤|kgce|公斤标准煤|吨二氧化碳|tCO2|千克二氧化碳|kgCO2|二氧化碳|万千瓦时|千瓦时)",
@@ -144,6 +144,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         not re.search(r"什么|啥|怎么|为什么|如何|多少|几|吗", text)  # "统计局", "妇幼的", "审计局呢"
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name)
+    if followup and (_KNOWLEDGE_ASKS.search(text) or re.search(r"第[一二三四五六七八九十百零〇0-9]+条", text) or
+                     (not names and _WIDER_SCOPE.search(text))):
+        return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢": a rule, not the figures again
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
         if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家", text):
@@ -175,10 +178,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if since and context.get("intent") == "trend":
             slots.pop("year", None)  # "从2019年开始算呢" after a trend: from 2019, to the same end
             slots["base_year"] = int(since.group(2))
-        until = re.match(r"^(一直)?到(20\d\d)", text)
-        if until and merged.get("year") and int(until.group(2)) > merged["year"]:
-            # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024
-            slots["base_year"], slots["year"] = merged["year"], int(until.group(2))
+        until = re.match(r"^(那|那么)?(一直)?到(20\d\d|今年|去年|本年)", text)
+        if until and merged.get("year") and len(years) == 1 and years[0] > merged["year"]:
+            # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024; "那到今年降了多少"
+            slots["base_year"], slots["year"] = merged["year"], years[0]
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
@@ -260,7 +263,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         # what the user did not change stays ("学校里前三是哪几个"); "人均多少" goes per person
         slots["metric"] = _metric_switch(text, previous["metric"]) or previous["metric"]
     if intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
-                                                     institutions, tagger):
+                                                     institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
@@ -334,7 +337,11 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|�
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
-                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么")
+                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
+                             # what a term means, whom to report to, what a report holds, how a rule counts something
+                             r"[啥什么]意思|指的是|指什么|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
+                             r"(怎么|如何|咋)折算|要不要(扣|算进|计入|算在)|罚多少|国家标准|行业标准|"
+                             r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
@@ -342,14 +349,17 @@ _REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|�
                         r"国家标准|国标|行业标准")
 
 
-def _about_data(text: str, slots: dict, names: list[str], institutions: list[str], tagger: Tagger | None) -> bool:
+def _about_data(text: str, slots: dict, names: list[str], institutions: list[str], tagger: Tagger | None,
+                named: bool | None = None) -> bool:
     """The data path needs a metric or data word *and* a target: a unit, all units, or a year; and no other
-    city's name (our data are this city's) and no question about reasons or rules."""
+    city's name (our data are this city's) and no question about reasons or rules. `named`: whether the question
+    itself names a unit (a unit carried over from the conversation does not make "全国…" our data)."""
+    named = bool(names) if named is None else named
     if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions, tagger)):
         return False
-    if not names and _REFERENCE.search(text) and not ALL_UNITS.search(text):
+    if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
-    if not names and _WIDER_SCOPE.search(text):
+    if not named and _WIDER_SCOPE.search(text):
         return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
@@ -470,7 +480,7 @@ def is_followup(text: str) -> bool:
     if len(text) > 20:
         return False
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|"
-                r"(一直)?到20\d\d)", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
+                r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \

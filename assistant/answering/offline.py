@@ -77,13 +77,13 @@ class OfflineEngine:
         names = self.store.institution_names()
         years = self.store.years()
         latest = max(years) if years else None
-        context = None
+        context = None  # the last data question's: a question about the rules in between does not reset it
         turns: list[tuple[str, str, dict]] = []  # (answer, intent, slots) of the earlier questions
         for previous, reply in history[-6:]:
             u = understand(resolve(self._without_slips(previous, names), turns, names), names, context,
                            latest_year=latest, tagger=self.kb.tokenizer.tagged)
             turns.append((reply, u.intent, u.slots))
-            if u.intent not in {"greeting", "out_of_scope"}:
+            if u.intent not in {"greeting", "out_of_scope", "knowledge"}:
                 context = {"intent": u.intent, "slots": u.slots}
         return understand(resolve(self._without_slips(question, names), turns, names), names, context,
                           latest_year=latest, tagger=self.kb.tokenizer.tagged)
