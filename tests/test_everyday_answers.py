@@ -498,3 +498,8 @@ def test_a_question_about_the_rules_between_data_questions(assistant):
     assert calls[2] == ("indicators", {"institution": "市人民医院", "year": 2025})
     calls = _calls(assistant, ["人民医院去年综合能耗多少", "定额里说的约束值、引导值分别是啥意思", "那第十六条呢"])
     assert calls[1][0] == "knowledge" and calls[2][0] == "knowledge"
+
+
+def test_a_sentence_that_introduces_a_list_is_quoted_with_its_items(assistant):
+    lead = assistant.ask("我刚来中心，新人最容易犯啥错").answer.split("\n\n")[0]
+    assert lead.startswith("新员工最容易犯的错误有以下几类：") and "编制人数" in lead

@@ -142,20 +142,22 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         total = sum(own.values()) or 1.0
         best: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
-            for raw in quotable_sentences(hit.chunk.text):
+            sentences = quotable_sentences(hit.chunk.text)
+            for index, raw in enumerate(sentences):
                 sentence = clean(raw)
-                if len(sentence) < MIN_LEAD_CHARS or sentence in used or "|" in sentence or \
-                        (figure is not None and not figure.search(sentence)):  # no table cells; the figure asked
+                quoted = _with_what_it_introduces(sentence, sentences[index + 1:])  # scored as itself, quoted whole
+                if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
+                        (figure is not None and not figure.search(quoted)):  # no table cells; the figure asked
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total
                 context = sum(w for t, w in whole.items() if t in tokens) / (sum(whole.values()) or 1.0)
                 score = share + 0.3 * context - 0.02 * rank
-                if share >= min_share and types and any(TYPE_PATTERNS[t].search(sentence) for t in types
+                if share >= min_share and types and any(TYPE_PATTERNS[t].search(quoted) for t in types
                                                          if t in TYPE_PATTERNS):
                     score += TYPE_BONUS
                 if share >= min_share and (best is None or score > best[0]):
-                    best = (score, sentence, hit)
+                    best = (score, quoted, hit)
         if best is None:
             leads.append(Lead(part, None, None))
         else:
@@ -205,6 +207,18 @@ def yes_or_no(part: str, sentence: str) -> str | None:
     if said_no == said_yes:
         return None
     return words[1] if said_no else words[0]
+
+
+def _with_what_it_introduces(sentence: str, following: list[str], max_chars: int = 160) -> str:
+    """"新员工最容易犯的错误有以下几类：" is no answer by itself: the items it introduces are quoted with it."""
+    if not sentence.endswith(("：", ":")):
+        return sentence
+    for item in following[:3]:
+        item = clean(item)
+        if not item or len(sentence) + len(item) > max_chars:
+            break
+        sentence += item
+    return sentence
 
 
 def clean(sentence: str) -> str:
