@@ -503,3 +503,13 @@ def test_a_question_about_the_rules_between_data_questions(assistant):
 def test_a_sentence_that_introduces_a_list_is_quoted_with_its_items(assistant):
     lead = assistant.ask("我刚来中心，新人最容易犯啥错").answer.split("\n\n")[0]
     assert lead.startswith("新员工最容易犯的错误有以下几类：") and "编制人数" in lead
+
+
+def test_our_unit_after_saying_where_one_works_and_it_in_a_question_about_the_rules(assistant):
+    calls = _calls(assistant, ["我是博物馆的，想知道我们馆今年每平米能耗多少", "去年我们这类场馆里有哪些超了定额约束值？",
+                               "定额里的约束值、基准值、引导值有什么区别", "我们今年人均能耗呢"])
+    assert calls[1] == ("check_quota", {"institution": "全部", "year": 2024, "category": "文化场馆"})
+    assert calls[3] == ("indicators", {"institution": "市博物馆", "year": 2025})  # 我们 is the unit said at first
+    answer = assistant.ask("它怎么会高出别人这么多？", [("今年单位面积能耗排前五的单位", ""),
+                                                   ("市大数据中心跟2020年比变化多少", "")])
+    assert answer.intent == "knowledge" and any("样例数据说明" in c.title for c in answer.citations)

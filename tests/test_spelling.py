@@ -80,3 +80,13 @@ def test_a_slip_in_a_units_name_is_corrected_only_when_one_name_fits():
     assert fix_names("博物管今年用水多少方", names) == "博物馆今年用水多少方"
     assert fix_names("西岙区政付去年能耗", names) == "西岙区政府去年能耗"  # the name without 人民
     assert fix_names("一种的情况", names) == "一种的情况"
+
+
+def test_an_administrative_prefix_is_not_half_of_a_slip(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.md").write_text("# 行动\n\n十大绿色低碳行动之一是数据中心节能。\n", encoding="utf-8")
+    settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus)
+    with KnowledgeBase.open(settings) as kb:
+        kb.ingest([corpus])
+        assert kb.normalise_query("市大数据中心为什么用电高").startswith("市大数据中心")  # not 十大数据中心

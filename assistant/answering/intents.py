@@ -31,13 +31,13 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 _RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二两三四五六七八九十]+[名位家]|最紧|"
-            r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)")
+            r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列]|看看|有哪)")
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
 _WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
 _SUPERLATIVE = f"(最高|最低|最多|最少)(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*(最高|最低|最多|最少)"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
-WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个|所有|最紧|最高的几|排名|最[高低多少紧]的?前")  # not "前三名呢": that narrows a list
+WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个(?!月|季度|年)|所有|最紧|最高的几|排名|最[高低多少紧]的?前")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -171,6 +171,16 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
             year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
+        against = re.search(r"(跟|和|与|比|较|对比|相比)(20\d\d)年?", text)
+        if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
+            # "人均能耗呢，也是跟20年比": the year being discussed against 2020, for the metric now asked
+            kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
+            switched = _metric_switch(text, merged.get("metric"))
+            if switched and "metric" not in kept:
+                kept["metric"] = switched
+            return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
+        if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超", text):
+            merged.pop("top", None)  # "今年全年超预算的有哪些" after the five tightest: every unit over, not five
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
@@ -333,7 +343,7 @@ _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?
 # "省了多少电", "一年能省多少钱": savings are what a case or measure achieved; our data compare two years instead.
 _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+_KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
@@ -341,7 +351,9 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|咋回事|怎么回事|�
                              # what a term means, whom to report to, what a report holds, how a rule counts something
                              r"[啥什么]意思|指的是|指什么|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
                              r"(怎么|如何|咋)折算|要不要(扣|算进|计入|算在)|罚多少|国家标准|行业标准|"
-                             r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)")
+                             r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)|还能用|能用吗|能不能用|可以用吗|"
+                             r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
+                             r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
@@ -405,7 +417,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
     if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二两三四五六七八九十]+[名位家]|"
-                 r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？]|看看|有哪)|"
+                 r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列]|看看|有哪)|"
                  r"哪些单位|哪个单位|哪家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"

@@ -63,7 +63,9 @@ class OfflineEngine:
     store: Any  # assistant.records.store.DataStore
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
-        understanding = self.understand(question, history)
+        understanding, read = self._read(question, history)
+        if understanding.intent == "knowledge":
+            question = read  # "它怎么会高出别人这么多": searched with the unit's name
         if _ACTIONS.search(question):
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
@@ -74,19 +76,25 @@ class OfflineEngine:
 
     def understand(self, question: str, history: list[tuple[str, str]]) -> Understanding:
         """Intent and slots of `question`, with the slots of earlier questions as context for follow-ups."""
+        return self._read(question, history)[0]
+
+    def _read(self, question: str, history: list[tuple[str, str]]) -> tuple[Understanding, str]:
+        """The understanding of `question`, and the question as read: slips corrected, a unit pointed at (它,
+        第一名那家, 我们 after "我是二中的") written as its name."""
         names = self.store.institution_names()
         years = self.store.years()
         latest = max(years) if years else None
         context = None  # the last data question's: a question about the rules in between does not reset it
-        turns: list[tuple[str, str, dict]] = []  # (answer, intent, slots) of the earlier questions
+        turns: list[tuple[str, str, str, dict]] = []  # (question, answer, intent, slots) of the earlier questions
         for previous, reply in history[-6:]:
             u = understand(resolve(self._without_slips(previous, names), turns, names), names, context,
                            latest_year=latest, tagger=self.kb.tokenizer.tagged)
-            turns.append((reply, u.intent, u.slots))
-            if u.intent not in {"greeting", "out_of_scope", "knowledge"}:
+            turns.append((previous, reply, u.intent, u.slots))
+            if u.intent not in {"greeting", "out_of_scope", "knowledge", "convert"}:  # a conversion is a one-off
                 context = {"intent": u.intent, "slots": u.slots}
-        return understand(resolve(self._without_slips(question, names), turns, names), names, context,
-                          latest_year=latest, tagger=self.kb.tokenizer.tagged)
+        read = resolve(self._without_slips(question, names), turns, names)
+        return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
+            (resolve(question, turns, names) if read != self._without_slips(question, names) else question)
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from assistant.answering.intents import institutions_named
 from assistant.numerals import chinese_to_int
 
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
@@ -22,6 +23,12 @@ _FIRST_ASKED = re.compile(r"(?:一开始|最开始|刚开始|开头|刚才第一
 # "超定额那家", "超预算的那家": the one unit the last check listed
 _THE_ONE_OVER = re.compile(r"(?:超定额|超预算|超标|超了)的?(?:那|这)(?:家|个单位|个)")
 LISTS = {"rank", "quota", "budget"}
+# "我是二中管能源的", "开大这边的，我们学校……": the unit the user works at (one unit named beside 我/我们/这边的);
+# "我们"/"咱们单位" later in the conversation means it, "我们这类场馆" its category
+_SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边")
+_OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
+# "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
+_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位")
 
 
 def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
@@ -34,14 +41,24 @@ def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def resolve(question: str, turns: Sequence[tuple[str, str, dict]], names: Sequence[str]) -> str:
-    """`question` with a pointed-at unit replaced by its name. `turns` are the earlier (answer, intent, slots),
-    oldest first."""
+def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str]) -> str:
+    """`question` with a pointed-at unit replaced by its name. `turns` are the earlier (question, answer, intent,
+    slots), oldest first."""
+    if not institutions_named(question, list(names))[0]:
+        own = _own_unit(turns, names)
+        ours = _OURS.search(question)
+        if own and ours:
+            return question.replace(ours.group(0), own, 1)  # "那我们今年人均能耗多少" after "我是开大的"
+        it = _IT.search(question)
+        last = next((slots.get("institution") for _, _, intent, slots in reversed(turns)
+                     if intent not in {"knowledge", "greeting", "out_of_scope", "convert"}), None)
+        if it and it.group(0) != "它们" and last and last != "全部":
+            return question.replace(it.group(0), last, 1)
     place = _PLACE.search(question)
     if place:
         number = next(g for g in place.groups() if g)
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
-        for answer, intent, _ in reversed(turns):
+        for _, answer, intent, _ in reversed(turns):
             if intent in LISTS:
                 listed = names_in_order(answer, names)
                 if n and 0 < n <= len(listed):
@@ -49,16 +66,26 @@ def resolve(question: str, turns: Sequence[tuple[str, str, dict]], names: Sequen
                 break
     first = _FIRST_ASKED.search(question)
     if first:
-        for _, _, slots in turns:
+        for _, _, _, slots in turns:
             unit = slots.get("institution")
             if unit and unit != "全部":
                 return question.replace(first.group(0), unit, 1)
     one = _THE_ONE_OVER.search(question)
     if one:
-        for answer, intent, _ in reversed(turns):
+        for _, answer, intent, _ in reversed(turns):
             if intent in {"quota", "budget"}:
                 listed = names_in_order(answer, names)
                 if len(listed) == 1:
                     return question.replace(one.group(0), listed[0], 1)
                 break
     return question
+
+
+def _own_unit(turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str]) -> str | None:
+    """The unit the user said they work at ("我是二中管能源的，我们学校今年用电多少"), if they said so."""
+    for question, _, _, _ in turns:
+        if _SELF.search(question):
+            named = institutions_named(question, list(names))[0]
+            if len(named) == 1 and named[0] != "全部":
+                return named[0]
+    return None

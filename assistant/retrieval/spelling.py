@@ -55,7 +55,10 @@ class Speller:
         """`text` with each unknown word (or pair of unknown single characters, which is how jieba splits a slip
         such as 光幅) replaced by its correction. `words` are the text's words in order."""
         spans = [w for w in words if len(w) >= 2 and w not in self._known]
-        spans += [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text]
+        # two single characters jieba left apart, but not an administrative prefix and the next word's first
+        # character ("市大数据中心" is 市 + 大数据中心, not a slip of 十大)
+        spans += [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text
+                  and a not in "市省县区镇乡"]
         for span in dict.fromkeys(spans):
             fixed = self.correct(span)
             if fixed:
