@@ -513,3 +513,9 @@ def test_our_unit_after_saying_where_one_works_and_it_in_a_question_about_the_ru
     answer = assistant.ask("它怎么会高出别人这么多？", [("今年单位面积能耗排前五的单位", ""),
                                                    ("市大数据中心跟2020年比变化多少", "")])
     assert answer.intent == "knowledge" and any("样例数据说明" in c.title for c in answer.citations)
+
+
+def test_a_rules_question_from_a_unit_that_said_who_it_is_is_still_answered(assistant):
+    history = [("我是东港区政府的，我们今年用电多少度", "")]
+    answer = assistant.ask("我们办公楼平时能开窗通风，按GB/T 51161算A类还是B类办公建筑？", history)
+    assert answer.intent == "knowledge" and any("51161" in c.title for c in answer.citations)

@@ -64,8 +64,9 @@ class OfflineEngine:
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         understanding, read = self._read(question, history)
-        if understanding.intent == "knowledge":
-            question = read  # "它怎么会高出别人这么多": searched with the unit's name
+        if understanding.intent == "knowledge" and read != question and \
+                not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
+            question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
         if _ACTIONS.search(question):
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
