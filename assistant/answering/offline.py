@@ -40,8 +40,9 @@ _LAW_REFERENCE = re.compile(r"《([^》]{4,40})》(?:（[^）]{0,20}）)?\s*(第
 
 
 def _title_core(title: str) -> str:
-    """A title without brackets, book-title marks and 中华人民共和国: what two mentions of one law share."""
-    return re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国", "", title).strip()
+    """A title without brackets, book-title marks, 中华人民共和国 and a leading standard code: what two mentions of
+    one document share ("节约能源法", "综合能耗计算通则")."""
+    return re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
 
 
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
@@ -93,9 +94,10 @@ class OfflineEngine:
             turns.append((previous, reply, u.intent, u.slots))
             if u.intent not in {"greeting", "out_of_scope", "knowledge", "convert"}:  # a conversion is a one-off
                 context = {"intent": u.intent, "slots": u.slots}
-        read = resolve(self._without_slips(question, names), turns, names)
+        fixed = self._without_slips(question, names)
+        read = resolve(fixed, turns, names)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
-            (resolve(question, turns, names) if read != self._without_slips(question, names) else question)
+            (resolve(question, turns, names) if read != fixed else question)
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
@@ -288,7 +290,7 @@ class OfflineEngine:
             digits = re.findall(r"\d{3,}", (hit.chunk.meta or {}).get("doc_number", ""))
             if digits and any(d in question for d in digits):
                 return True
-            core = re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", hit.chunk.title).strip()
+            core = _title_core(hit.chunk.title)
             if len(core) >= 4 and core in normalised:
                 return True
             title = self.kb.title_terms(hit.chunk.title)
