@@ -240,8 +240,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
             slots["base_year"] = years[0] - (previous["year"] - previous["base_year"])
         merged.update(slots)
-        if context.get("intent") == "indicator" and _numeric_intent(text, merged) in {"trend", "compare"}:
-            return Understanding(_numeric_intent(text, merged), merged)  # "到2024年是涨了还是降了，看下趋势"
+        asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
+        if asked_now in {"trend", "compare"}:
+            return Understanding(asked_now, merged)  # "到2024年是涨了还是降了，看下趋势" after one year's figure
         return Understanding(context.get("intent", "indicator"), merged)
 
     if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
@@ -515,21 +516,21 @@ _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力�
                              "妇幼": "妇幼保健"}
 
 
-_HIGHER_ORGANS = set("部厅署")  # what ends a national ministry's or a province's department's name, never a city unit's
+_HIGHER_ORGANS = "部厅署"  # what ends a national ministry's or a province's department's name, never a city unit's
 
 
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
     """Institutions named in `text`, in order of appearance; and candidates when a mention is ambiguous."""
     for short, full in _DEPARTMENT_ABBREVIATIONS.items():
         if short in text and full not in text:
-            text = re.sub(f"{short}(?![部厅署])", full, text)  # 住建部 is the ministry, not our 住建局
+            text = re.sub(f"{short}(?![{_HIGHER_ORGANS}])", full, text)  # 住建部 is the ministry, not our 住建局
     scored: list[tuple[int, int, str]] = []  # (position, -match length, name)
     for name in names:
         bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
         span = _longest_common(text, bare)
         length = len(span)
         after = text[text.find(span) + length: text.find(span) + length + 1] if span else ""
-        if span and length < len(bare) and after in _HIGHER_ORGANS:
+        if span and length < len(bare) and after and after in _HIGHER_ORGANS:
             span, length = "", 0  # "住房和城乡建设部", "省卫生健康委": a ministry or province's department
         if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
                      or (length >= 4 and length >= 0.5 * len(bare))):
