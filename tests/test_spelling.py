@@ -62,13 +62,18 @@ def test_a_degree_adverb_and_an_adjective_are_not_a_slip():
     assert speller.correct("用点") == "用电"
 
 
-def test_a_common_word_is_typed_on_purpose_not_a_slip(tmp_path: Path):
+def _one_document_kb(tmp_path: Path, text: str) -> KnowledgeBase:
+    """A knowledge base in `tmp_path` holding one Markdown document with `text` (the caller closes it)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "light.md").write_text("# 照明\n\n走廊照明与检查结论应当一致，长明灯要及时整改。\n", encoding="utf-8")
-    settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus)
-    with KnowledgeBase.open(settings) as kb:
-        kb.ingest([corpus])
+    (corpus / "doc.md").write_text(text, encoding="utf-8")
+    kb = KnowledgeBase.open(replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus))
+    kb.ingest([corpus])
+    return kb
+
+
+def test_a_common_word_is_typed_on_purpose_not_a_slip(tmp_path: Path):
+    with _one_document_kb(tmp_path, "# 照明\n\n走廊照明与检查结论应当一致，长明灯要及时整改。\n") as kb:
         assert "一直" in kb.normalise_query("走廊的灯一直亮着咋办")  # 一直 is a common word, not a slip of 一致
         assert kb.tokenizer.is_common_word("一直") and not kb.tokenizer.is_common_word("光幅")
 
@@ -83,10 +88,5 @@ def test_a_slip_in_a_units_name_is_corrected_only_when_one_name_fits():
 
 
 def test_an_administrative_prefix_is_not_half_of_a_slip(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "plan.md").write_text("# 行动\n\n十大绿色低碳行动之一是数据中心节能。\n", encoding="utf-8")
-    settings = replace(Settings.from_env({}), home=tmp_path / "home", embed_model=None, corpus_dir=corpus)
-    with KnowledgeBase.open(settings) as kb:
-        kb.ingest([corpus])
+    with _one_document_kb(tmp_path, "# 行动\n\n十大绿色低碳行动之一是数据中心节能。\n") as kb:
         assert kb.normalise_query("市大数据中心为什么用电高").startswith("市大数据中心")  # not 十大数据中心
