@@ -498,6 +498,8 @@ def test_a_question_about_the_rules_between_data_questions(assistant):
     assert calls[2] == ("indicators", {"institution": "市人民医院", "year": 2025})
     calls = _calls(assistant, ["人民医院去年综合能耗多少", "定额里说的约束值、引导值分别是啥意思", "那第十六条呢"])
     assert calls[1][0] == "knowledge" and calls[2][0] == "knowledge"
+    calls = _calls(assistant, ["我是人民医院的，我们今年用电多少", "我们23年新病房楼投用，数据里那一年的面积是按哪个月算的？"])
+    assert calls[1][0] == "knowledge"  # how a figure is counted is a rule, though it names our unit and a year
 
 
 def test_a_sentence_that_introduces_a_list_is_quoted_with_its_items(assistant):
