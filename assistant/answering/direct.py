@@ -80,19 +80,23 @@ ASKED_FIGURES = (
 _ASKING = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
 
 
+def _asking(text: str, separators: str) -> tuple[list[str], int]:
+    """The clauses of `text` (split at `separators`) that ask something, and how many clauses there are."""
+    clauses = [c for c in re.split(f"[{separators}]", text) if c.strip()]
+    return [c for c in clauses if _ASKING.search(c)], len(clauses)
+
+
 def asking_clauses(question: str) -> list[str]:
     """The clauses of a message that ask something, when others only set the scene ("下个月要办宣传周活动，想参考
     2024年的做法，那年的启动仪式在哪个城市办的" → the last); empty when every clause asks or none does."""
-    clauses = [c for c in re.split(r"[，,；;。！!？?]", question) if c.strip()]
-    asking = [c for c in clauses if _ASKING.search(c)]
-    return asking if asking and len(asking) < len(clauses) else []
+    asking, clauses = _asking(question, "，,；;。！!？?")
+    return asking if asking and len(asking) < clauses else []
 
 
 def asked_figure(part: str) -> re.Pattern | None:
     """What a sentence must hold to answer a question part that asks a figure in a unit; None if it asks none,
     or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
-    clauses = [c for c in re.split(r"[，,；;、。]", part) if _ASKING.search(c)]
-    if len(clauses) > 1:
+    if len(_asking(part, "，,；;、。")[0]) > 1:
         return None
     return next((holds for ask, holds in ASKED_FIGURES if ask.search(part)), None)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.ingest.chunking import find_article
 from assistant.numerals import chinese_to_int, full_years
 from assistant.records.metrics import metric_synonyms
 
@@ -144,7 +145,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         not re.search(r"什么|啥|怎么|为什么|如何|多少|几|吗", text)  # "统计局", "妇幼的", "审计局呢"
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name)
-    if followup and (_KNOWLEDGE_ASKS.search(text) or re.search(r"第[一二三四五六七八九十百零〇0-9]+条", text) or
+    if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
                      (not names and _WIDER_SCOPE.search(text))):
         return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢": a rule, not the figures again
     if followup:

@@ -218,13 +218,13 @@ class OfflineEngine:
             named, article = found.group(1), find_article(found.group(2))
         else:
             # "第四条规定了管理体制：……" in a guide about one law: the law is the one its passage named last before it
-            bare = re.search(r"第[一二三四五六七八九十百零〇0-9]+条", lead)
+            article = find_article(lead)
             sentence = lead[:12]
             passage = next((c.text for c in citations if sentence in c.text and not c.article), "")
-            named_before = re.findall(r"《([^》]{4,40})》", passage[:passage.find(sentence)]) if bare and passage else []
+            named_before = re.findall(r"《([^》]{4,40})》", passage[:passage.find(sentence)]) if article and passage else []
             if not named_before:
                 return None
-            named, article = named_before[-1], find_article(bare.group(0))
+            named = named_before[-1]
         title = _title_core(named)
         if len(title) < 4 or not article:
             return None
