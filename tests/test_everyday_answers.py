@@ -521,3 +521,20 @@ def test_a_rules_question_from_a_unit_that_said_who_it_is_is_still_answered(assi
     history = [("我是东港区政府的，我们今年用电多少度", "")]
     answer = assistant.ask("我们办公楼平时能开窗通风，按GB/T 51161算A类还是B类办公建筑？", history)
     assert answer.intent == "knowledge" and any("51161" in c.title for c in answer.citations)
+
+
+def test_spoken_rankings_overall_trends_and_lists_of_every_unit_over_budget(assistant):
+    calls = _calls(assistant, ["今年最费电的是哪家", "前五排一下", "光看医院的话今年怎么排"])
+    assert [c[0] for c in calls] == ["rank", "rank", "rank"]
+    assert calls[0][1]["metric"] == "electricity" and calls[1][1]["top"] == 5
+    assert calls[2][1]["category"] == "医院"
+    calls = _calls(assistant, ["体育中心今年单位面积能耗多少", "在场馆里排第几，全排出来看看"])
+    assert calls[1] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "文化场馆", "top": 0})
+    calls = _calls(assistant, ["公安局今年人均用水多少", "18年到今年整体走势说下"])  # its overall trend, not the city's
+    assert calls[1] == ("trend", {"institution": "市公安局", "metric": "water_per_capita", "from_year": 2018,
+                                  "to_year": 2025})
+    calls = _calls(assistant, ["今年用能预算执行率最高的前五家是哪些", "全年超过100%的都列出来"])
+    assert calls[1][0] == "budget_status" and "top" not in calls[1][1]
+    rule = assistant.ask("算人均能耗的时候，外单位来开会的人算不算用能人数？怎么折",
+                         [("人民医院今年人均综合能耗多少", "")])
+    assert not rule.tool_calls and rule.citations  # a counting rule, not the unit's figure again

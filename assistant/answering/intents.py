@@ -28,15 +28,21 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 # - WHOLE_CITY: in a data question, a bare 哪个/哪些 also means every unit ("哪个预算最紧张"), so the question is
 #   never narrowed to the last unit asked, and a follow-up with it asks a new whole-city question. Bare 哪个 is not
 #   a data target by itself ("哪个部门管").
+# "整体走势" of the unit being discussed is its overall trend, not every unit's ("全市整体呢" still names all units).
+_OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看)"
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
-_RANKING = (r"排名|排行|排序|排个名|排一下|前\d+|前[一二两三四五六七八九十]+[名位家]|最紧|"
-            r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列]|看看|有哪)")
+# Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
+_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|"
+               r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
+               r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家]|看看|有哪)")
+_RANKING = _RANK_WORDS + "|最紧"
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
 _WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
-_SUPERLATIVE = f"(最高|最低|最多|最少)(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*(最高|最低|最多|最少)"
+_MOST = r"(最高|最低|最多|最少|最大|最小|最(费|耗|省)[电水气能])"  # "最费电的是哪家"
+_SUPERLATIVE = f"{_MOST}(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*{_MOST}"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
 WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个(?!月|季度|年)|所有|最紧|最高的几|排名|最[高低多少紧]的?前")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
@@ -87,7 +93,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding("out_of_scope")
     slots: dict[str, Any] = {}
     names, ambiguous = _find_institutions(text, institutions)
-    if any(w in text for w in ALL_WORDS) and not names:
+    if any(w in re.sub(_OVERALL_OF_ONE, "", text) for w in ALL_WORDS) and not names:
         names = ["全部"]
     if names:
         slots["institution"] = names[0]
@@ -120,6 +126,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
+    elif re.search(r"全排|全部排|都排|排全|全列", text):
+        slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
@@ -180,7 +188,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             if switched and "metric" not in kept:
                 kept["metric"] = switched
             return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
-        if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超", text):
+        if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超|超过?(100|百分之百)|都列|全列|列全", text):
             merged.pop("top", None)  # "今年全年超预算的有哪些" after the five tightest: every unit over, not five
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
@@ -352,11 +360,13 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              # what a term means, whom to report to, what a report holds, how a rule counts something
                              r"[啥什么]意思|指的是|指什么|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
-                             r"(怎么|如何|咋)折算|要不要(扣|算进|计入|算在)|罚多少|国家标准|行业标准|"
+                             r"要不要(扣|算进|计入|算在)|罚多少|国家标准|行业标准|"
                              r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)|还能用|能用吗|能不能用|可以用吗|"
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
-                             r"按(什么|哪个月|哪一年|哪个|啥)(来)?算的")
+                             r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|"
+                             r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
+                             r"算不算进?(用能|能耗|综合能耗|用水)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
@@ -377,8 +387,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     if not named and _WIDER_SCOPE.search(text):
         return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
-    return target and (_data_words(text) or "metric" in slots or bool(re.search(r"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|排名|排行|"
-                                                           r"排序|最高|最低|最多|最少", text)))
+    return target and (_data_words(text) or "metric" in slots or bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
 
 
 def _other_place(text: str, institutions: list[str], tagger: Tagger | None = None) -> str | None:
@@ -419,9 +428,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
-    if re.search(r"排名|排行|排序|排个名|排一下|最高|最低|最多|最少|前\d+名|排前|前[一二两三四五六七八九十]+[名位家]|"
-                 r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列]|看看|有哪)|"
-                 r"哪些单位|哪个单位|哪家", text):
+    if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
                  r"从20\d\d年?到20\d\d", text) and has_target:
@@ -497,10 +504,13 @@ def is_followup(text: str) -> bool:
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
+    if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
+        return True  # "全年超过100%的都列出来" after the tightest budgets: every unit over, of the same year
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
-                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年", text) or
+                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
+                       r"都列|全列", text) or
                  (len(text) <= 8 and _metric(text)))
 
 

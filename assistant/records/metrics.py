@@ -65,7 +65,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("carbon_per_area", "单位建筑面积碳排放", "kgCO2/m²", "carbon_per_area_kg_m2", 2,
            ("单位建筑面积碳排放", "单位面积碳排放", "面积碳排放"), doc_unit="千克/平方米", quota=True),
     Metric("electricity", "用电量", "kWh", "electricity_kwh", 0,
-           ("用电量", "电耗", "用电", "电量", "电力", "耗电量", "耗电", "用电情况"), doc_unit="千瓦时",
+           ("用电量", "电耗", "用电", "电量", "电力", "耗电量", "耗电", "费电", "用电情况"), doc_unit="千瓦时",
            budget_field="electricity_budget_kwh"),
 )
 METRIC_BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
