@@ -538,3 +538,22 @@ def test_spoken_rankings_overall_trends_and_lists_of_every_unit_over_budget(assi
     rule = assistant.ask("算人均能耗的时候，外单位来开会的人算不算用能人数？怎么折",
                          [("人民医院今年人均综合能耗多少", "")])
     assert not rule.tool_calls and rule.citations  # a counting rule, not the unit's figure again
+
+
+def test_a_glossary_synonym_in_a_passage_covers_the_word_asked(assistant):
+    kb = assistant.offline.kb
+    question = "签EMC合同时能耗基准怎么定"
+    weights = kb.query_weights(question)
+    hit = next(h for h in kb.search(question, k=8).hits if "合同能源管理" in h.chunk.text and "EMC" not in h.chunk.text)
+    tokens = set(kb.tokenizer.tokens(hit.chunk.index_text))
+    literal = sum(w for t, w in weights.items() if t in tokens) / sum(weights.values())
+    assert "emc" in weights and "emc" not in tokens
+    assert hit.coverage >= literal + weights["emc"] / sum(weights.values()) - 1e-9  # 合同能源管理 holds EMC
+
+
+def test_a_place_no_quoted_passage_mentions_is_not_answered_from_other_places(assistant):
+    other = assistant.ask("深圳市公共机构十四五期间单位面积能耗下降了多少")  # the passages are about 舟山 and the country
+    assert NOT_FOUND in other.answer and not other.citations
+    own = assistant.ask("舟山市公共机构十四五期间单位面积能耗下降了多少")
+    assert own.citations and "舟山" in own.answer.split("\n\n")[0]
+    assert understand("中央国家机关2023年人均用水量是多少立方米", NAMES, latest_year=2025).intent == "knowledge"

@@ -45,6 +45,10 @@ def _title_core(title: str) -> str:
     return re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
 
 
+# Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
+# alone are noisy (东西, 城市, 海洋 are tagged as places too).
+_PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
+                 "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
 
 GREETING = (
@@ -166,6 +170,10 @@ class OfflineEngine:
         best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
         if best < MIN_COVERAGE or self._unseen_sinks(question, best):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
+        place = self._place_not_covered(question, hits[:4])
+        if place:
+            # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
+            return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = [asked_figure(part) for part in question_parts(question)]
         if all(figures) and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
@@ -234,6 +242,18 @@ class OfflineEngine:
             if hit.chunk.article == article and (title in core or core in title) and \
                     (hit.chunk.doc_id, article) not in cited:
                 return hit
+        return None
+
+    def _place_not_covered(self, question: str, hits: list[SearchHit]) -> str | None:
+        """A place the question names (杭州市, 江苏) that none of the well-covering passages mentions: they are
+        about somewhere else. The country itself (中国, 全国) is no such place."""
+        places = [w for w, flag in self.kb.tokenizer.tagged(question)
+                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
+        good = [h for h in hits if h.coverage >= MIN_COVERAGE]
+        for place in places:
+            core = place[:-1] if len(place) > 2 and place[-1] in "省市区县" else place
+            if not any(core in h.chunk.text or core in h.chunk.title for h in good):
+                return place
         return None
 
     def _unseen_sinks(self, question: str, best: float) -> bool:

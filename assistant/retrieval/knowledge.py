@@ -267,6 +267,7 @@ class KnowledgeBase:
         chunks = self.manifest.chunks(order[: 3 * k])
         tokens = self.manifest.tokens(list(chunks))
         weights = self.query_weights(query, normalised=True)
+        same = self.glossary_equivalents(weights)
         hits: list[SearchHit] = []
         seen_text: set[str] = set()
         for cid in order:
@@ -275,7 +276,7 @@ class KnowledgeBase:
                 continue  # a stale dense id, or the same passage stored twice
             seen_text.add(chunk.text)
             score = fused[cid] if mode == "hybrid" else lex_scores.get(cid, 0.0)
-            coverage = _coverage(weights, tokens.get(cid, set()))
+            coverage = _coverage(weights, tokens.get(cid, set()), same)
             marks = tuple(highlight.best(self, query, chunk.text)) if explain else ()
             hits.append(SearchHit(chunk, float(score), lex_scores.get(cid), dense_scores.get(cid), coverage,
                                   fused[cid], ranks[0].get(cid), ranks[1].get(cid) if len(ranks) > 1 else None,
@@ -306,6 +307,19 @@ class KnowledgeBase:
             for part in parts:
                 weights[part] = weights.get(part, 0.0) + share
         return weights
+
+    def glossary_equivalents(self, weights: dict[str, float]) -> dict[str, list[frozenset[str]]]:
+        """For each question term the glossary groups with other words, the token sets of those other members: a
+        passage that says 合同能源管理 holds what "EMC" asks about."""
+        out: dict[str, list[frozenset[str]]] = {}
+        for term in weights:
+            for entry in self.glossary.lookup(term):
+                for member in entry.members:
+                    if member.lower() != term:
+                        tokens = frozenset(self.tokenizer.words(member)) or frozenset(self.tokenizer.tokens(member))
+                        if tokens:
+                            out.setdefault(term, []).append(tokens)
+        return out
 
     def correct_slips(self, text: str) -> str:
         """`text` with same-pinyin input slips corrected against the knowledge base's words (用点 → 用电), and
@@ -719,9 +733,16 @@ def _status_weights(status: np.ndarray) -> np.ndarray | None:
     return np.where(old, STATUS_WEIGHT, 1.0) if old.any() else None
 
 
-def _coverage(weights: dict[str, float], chunk_tokens: set[str]) -> float:
+def _coverage(weights: dict[str, float], chunk_tokens: set[str],
+              equivalents: dict[str, list[frozenset[str]]] | None = None) -> float:
+    """IDF-weighted share of the question's terms a passage holds; a term also counts as held when the passage
+    holds all the words of one of its glossary equivalents (EMC ↔ 合同能源管理)."""
     total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in chunk_tokens) / total if total else 0.0
+    if not total:
+        return 0.0
+    equivalents = equivalents or {}
+    return sum(w for t, w in weights.items()
+               if t in chunk_tokens or any(alt <= chunk_tokens for alt in equivalents.get(t, ()))) / total
 
 
 def _collect(paths: list[Path], sources: list[str] | None) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
