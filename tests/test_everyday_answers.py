@@ -557,3 +557,11 @@ def test_a_place_no_quoted_passage_mentions_is_not_answered_from_other_places(as
     own = assistant.ask("舟山市公共机构十四五期间单位面积能耗下降了多少")
     assert own.citations and "舟山" in own.answer.split("\n\n")[0]
     assert understand("中央国家机关2023年人均用水量是多少立方米", NAMES, latest_year=2025).intent == "knowledge"
+
+
+def test_slips_in_data_questions_and_the_same_two_years_for_another_metric(assistant):
+    calls = _calls(assistant, ["2024年文化场馆每平米能耗拍个名"])  # 拍 for 排: a slip from the lexicon's typo rows
+    assert calls[0] == ("rank", {"metric": "energy_per_area", "year": 2024, "category": "文化场馆", "top": 10})
+    calls = _calls(assistant, ["今年全市人均综合能耗多少", "比2020年降了几个点", "人均用水同期降了多少"])
+    assert calls[2] == ("compare", {"institution": "全部", "metric": "water_per_capita", "year": 2025,
+                                    "base_year": 2020})

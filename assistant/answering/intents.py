@@ -289,6 +289,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
             and not WHOLE_CITY.search(text):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
+    if intent == "compare" and not years and previous.get("base_year") and "base_year" not in slots and \
+            (context or {}).get("intent") in {"compare", "trend"}:
+        # "人均用水同期降了多少" after "比2020年降了几个点": the same two years, for the metric now asked
+        slots["year"], slots["base_year"] = previous.get("year") or latest_year, previous["base_year"]
     if intent in NUMERIC_INTENTS and "year" not in slots and context and context.get("slots", {}).get("year"):
         slots["year"] = context["slots"]["year"]  # the year the conversation is about, until the user names another
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):

@@ -106,6 +106,7 @@ class OfflineEngine:
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
         unit's name ("博物管今年用水多少") is corrected when the question names no unit as typed."""
+        question = self.kb.colloquial.fix_typos(question)
         if not any(institutions_named(question, names)):
             question = fix_names(question, names)
         fixed = self.kb.correct_slips(question)

@@ -34,6 +34,7 @@ class Lexicon:
     leading: set[str] = field(default_factory=set)
     trailing: set[str] = field(default_factory=set)
     questions: dict[str, str] = field(default_factory=dict)  # question word -> type
+    typos: dict[str, str] = field(default_factory=dict)  # input-method slips only (also fixed in data questions)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -49,6 +50,8 @@ class Lexicon:
                 continue
             if kind in ("replace", "typo"):
                 (lexicon.after_digit if "数字后" in note else lexicon.replace)[spoken] = standard
+                if kind == "typo" and "数字后" not in note:
+                    lexicon.typos[spoken] = standard
             elif kind == "filler":
                 (lexicon.leading if "句首" in note else lexicon.trailing if "句末" in note else lexicon.fillers).add(spoken)
             elif kind == "question" and standard in QUESTION_TYPES:
@@ -62,6 +65,7 @@ class Lexicon:
         self._rewrite = _alternation(rewrites)
         self._rewrites = rewrites
         self._digit = _alternation(self.after_digit)
+        self._typo = _alternation(self.typos)
         self._question = _alternation(self.questions)
         self._leading = sorted(self.leading | self.fillers, key=lambda w: (-len(w), w))  # longest first, stable
         self._trailing = sorted(self.trailing, key=lambda w: (-len(w), w))
@@ -101,6 +105,11 @@ class Lexicon:
         types = tuple(dict.fromkeys(self.questions[m.group(0)] for m in self._question.finditer(text))) \
             if self._question is not None else ()
         return Normalised(text.strip(), types, tuple(removed))
+
+    def fix_typos(self, text: str) -> str:
+        """`text` with the lexicon's input-method slips fixed and nothing else rewritten ("医院里人均用水排一夏"):
+        for data questions, whose own words must stay as typed."""
+        return self._typo.sub(lambda m: self.typos[m.group(0)], text) if self._typo is not None else text
 
     def topic(self, text: str) -> str:
         """`text` without its question words: what the question is about."""
