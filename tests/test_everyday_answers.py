@@ -565,3 +565,10 @@ def test_slips_in_data_questions_and_the_same_two_years_for_another_metric(assis
     calls = _calls(assistant, ["今年全市人均综合能耗多少", "比2020年降了几个点", "人均用水同期降了多少"])
     assert calls[2] == ("compare", {"institution": "全部", "metric": "water_per_capita", "year": 2025,
                                     "base_year": 2020})
+
+
+def test_a_document_number_or_standard_code_is_quoted_only_where_one_is_given(assistant):
+    number = assistant.ask("能效领跑者遴选通知的文号是多少")  # the documents name the scheme, never its notice's number
+    assert NOT_FOUND in number.answer and not number.citations
+    code = assistant.ask("综合能耗计算通则的标准编号是多少")
+    assert "GB/T 2589-2020" in code.answer.split("\n\n")[0]

@@ -66,7 +66,13 @@ ASKED_FIGURES = (
     (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价"), re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
     (re.compile(r"多少家|几家"), re.compile(_FIGURE + r"家")),
+    (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
+    (re.compile(r"多少(立方米?|方)(?!面|案|式|法)"), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
+    # a document's number (文号) or a standard's code: only a sentence that holds one gives it
+    (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
+    (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}")),
+    (re.compile(r"公式|计算式"), re.compile(r"[=＝×÷]|除以|乘以|之和|之比|相除|相乘")),
     (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少"),
      re.compile(_FIGURE + r"(%|％)|百分之|[一二三四五六七八九]成")),
     # "反食品浪费法是哪天开始施行的": a date of that event, not any date ("每年10月16日是世界粮食日")
@@ -99,6 +105,20 @@ def asked_figure(part: str) -> re.Pattern | None:
     if len(_asking(part, "，,；;、。")[0]) > 1:
         return None
     return next((holds for ask, holds in ASKED_FIGURES if ask.search(part)), None)
+
+
+def asked_figures(question: str) -> list[re.Pattern] | None:
+    """What each asking clause of the question needs a sentence to hold, when every one asks a figure
+    ("海洋碳汇买了多少吨，一吨啥价钱" → tonnes, yuan); None when any clause asks something else."""
+    out = []
+    for part in question_parts(question):
+        clauses = _asking(part, "，,；;、。")[0] or [part]
+        for clause in clauses:
+            figure = next((holds for ask, holds in ASKED_FIGURES if ask.search(clause)), None)
+            if figure is None:
+                return None
+            out.append(figure)
+    return out
 
 
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words

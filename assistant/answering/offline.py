@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figure, asking_clauses, direct_answers, question_parts,
+from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, institutions_named, understand
@@ -175,8 +175,8 @@ class OfflineEngine:
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
-        figures = [asked_figure(part) for part in question_parts(question)]
-        if all(figures) and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
+        figures = asked_figures(question)
+        if figures and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
             return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的数字或日期。", "knowledge")
         weights = self.kb.query_weights(question)
