@@ -572,3 +572,10 @@ def test_a_document_number_or_standard_code_is_quoted_only_where_one_is_given(as
     assert NOT_FOUND in number.answer and not number.citations
     code = assistant.ask("综合能耗计算通则的标准编号是多少")
     assert "GB/T 2589-2020" in code.answer.split("\n\n")[0]
+
+
+def test_how_many_things_are_asked_is_no_topic(assistant):
+    kb = assistant.offline.kb
+    assert "两件事" not in kb.unseen_words("宣传周开始前要先办好哪两件事")  # a count of things, not a word to find
+    assert not kb.tokenizer.is_topical("三个方面") and kb.tokenizer.is_topical("节能宣传周")
+    assert "奥运会" in kb.unseen_words("奥运会期间公共机构节能有什么要求")  # a real unknown topic still counts

@@ -30,6 +30,8 @@ _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[
 # jieba tags of topic words: nouns, person/place/organisation names, other proper nouns, abbreviations, Latin words,
 # nominal verbs (采购, 管理). Idioms and fixed phrases (l, i: 说白了, 特别注意) are how something is asked.
 _TOPICAL_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "eng", "vn", "an"}
+# "两件事", "三个方面": how many things are asked about, not what (the dictionary tags some as nouns)
+_QUANTITY = re.compile(r"^[一二两三四五六七八九十几]+(件|个|项|条|种|类|次|点|步|样|块|方面)")
 _NAME_POS = {"nr", "nrfg", "nrt", "ns", "nt", "nz", "j", "eng"}
 _NOT_CONTENT = {"vd", "ad", "vg", "ag", "tg"}  # verb/adjective used as adverb, bound morphemes
 _LATIN_OR_NUMBER = re.compile(r"[0-9a-z][0-9a-z.\-]*")
@@ -90,7 +92,7 @@ class Tokenizer:
         spoken phrases (搞, 一般, 说白了) say how it is asked, not what about."""
         if word in self._glossary_words or _LATIN_OR_NUMBER.fullmatch(word):
             return True
-        if len(word) < 2:
+        if len(word) < 2 or _QUANTITY.match(word):
             return False
         return any(flag in _TOPICAL_POS for flag in self._flags(word))
 
@@ -108,7 +110,7 @@ class Tokenizer:
         measure words and set phrases (大概, 但是, 那边, 几百, 说白了) are not."""
         if _LATIN_OR_NUMBER.fullmatch(word):
             return True
-        if len(word) < 2:
+        if len(word) < 2 or _QUANTITY.match(word):
             return False
         flags = self._flags(word)
         return any(flag == "eng" or (flag[:1] in "nvatsj" and flag not in _NOT_CONTENT) for flag in flags)
