@@ -164,6 +164,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         types = kb.colloquial.normalise(part).types
         figure = asked_figure(part)
         total = sum(own.values()) or 1.0
+        defined = _definition_of(part, own, kb) if "definition" in types else None
         best: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
             sentences = quotable_sentences(hit.chunk.text)
@@ -180,6 +181,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 if share >= min_share and types and any(TYPE_PATTERNS[t].search(quoted) for t in types
                                                          if t in TYPE_PATTERNS):
                     score += TYPE_BONUS
+                if share >= min_share and defined is not None and defined.search(sentence):
+                    score += TYPE_BONUS  # "分项指区分照明、空调……": the term asked about, then what it means
                 if share >= min_share and (best is None or score > best[0]):
                     best = (score, quoted, hit)
         if best is None:
@@ -209,6 +212,15 @@ _ANSWER_WORDS = {"能": ("能", "不能"), "要": ("要", "不要"), "算": ("�
                  "用": ("要用", "不用"), "可": ("可以", "不可以"), "得": ("可以", "不可以"), "会": ("会", "不会"),
                  "可不可以": ("可以", "不可以"), "是否": ("是", "否"), "需不需要": ("需要", "不需要"),
                  "用不用": ("要用", "不用"), "应不应": ("应当", "不应当"), "应不应该": ("应当", "不应当")}
+
+
+def _definition_of(part: str, weights: dict[str, float], kb) -> re.Pattern | None:
+    """For "分项计量的分项是指啥": a sentence that says what the asked term is ("分项指……", "能耗基准是……")."""
+    words = [w for w in kb.tokenizer.words(kb.colloquial.topic(kb.normalise_query(part))) if len(w) >= 2]
+    if not words:
+        return None
+    term = max(words, key=lambda w: (weights.get(w, 0.0), -part.find(w)))
+    return re.compile(re.escape(term) + r"[”\"」’]?(）|\))?\s*(是指|指的是|指|即|就是|是)(?!否|不)")
 
 
 def yes_or_no(part: str, sentence: str) -> str | None:
