@@ -54,8 +54,8 @@ def chinese_to_int(text: str) -> int | None:
 
 
 # "23年的数据", "那24年呢", "从18年到23年": a spoken year, only at the start of a clause or after a word that
-# introduces a time (那, 在, 从, 到, 和, 跟, 比 …). Not "保修10年", "寿命是25年", "用了23年", "23年以上" (durations).
-_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自它这该]))([12][0-9])"
+# introduces a time (那, 在, 从, 到, 和, 跟, 比, 查, 还是 …). Not "保修10年", "寿命是25年", "用了23年", "23年以上" (durations).
+_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=还是)|(?<=就是)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自它这该查看]))([12][0-9])"
                          r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
 
 

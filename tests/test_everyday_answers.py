@@ -579,3 +579,18 @@ def test_how_many_things_are_asked_is_no_topic(assistant):
     assert "两件事" not in kb.unseen_words("宣传周开始前要先办好哪两件事")  # a count of things, not a word to find
     assert not kb.tokenizer.is_topical("三个方面") and kb.tokenizer.is_topical("节能宣传周")
     assert "奥运会" in kb.unseen_words("奥运会期间公共机构节能有什么要求")  # a real unknown topic still counts
+
+
+def test_one_change_follow_ups_on_whole_city_checks(assistant):
+    calls = _calls(assistant, ["帮我看下今年全市有哪些单位超定额了", "再往前一年呢", "只看学校"])
+    assert calls[1] == ("check_quota", {"institution": "全部", "year": 2024})
+    assert calls[2] == ("check_quota", {"institution": "全部", "year": 2024, "category": "学校"})
+    calls = _calls(assistant, ["有没有哪家电表看着像坏了的？查一下全市今年的数据", "水表呢，还是23年"])
+    assert [c[0] for c in calls] == ["anomalies", "anomalies"] and calls[1][1]["year"] == 2023 and \
+        calls[1][1]["metric"] == "water"
+    calls = _calls(assistant, ["今年人均用水量最高的前五", "只看文化场馆", "只要第一", "它今年用水总量多少"])
+    assert calls[2][1]["top"] == 1 and calls[3][0] == "indicators"  # 它: the one unit the list named
+    calls = _calls(assistant, ["去年全年有哪些单位超了能耗预算", "截至6月的时候有没有已经超的"])
+    assert calls[1] == ("budget_status", {"institution": "全部", "year": 2024, "through_month": 6})
+    rule = assistant.ask("超定额的单位是不是要写书面说明？条例里是哪一条规定的", [("今年全市有哪些单位超定额了", "")])
+    assert not rule.tool_calls and rule.citations

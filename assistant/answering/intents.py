@@ -36,7 +36,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
-               r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家]|看看|有哪)")
+               r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家，,。]|看看|有哪)|用能大户|耗能大户")
 _RANKING = _RANK_WORDS + "|最紧"
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
@@ -126,6 +126,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
+    elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
+        slots["top"] = 1  # "只要第一" after a list of five
     elif re.search(r"全排|全部排|都排|排全|全列", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
@@ -165,6 +167,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if re.search(r"全年", text):
             merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
+        if current and re.match(r"^(那|那么)?(再)?往前(推)?一年|^(那|那么)?再前一年", text) and not years:
+            slots["year"] = current - 1  # "再往前一年呢": the year before the one discussed
         if re.search(r"(去年|上年)同期", text) and current:
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
@@ -193,7 +197,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
-        since = re.match(r"^(从|自)(20\d\d)年?(开始|起|以来)", text)
+        since = re.match(r"^(从|自)(20\d\d)年?(开始|算?起|以来)", text)
         if since and context.get("intent") == "trend":
             slots.pop("year", None)  # "从2019年开始算呢" after a trend: from 2019, to the same end
             slots["base_year"] = int(since.group(2))
@@ -236,7 +240,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                  (merged.get("institution") == "全部" and not names and
                   context.get("intent") in {"indicator", "compare", "trend"}) or  # after a city total, 前两名 ranks
                  (own in {"quota", "budget"} and not names and
-                  context.get("intent") in {"rank", "quota", "budget", "anomaly"})):  # "去年超定额的呢" after budgets
+                  context.get("intent") in {"rank", "quota", "budget", "anomaly"}) or
+                 (own in {"quota", "budget"} and not names and re.search(r"超了?(定额|预算|标|约束值)?的", text))):  # "去年超定额的呢" after budgets
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
                     (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
@@ -368,7 +373,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)|还能用|能用吗|能不能用|可以用吗|"
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
-                             r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|"
+                             r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|哪一?条|第几条|哪个条款|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
                              r"算不算进?(用能|能耗|综合能耗|用水)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关")
@@ -415,7 +421,8 @@ def _normalise(question: str) -> str:
     return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
 
 
-_ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏")
+_ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏|"
+                      r"[电水]表.{0,6}(坏|故障|停走|不走|跳)")
 
 
 def _numeric_intent(text: str, slots: dict) -> str | None:
@@ -432,10 +439,10 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
-    if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家", text):
+    if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
-                 r"从20\d\d年?到20\d\d", text) and has_target:
+                 r"从20\d\d年?.{0,3}到(20\d\d|今年|去年)", text) and has_target:
         return "trend"
     if has_target and (_is_compare(text) or "other_institution" in slots or
                        ("base_year" in slots and re.search(r"比|较|对比|相比", text))):
@@ -463,7 +470,7 @@ _SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位�
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度"),
                    "electricity"),
-                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了"), "water"))
+                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表"), "water"))
 
 
 def _spoken_metric(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> str | None:
@@ -505,16 +512,18 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
         return True  # "全年超过100%的都列出来" after the tightest budgets: every unit over, of the same year
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
-    return len(text) <= 12 and not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
+    # (up to 16 characters when it asks no "which": "截至6月的时候有没有已经超的"; "今年有哪些单位超了" is a new question)
+    return len(text) <= (12 if re.search(r"哪|谁", text) else 16) and \
+        not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
-                       r"都列|全列", text) or
+                       r"都列|全列|全年", text) or
                  (len(text) <= 8 and _metric(text)))
 
 

@@ -412,6 +412,8 @@ class OfflineEngine:
             return self._call("carbon", args, u.intent, note=note)
         if u.intent == "anomaly":
             source = vocab.source_named(question)
+            if source is None and slots.get("metric") in vocab.SOURCE_BY_KEY and u.slots.get("metric"):
+                source = vocab.SOURCE_BY_KEY[slots["metric"]]  # "电表看着像坏了" / "水表呢": the meter named
             args = {"institution": institution, "year": year, "metric": source.key if source else None}
             return self._call("anomalies", args, u.intent, note=note)
         start = slots.get("base_year") or 2015

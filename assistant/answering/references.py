@@ -54,6 +54,12 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                      if intent not in {"knowledge", "greeting", "out_of_scope", "convert"}), None)
         if it and it.group(0) != "它们" and last and last != "全部":
             return question.replace(it.group(0), last, 1)
+        if it and it.group(0) != "它们":
+            # "它今年用水总量多少" after "只要第一": the one unit the last list answer named
+            listed = next((names_in_order(answer, names) for _, answer, intent, _ in reversed(turns)
+                           if intent not in {"knowledge", "greeting", "out_of_scope", "convert"}), [])
+            if len(listed) == 1 and turns and turns[-1][2] in LISTS | {"anomaly"}:
+                return question.replace(it.group(0), listed[0], 1)
     place = _PLACE.search(question)
     if place:
         number = next(g for g in place.groups() if g)
