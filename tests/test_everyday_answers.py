@@ -594,3 +594,11 @@ def test_one_change_follow_ups_on_whole_city_checks(assistant):
     assert calls[1] == ("budget_status", {"institution": "全部", "year": 2024, "through_month": 6})
     rule = assistant.ask("超定额的单位是不是要写书面说明？条例里是哪一条规定的", [("今年全市有哪些单位超定额了", "")])
     assert not rule.tool_calls and rule.citations
+
+
+def test_a_guide_restating_a_rule_is_quoted_with_the_policy_it_rests_on(assistant):
+    answer = assistant.ask("场馆的用能人数里参观的人要不要算，有啥依据")
+    folders = [Path(c.source).parent.name for c in answer.citations]
+    assert "guides" in folders and ("policies" in folders or "standards" in folders)  # the statistics system too
+    rule = assistant.ask("博物馆的用能人数要不要把参观的人算进去")  # a counting rule, though it names a unit
+    assert not rule.tool_calls and rule.citations

@@ -30,6 +30,7 @@ MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the bes
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
+AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
@@ -47,6 +48,7 @@ def _title_core(title: str) -> str:
 
 # Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
 # alone are noisy (东西, 城市, 海洋 are tagged as places too).
+_AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 _PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
                  "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
@@ -182,6 +184,13 @@ class OfflineEngine:
         weights = self.kb.query_weights(question)
         used = _distinct_documents([h for h in hits if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)],
                                    USED_PASSAGES)
+        if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
+            # A guide, case or FAQ restating a rule is quoted with the policy or standard it rests on, when one of
+            # the passages read covers the question well enough too
+            source = next((h for h in hits if h.chunk.doc_type in _AUTHORITATIVE and
+                           h.coverage >= max(MIN_COVERAGE * 0.8, best * AUTHORITY_FLOOR)), None)
+            if source is not None:
+                used = used + [source]
         years = set(_YEAR.findall(question))
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
