@@ -602,3 +602,9 @@ def test_a_guide_restating_a_rule_is_quoted_with_the_policy_it_rests_on(assistan
     assert "guides" in folders and ("policies" in folders or "standards" in folders)  # the statistics system too
     rule = assistant.ask("博物馆的用能人数要不要把参观的人算进去")  # a counting rule, though it names a unit
     assert not rule.tool_calls and rule.citations
+
+
+def test_a_document_the_lead_names_by_title_is_cited_when_the_knowledge_base_holds_it(assistant):
+    answer = assistant.ask("人均用水量下降6%是哪个文件要求的")
+    lead = answer.answer.split("\n\n")[0]
+    assert "十四五" in lead and any("“十四五”公共机构节约能源资源工作规划" in c.title for c in answer.citations)

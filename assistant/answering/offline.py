@@ -43,7 +43,7 @@ _LAW_REFERENCE = re.compile(r"《([^》]{4,40})》(?:（[^）]{0,20}）)?\s*(第
 def _title_core(title: str) -> str:
     """A title without brackets, book-title marks, 中华人民共和国 and a leading standard code: what two mentions of
     one document share ("节约能源法", "综合能耗计算通则")."""
-    return re.sub(r"（[^）]*）|\([^)]*\)|《|》|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
+    return re.sub(r"（[^）]*）|\([^)]*\)|《|》|[\"“”‘’']|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
 
 
 # Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
@@ -215,6 +215,8 @@ class OfflineEngine:
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         primary = self._primary_source(lead, citations) if lead else None
+        if primary is None and lead:
+            primary = self._named_document(lead, question, citations)
         if primary is not None:
             # The lead restates a law's article the knowledge base holds: the article itself is cited too
             citations.append(Citation.from_hit(primary))
@@ -264,6 +266,20 @@ class OfflineEngine:
             core = place[:-1] if len(place) > 2 and place[-1] in "省市区县" else place
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
                 return place
+        return None
+
+    def _named_document(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
+        """The passage of a document the lead names by title (《"十四五"公共机构节约能源资源工作规划》) that best
+        matches the question, when the knowledge base holds that document and the answer does not cite it yet."""
+        cited = {c.doc_id for c in citations}
+        for named in re.findall(r"《([^》]{4,40})》", lead.split("（《")[0]):
+            title = _title_core(named)
+            if len(title) < 4:
+                continue
+            for hit in self.kb.search(f"{named} {question}", k=5).hits:
+                core = _title_core(hit.chunk.title)
+                if (title in core or core in title) and hit.chunk.doc_id not in cited:
+                    return hit
         return None
 
     def _unseen_sinks(self, question: str, best: float) -> bool:
