@@ -438,7 +438,8 @@ def test_tightest_budgets_and_figures_after_an_anomaly_check(assistant):
 
 def test_a_law_article_restated_by_a_guide_is_cited_itself(assistant):
     answer = assistant.ask("咱单位上一年的用能报告，最晚几号前得交上去？")
-    assert answer.answer.startswith("《公共机构节能条例》第十五条")  # the lead quotes a guide that restates it
+    lead = answer.answer.split("\n\n")[0]
+    assert "《公共机构节能条例》第十五条" in lead and "3月31日" in lead  # the lead quotes a text that restates it
     assert any("公共机构节能条例" in c.title and c.article == "第十五条" for c in answer.citations)
     bare = assistant.ask("公共机构节能到底归谁管，国管局还是发改委")  # the guide says only "第四条规定了……"
     assert bare.answer.startswith("第四条") and \
@@ -608,3 +609,21 @@ def test_a_document_the_lead_names_by_title_is_cited_when_the_knowledge_base_hol
     answer = assistant.ask("人均用水量下降6%是哪个文件要求的")
     lead = answer.answer.split("\n\n")[0]
     assert "十四五" in lead and any("“十四五”公共机构节约能源资源工作规划" in c.title for c in answer.citations)
+
+
+def test_one_unit_conversations_with_spoken_metrics_places_and_plan_years(assistant):
+    calls = _calls(assistant, ["一中23年用电多少", "人均几方"])  # 方 is m³: water per person, same unit and year
+    assert calls[1] == ("indicators", {"institution": "市第一实验中学", "year": 2023})
+    calls = _calls(assistant, ["博物馆今年跟十三五末那年比，人均降了多少"])
+    assert calls[0] == ("compare", {"institution": "市博物馆", "metric": "energy_per_capita", "year": 2025,
+                                    "base_year": 2020})
+    calls = _calls(assistant, ["审计局23年碳排放多少", "跟十四五第一年比呢"])
+    assert calls[1][1]["base_year"] == 2021 and calls[1][1]["year"] == 2023
+    calls = _calls(assistant, ["全市今年综合能耗最高的五家", "第四个是谁？它每平米能耗多少"])
+    assert calls[1][0] == "indicators" and calls[1][1]["institution"] != "全部"
+    calls = _calls(assistant, ["公共资源交易中心今年综合能耗多少", "今年全年用能预算执行率前五列一下"])
+    assert calls[1] == ("budget_status", {"institution": "全部", "year": 2025})
+    calls = _calls(assistant, ["其他类的几家单位面积能耗全部排一下"])
+    assert calls[0] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "其他", "top": 0})
+    rule = assistant.ask("汽油的二氧化碳排放系数按升是多少", [("机关事务管理中心今年碳排放多少", "")])
+    assert not rule.tool_calls and rule.citations

@@ -29,7 +29,7 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   never narrowed to the last unit asked, and a follow-up with it asks a new whole-city question. Bare 哪个 is not
 #   a data target by itself ("哪个部门管").
 # "整体走势" of the unit being discussed is its overall trend, not every unit's ("全市整体呢" still names all units).
-_OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看)"
+_OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看)|全部(排|列|都|看)"  # "其他类的几家全部排一下": all of those
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
@@ -104,8 +104,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["year"] = years[0]
     elif years:
         slots["year"], slots["base_year"] = max(years), min(years)
-    if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间", text) and "base_year" not in slots:
+    if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间|十三五末|十三五最后一年|十三五收官", text) and \
+            "base_year" not in slots:
         slots["base_year"] = 2020
+    elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年)", text) and "base_year" not in slots:
+        slots["base_year"] = 2021
     recent = re.search(r"近([两二三四五六七八九十]|[2-9]|1[0-9])年", text)
     if recent and "base_year" not in slots:
         span = chinese_to_int(recent.group(1).replace("两", "二")) if not recent.group(1).isdigit() else int(recent.group(1))
@@ -241,7 +244,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                   context.get("intent") in {"indicator", "compare", "trend"}) or  # after a city total, 前两名 ranks
                  (own in {"quota", "budget"} and not names and
                   context.get("intent") in {"rank", "quota", "budget", "anomaly"}) or
-                 (own in {"quota", "budget"} and not names and re.search(r"超了?(定额|预算|标|约束值)?的", text))):  # "去年超定额的呢" after budgets
+                 (own in {"quota", "budget"} and not names and re.search(r"超了?(定额|预算|标|约束值)?的", text)) or
+                 (own in {"rank", "quota", "budget"} and not names and "top" in slots and  # "执行率前五列一下"
+                  context.get("intent") not in {"rank", "quota", "budget", "anomaly"})):  # not "前三名呢" after a list  # "去年超定额的呢" after budgets
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
                     (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
@@ -283,10 +288,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
-    if intent in NUMERIC_INTENTS and "metric" not in slots and previous.get("metric") and \
-            not re.search(r"预算|定额|约束值|异常", text):
-        # what the user did not change stays ("学校里前三是哪几个"); "人均多少" goes per person
-        slots["metric"] = _metric_switch(text, previous["metric"]) or previous["metric"]
+    if intent in NUMERIC_INTENTS and "metric" not in slots and not re.search(r"预算|定额|约束值|异常", text):
+        # what the user did not change stays ("学校里前三是哪几个"); "人均多少" goes per person, also after a
+        # question that named no metric ("文化艺术中心今年人均多少" after a quota check)
+        switched = _metric_switch(text, previous.get("metric"))
+        if switched or previous.get("metric"):
+            slots["metric"] = switched or previous["metric"]
     if intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
                                                      institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
@@ -374,7 +381,7 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
                              r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
                              r"算不算进?(用能|能耗|综合能耗|用水)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关")
@@ -468,9 +475,10 @@ def _data_words(text: str) -> bool:
 _SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
-_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度"),
-                   "electricity"),
-                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表"), "water"))
+_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
+                               r"电(少|多|省|降|增|涨)了?(多少|几)"), "electricity"),
+                  (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
+                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
 
 
 def _spoken_metric(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> str | None:

@@ -15,9 +15,10 @@ from assistant.numerals import chinese_to_int
 
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
 _NUMBER = r"([一二两三四五六七八九十]|\d{1,2})"
-# "排第一那家", "第二名", "全市第一名那家", "排名第三的": a place in the last list
+# "排第一那家", "第二名", "全市第一名那家", "排名第三的", "第四个": a place in the last list
 _PLACE = re.compile(rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
-                    rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名")
+                    rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名|"
+                    rf"{_WITHIN}第{_NUMBER}个(?!问|说|查|月|季度|年|工作日|单位的)")  # "第四个是谁", "第二个人均用水"
 # "一开始问的那家", "刚才第一个问的那家", "最开始那家": the unit of the conversation's first question about one unit
 _FIRST_ASKED = re.compile(r"(?:一开始|最开始|刚开始|开头|刚才第一个|最早|第一个)(?:问的|说的|查的)?(?:那|这)(?:家|个单位|个)")
 # "超定额那家", "超预算的那家": the one unit the last check listed
