@@ -627,3 +627,12 @@ def test_one_unit_conversations_with_spoken_metrics_places_and_plan_years(assist
     assert calls[0] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "其他", "top": 0})
     rule = assistant.ask("汽油的二氧化碳排放系数按升是多少", [("机关事务管理中心今年碳排放多少", "")])
     assert not rule.tool_calls and rule.citations
+
+
+def test_a_rules_question_in_a_data_conversation_names_our_unit_in_full():
+    from assistant.answering.intents import with_full_names
+
+    names = ["市第二中学", "市发展改革委", "市人民医院"]
+    assert with_full_names("二中的预算为啥这么紧", names) == "市第二中学的预算为啥这么紧"
+    assert with_full_names("发改委管什么", names) == "发改委管什么"  # as often the national commission
+    assert with_full_names("人民医院的用能人数怎么算", names) == "人民医院的用能人数怎么算"

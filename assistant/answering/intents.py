@@ -552,6 +552,23 @@ _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力�
 _HIGHER_ORGANS = "部厅署"  # what ends a national ministry's or a province's department's name, never a city unit's
 
 
+def with_full_names(text: str, names: list[str]) -> str:
+    """`text` with our units written out where it shortens them ("二中的预算为啥这么紧" → "市第二中学的预算……"): the
+    documents, like the data, use the full names."""
+    found, _ = institutions_named(text, names)
+    for name in found:
+        if name == "全部" or name in text or name.endswith(("委", "局", "政府", "院", "处")) and \
+                not name.endswith(("医院", "学院", "保健院")):
+            continue  # "发改委", "法院": as often the national body or any court, not our city's
+        bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
+        if bare in text:
+            continue
+        span = _abbreviation(text, bare) or _longest_common(text, bare)
+        if span and len(span) >= 2:
+            text = text.replace(span, name, 1)
+    return text
+
+
 def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str]]:
     """Institutions named in `text`, in order of appearance; and candidates when a mention is ambiguous."""
     for short, full in _DEPARTMENT_ABBREVIATIONS.items():

@@ -15,7 +15,7 @@ from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import Understanding, institutions_named, understand
+from assistant.answering.intents import Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -71,6 +71,9 @@ class OfflineEngine:
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         understanding, read = self._read(question, history)
+        if understanding.intent == "knowledge" and history:
+            # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
+            read = with_full_names(read, self.store.institution_names())
         if understanding.intent == "knowledge" and read != question and \
                 not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
             question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
