@@ -636,3 +636,8 @@ def test_a_rules_question_in_a_data_conversation_names_our_unit_in_full():
     assert with_full_names("二中的预算为啥这么紧", names) == "市第二中学的预算为啥这么紧"
     assert with_full_names("发改委管什么", names) == "发改委管什么"  # as often the national commission
     assert with_full_names("人民医院的用能人数怎么算", names) == "人民医院的用能人数怎么算"
+
+
+def test_an_article_restated_in_one_part_of_a_two_part_answer_is_cited_itself(assistant):
+    answer = assistant.ask("公共机构节能工作到底谁来管？发改委管不管？")
+    assert any("公共机构节能条例" in c.title and c.article == "第四条" for c in answer.citations)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers,
+from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, question_parts,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import Understanding, institutions_named, understand, with_full_names
@@ -217,7 +217,8 @@ class OfflineEngine:
         if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
-        primary = self._primary_source(lead, citations) if lead else None
+        primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
+                       None) if lead else None
         if primary is None and lead:
             primary = self._named_document(lead, question, citations)
         if primary is not None:
@@ -500,6 +501,20 @@ class OfflineEngine:
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
+
+
+def _lead_sentences(lead: str, question: str) -> list[str]:
+    """The quoted sentences of a direct answer, without the question part each answers ("……归哪个部门管：第四条规定……"
+    → "第四条规定……")."""
+    parts = question_parts(question)
+    out = []
+    for line in lead.split("\n"):
+        for part in parts if len(parts) > 1 else []:
+            if line.startswith(f"{part}："):
+                line = line[len(part) + 1:]
+                break
+        out.append(line)
+    return out
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
