@@ -27,7 +27,8 @@ NOT_FOUND = "知识库中未找到相关内容"
 # - colloquial m001-m100, r001-r040, k001-k120, g001-g100, h001-h100, a001-a100;
 # - decline n001-n060, j001-j060, e001-e060, b001-b060;
 # - dialogues y01-y40, t01-t40, s01-s40, q01-q40 (data and rules mixed), o01-o40 (three voices), p01-p40 (four
-#   voices), f01-f40 (whole-city questions, one-change follow-ups), l01-l40 (one unit, comparisons, rules between).
+#   voices), f01-f40 (whole-city questions, one-change follow-ups), l01-l40 (one unit, comparisons, rules between),
+#   i01-i40 (context first, corrections, fragments).
 # Dialogues x01-x04, z01-z30, v01-v30 and u01-u30 are dev only.
 SPLITS = ("dev", "heldout", "check")
 
