@@ -641,3 +641,21 @@ def test_a_rules_question_in_a_data_conversation_names_our_unit_in_full():
 def test_an_article_restated_in_one_part_of_a_two_part_answer_is_cited_itself(assistant):
     answer = assistant.ask("公共机构节能工作到底谁来管？发改委管不管？")
     assert any("公共机构节能条例" in c.title and c.article == "第四条" for c in answer.citations)
+
+
+def test_messy_messages_context_first_corrections_and_fragments(assistant):
+    calls = _calls(assistant, ["今年全市的电老虎是哪几家，给我前五"])
+    assert calls[0] == ("rank", {"metric": "electricity", "year": 2025, "top": 5})
+    calls = _calls(assistant, ["大数据中心今年用了多少度电", "跟十四五开局那年，就是2021年比呢"])
+    assert calls[1] == ("compare", {"institution": "市大数据中心", "metric": "electricity", "year": 2025,
+                                    "base_year": 2021})
+    calls = _calls(assistant, ["我是二中总务处的，我们今年电费超得厉害。今年学校里用电最多的是哪几所？六所都列出来"])
+    assert calls[0] == ("rank", {"metric": "electricity", "year": 2025, "category": "学校", "top": 6})
+    calls = _calls(assistant, ["商品交易中心大楼21年下半年做了EMC，帮我对比下2022年和2020年的用电"])
+    assert calls[0] == ("compare", {"institution": "市商品交易中心大楼", "metric": "electricity", "year": 2022,
+                                    "base_year": 2020})
+    calls = _calls(assistant, ["大数据中心老是收到预算预警。2024年超预算的有哪些单位"])
+    assert calls[0] == ("budget_status", {"institution": "全部", "year": 2024})
+    calls = _calls(assistant, ["我是自然资源和规划局办公室的，年初填报时发现我们的数变化挺大，领导问我为什么我也说不清，"
+                               "想先确认一下，2024年我们局综合能耗是多少"])
+    assert calls[0] == ("indicators", {"institution": "市自然资源和规划局", "year": 2024})

@@ -109,6 +109,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["base_year"] = 2020
     elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年)", text) and "base_year" not in slots:
         slots["base_year"] = 2021
+    if slots.get("year") and slots.get("year") == slots.get("base_year"):
+        slots.pop("year")  # "跟十四五开局那年，就是2021年比呢": 2021 is the base, not the year asked
     recent = re.search(r"近([两二三四五六七八九十]|[2-9]|1[0-9])年", text)
     if recent and "base_year" not in slots:
         span = chinese_to_int(recent.group(1).replace("两", "二")) if not recent.group(1).isdigit() else int(recent.group(1))
@@ -126,7 +128,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
-        re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text)  # "用得最狠的五家"
+        re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text) or \
+        re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
     elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
@@ -187,7 +190,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
             year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
-        against = re.search(r"(跟|和|与|比|较|对比|相比)(20\d\d)年?", text)
+        against = re.search(r"(跟|和|与|比|较|对比|相比)[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢"
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
             # "人均能耗呢，也是跟20年比": the year being discussed against 2020, for the metric now asked
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
@@ -264,7 +267,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             return Understanding(asked_now, merged)  # "到2024年是涨了还是降了，看下趋势" after one year's figure
         return Understanding(context.get("intent", "indicator"), merged)
 
-    if (_CASE.search(text) and "year" not in slots) or _NOT_OUR_DATA.search(text) or \
+    ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
+    if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(text) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
     against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", text)
@@ -283,7 +287,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     inherited = previous.get("institution") if previous.get("institution") and not names \
         and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
         else None
-    intent = _numeric_intent(text, {**slots, "institution": inherited} if inherited else slots)
+    # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
+    intent = _numeric_intent(_asking_part(text), {**slots, "institution": inherited} if inherited else slots)
     if intent is None and (names or ambiguous) and _data_words(text):
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
@@ -310,10 +315,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
         slots["institution"] = "全部"
     if intent in {"budget", "quota", "anomaly"} and names and names[0] != "全部" and \
-            re.search(r"全市|所有单位|各单位|全部单位|都列", text):
+            re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家", text):
         # "二中今年预算是不是超了？把全市超预算的都列一下": the city's list, where that unit stands too
         slots["institution"] = "全部"
         slots.pop("other_institution", None)
+    if intent == "rank" and names and names[0] != "全部" and "category" not in slots and re.search(r"哪几|哪些|排|前", text):
+        category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
+        if category:
+            slots["category"] = category  # "我是二中总务处的……今年学校里用电最多的是哪几所": schools, not 二中
     if intent in {"rank", "quota"} and ambiguous and "institution" not in slots:
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:
@@ -381,10 +390,11 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
                              r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|补(在|到|录在)哪|(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|补(在|到|录在)哪|(要|该)(干嘛|做什么|干什么)|写说明|作出说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
                              r"算不算进?(用能|能耗|综合能耗|用水)")
-_WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关")
+_WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
+                          r"国家(十四五|规划|要求|目标)")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
 #算正常"): what the standards say, not our figures.
 _REFERENCE = re.compile(r"参考值|基准值|标杆值|先进值|平均水平|全国平均|一般(是|在|要|为)?多少|算正常|正常范围|合理范围|"
@@ -397,7 +407,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     city's name (our data are this city's) and no question about reasons or rules. `named`: whether the question
     itself names a unit (a unit carried over from the conversation does not make "全国…" our data)."""
     named = bool(names) if named is None else named
-    if _KNOWLEDGE_ASKS.search(text) or ("因子" not in text and _other_place(text, institutions, tagger)):
+    if _KNOWLEDGE_ASKS.search(_asking_part(text)) or ("因子" not in text and _other_place(text, institutions, tagger)):
         return False
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
@@ -405,6 +415,16 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
         return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
+
+
+def _asking_part(text: str) -> str:
+    """A long message's question: from its last clause that asks something ("……领导问我为什么我也说不清，想先确认一下，
+    2024年我们局综合能耗是多少" → the last clause); a short question as it is."""
+    if len(text) <= 30:
+        return text
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
+    asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有", c)]
+    return "，".join(clauses[asking[-1]:]) if asking else text
 
 
 def _other_place(text: str, institutions: list[str], tagger: Tagger | None = None) -> str | None:
@@ -476,7 +496,7 @@ _SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位�
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
-                               r"电(少|多|省|降|增|涨)了?(多少|几)"), "electricity"),
+                               r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户"), "electricity"),
                   (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
 
@@ -531,7 +551,7 @@ def is_followup(text: str) -> bool:
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
-                       r"都列|全列|全年", text) or
+                       r"都列|全列|全年|上半年|下半年|季度", text) or
                  (len(text) <= 8 and _metric(text)))
 
 
