@@ -659,3 +659,11 @@ def test_messy_messages_context_first_corrections_and_fragments(assistant):
     calls = _calls(assistant, ["我是自然资源和规划局办公室的，年初填报时发现我们的数变化挺大，领导问我为什么我也说不清，"
                                "想先确认一下，2024年我们局综合能耗是多少"])
     assert calls[0] == ("indicators", {"institution": "市自然资源和规划局", "year": 2024})
+
+
+def test_a_change_asked_after_two_years_of_one_unit_compares_those_years(assistant):
+    calls = _calls(assistant, ["自然资源和规划局2024年综合能耗是多少", "2023年的", "变化是百分之几"])
+    assert calls[2] == ("compare", {"institution": "市自然资源和规划局", "metric": "energy", "year": 2024,
+                                    "base_year": 2023})
+    calls = _calls(assistant, ["自然资源和规划局2024年综合能耗是多少", "跟上一年比变化多少"])  # one year asked: the year before
+    assert calls[1][1]["base_year"] == 2023 and calls[1][1]["year"] == 2024

@@ -306,6 +306,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
             and not WHOLE_CITY.search(text):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
+    if intent == "compare" and not years and not names and (context or {}).get("other_year") and previous.get("year"):
+        # "变化是百分之几" after "2024年综合能耗多少" and "2023年的": between the two years asked
+        pair = (previous["year"], context["other_year"])
+        slots["year"], slots["base_year"] = max(pair), min(pair)
     if intent == "compare" and not years and previous.get("base_year") and "base_year" not in slots and \
             (context or {}).get("intent") in {"compare", "trend"}:
         # "人均用水同期降了多少" after "比2020年降了几个点": the same two years, for the metric now asked

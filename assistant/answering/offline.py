@@ -102,7 +102,12 @@ class OfflineEngine:
                            latest_year=latest, tagger=self.kb.tokenizer.tagged)
             turns.append((previous, reply, u.intent, u.slots))
             if u.intent not in {"greeting", "out_of_scope", "knowledge", "convert"}:  # a conversion is a one-off
+                before = context
                 context = {"intent": u.intent, "slots": u.slots}
+                if before and before["intent"] == u.intent == "indicator" and \
+                        before["slots"].get("institution") == u.slots.get("institution") and \
+                        before["slots"].get("year") and before["slots"].get("year") != u.slots.get("year"):
+                    context["other_year"] = before["slots"]["year"]  # "2024年…多少", "2023年的": two years asked
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
