@@ -104,7 +104,11 @@ def asked_figure(part: str) -> re.Pattern | None:
     or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
     if len(_asking(part, "，,；;、。")[0]) > 1:
         return None
-    return next((holds for ask, holds in ASKED_FIGURES if ask.search(part)), None)
+    return _figure_for(part)
+
+
+def _figure_for(text: str) -> re.Pattern | None:
+    return next((holds for ask, holds in ASKED_FIGURES if ask.search(text)), None)
 
 
 def asked_figures(question: str) -> list[re.Pattern] | None:
@@ -114,7 +118,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
     for part in question_parts(question):
         clauses = _asking(part, "，,；;、。")[0] or [part]
         for clause in clauses:
-            figure = next((holds for ask, holds in ASKED_FIGURES if ask.search(clause)), None)
+            figure = _figure_for(clause)
             if figure is None:
                 return None
             out.append(figure)

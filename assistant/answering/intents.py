@@ -21,6 +21,8 @@ INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly
            "knowledge", "draft", "greeting", "out_of_scope")
 Tagger = Callable[[str], list[tuple[str, str]]]  # text -> (word, jieba part-of-speech flag) pairs
 NUMERIC_INTENTS = {"indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend"}
+# Questions a follow-up does not continue: about the rules, a greeting, out of scope, a one-off conversion.
+NO_DATA_CONTEXT = {"knowledge", "greeting", "out_of_scope", "convert"}
 ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "整体", "总体", "合计", "整个市", "咱们市", "我们市", "咱市",
              "各家")
 # One vocabulary for "every institution at once", used two ways:
@@ -245,11 +247,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 (WHOLE_CITY.search(text) or ("category" in slots and not names) or
                  (merged.get("institution") == "全部" and not names and
                   context.get("intent") in {"indicator", "compare", "trend"}) or  # after a city total, 前两名 ranks
+                 # "去年超定额的呢" after budgets; "超定额的呢" after one unit's figure
                  (own in {"quota", "budget"} and not names and
-                  context.get("intent") in {"rank", "quota", "budget", "anomaly"}) or
-                 (own in {"quota", "budget"} and not names and re.search(r"超了?(定额|预算|标|约束值)?的", text)) or
-                 (own in {"rank", "quota", "budget"} and not names and "top" in slots and  # "执行率前五列一下"
-                  context.get("intent") not in {"rank", "quota", "budget", "anomaly"})):  # not "前三名呢" after a list  # "去年超定额的呢" after budgets
+                  (context.get("intent") in {"rank", "quota", "budget", "anomaly"} or
+                   re.search(r"超了?(定额|预算|标|约束值)?的", text))) or
+                 # "执行率前五列一下" after one unit's figure (not "前三名呢" after a list: that narrows it)
+                 (own in {"rank", "quota", "budget"} and not names and "top" in slots and
+                  context.get("intent") not in {"rank", "quota", "budget", "anomaly"})):
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
                     (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
@@ -394,7 +398,9 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
                              r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|补(在|到|录在)哪|(要|该)(干嘛|做什么|干什么)|写说明|作出说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|补(在|到|录在)哪|"
+                             r"(要|该)(干嘛|做什么|干什么)|写说明|作出说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|"
+                             r"(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
                              r"算不算进?(用能|能耗|综合能耗|用水)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
@@ -418,7 +424,8 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     if not named and _WIDER_SCOPE.search(text):
         return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
-    return target and (_data_words(text) or "metric" in slots or bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
+    return target and (_data_words(text) or "metric" in slots or
+                       bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
 
 
 def _asking_part(text: str) -> str:
@@ -576,15 +583,20 @@ _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力�
 _HIGHER_ORGANS = "部厅署"  # what ends a national ministry's or a province's department's name, never a city unit's
 
 
+def _bare(name: str) -> str:
+    """A unit's name as people shorten it first: without a leading 市/区/县 ("第二中学" for 市第二中学)."""
+    return name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
+
+
 def with_full_names(text: str, names: list[str]) -> str:
     """`text` with our units written out where it shortens them ("二中的预算为啥这么紧" → "市第二中学的预算……"): the
     documents, like the data, use the full names."""
     found, _ = institutions_named(text, names)
     for name in found:
-        if name == "全部" or name in text or name.endswith(("委", "局", "政府", "院", "处")) and \
-                not name.endswith(("医院", "学院", "保健院")):
+        organ = name.endswith(("委", "局", "政府", "院", "处")) and not name.endswith(("医院", "学院", "保健院"))
+        if name == "全部" or name in text or organ:
             continue  # "发改委", "法院": as often the national body or any court, not our city's
-        bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
+        bare = _bare(name)
         if bare in text:
             continue
         span = _abbreviation(text, bare) or _longest_common(text, bare)
@@ -600,7 +612,7 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             text = re.sub(f"{short}(?![{_HIGHER_ORGANS}])", full, text)  # 住建部 is the ministry, not our 住建局
     scored: list[tuple[int, int, str]] = []  # (position, -match length, name)
     for name in names:
-        bare = name[1:] if name.startswith(("市", "区", "县")) and len(name) > 3 else name
+        bare = _bare(name)
         span = _longest_common(text, bare)
         length = len(span)
         after = text[text.find(span) + length: text.find(span) + length + 1] if span else ""

@@ -15,7 +15,7 @@ from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, question_parts,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import Understanding, institutions_named, understand, with_full_names
+from assistant.answering.intents import NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -40,15 +40,21 @@ _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d
 _LAW_REFERENCE = re.compile(r"《([^》]{4,40})》(?:（[^）]{0,20}）)?\s*(第[一二三四五六七八九十百零〇0-9]+条)")
 
 
+def _same_document(named: str, title: str) -> bool:
+    """Whether a title named in a text ("节能法"…) and a stored document's title are one document."""
+    a, b = _title_core(named), _title_core(title)
+    return a in b or b in a
+
+
 def _title_core(title: str) -> str:
     """A title without brackets, book-title marks, 中华人民共和国 and a leading standard code: what two mentions of
     one document share ("节约能源法", "综合能耗计算通则")."""
     return re.sub(r"（[^）]*）|\([^)]*\)|《|》|[\"“”‘’']|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
 
 
+_AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 # Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
 # alone are noisy (东西, 城市, 海洋 are tagged as places too).
-_AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 _PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
                  "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
@@ -71,12 +77,12 @@ class OfflineEngine:
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         understanding, read = self._read(question, history)
-        if understanding.intent == "knowledge" and history:
-            # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
-            read = with_full_names(read, self.store.institution_names())
-        if understanding.intent == "knowledge" and read != question and \
-                not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
-            question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
+        if understanding.intent == "knowledge":
+            if history:
+                # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
+                read = with_full_names(read, self.store.institution_names())
+            if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
+                question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
         if _ACTIONS.search(question):
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
@@ -101,7 +107,7 @@ class OfflineEngine:
             u = understand(resolve(self._without_slips(previous, names), turns, names), names, context,
                            latest_year=latest, tagger=self.kb.tokenizer.tagged)
             turns.append((previous, reply, u.intent, u.slots))
-            if u.intent not in {"greeting", "out_of_scope", "knowledge", "convert"}:  # a conversion is a one-off
+            if u.intent not in NO_DATA_CONTEXT:
                 before = context
                 context = {"intent": u.intent, "slots": u.slots}
                 if before and before["intent"] == u.intent == "indicator" and \
@@ -254,13 +260,11 @@ class OfflineEngine:
             if not named_before:
                 return None
             named = named_before[-1]
-        title = _title_core(named)
-        if len(title) < 4 or not article:
+        if len(_title_core(named)) < 4 or not article:
             return None
         cited = {(c.doc_id, c.article) for c in citations}
         for hit in self.kb.search(f"{named}{article}", k=3).hits:
-            core = _title_core(hit.chunk.title)
-            if hit.chunk.article == article and (title in core or core in title) and \
+            if hit.chunk.article == article and _same_document(named, hit.chunk.title) and \
                     (hit.chunk.doc_id, article) not in cited:
                 return hit
         return None
@@ -272,7 +276,7 @@ class OfflineEngine:
                   if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
         good = [h for h in hits if h.coverage >= MIN_COVERAGE]
         for place in places:
-            core = place[:-1] if len(place) > 2 and place[-1] in "省市区县" else place
+            core = place[:-1] if len(place) > 2 and place[-1] in "省市县" else place
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
                 return place
         return None
@@ -282,12 +286,10 @@ class OfflineEngine:
         matches the question, when the knowledge base holds that document and the answer does not cite it yet."""
         cited = {c.doc_id for c in citations}
         for named in re.findall(r"《([^》]{4,40})》", lead.split("（《")[0]):
-            title = _title_core(named)
-            if len(title) < 4:
+            if len(_title_core(named)) < 4:
                 continue
             for hit in self.kb.search(f"{named} {question}", k=5).hits:
-                core = _title_core(hit.chunk.title)
-                if (title in core or core in title) and hit.chunk.doc_id not in cited:
+                if _same_document(named, hit.chunk.title) and hit.chunk.doc_id not in cited:
                     return hit
         return None
 
@@ -445,9 +447,8 @@ class OfflineEngine:
             args = {"institution": institution, "year": year, "factor_set": _factor_set(question)}
             return self._call("carbon", args, u.intent, note=note)
         if u.intent == "anomaly":
-            source = vocab.source_named(question)
-            if source is None and slots.get("metric") in vocab.SOURCE_BY_KEY and u.slots.get("metric"):
-                source = vocab.SOURCE_BY_KEY[slots["metric"]]  # "电表看着像坏了" / "水表呢": the meter named
+            # the meter named ("用电异常"), else the metered metric asked ("电表看着像坏了", "水表呢")
+            source = vocab.source_named(question) or vocab.SOURCE_BY_KEY.get(slots.get("metric"))
             args = {"institution": institution, "year": year, "metric": source.key if source else None}
             return self._call("anomalies", args, u.intent, note=note)
         start = slots.get("base_year") or 2015

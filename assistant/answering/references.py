@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.answering.intents import institutions_named
+from assistant.answering.intents import NO_DATA_CONTEXT, institutions_named
 from assistant.numerals import chinese_to_int
 
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
@@ -51,15 +51,15 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         if own and ours:
             return question.replace(ours.group(0), own, 1)  # "那我们今年人均能耗多少" after "我是开大的"
         it = _IT.search(question)
-        last = next((slots.get("institution") for _, _, intent, slots in reversed(turns)
-                     if intent not in {"knowledge", "greeting", "out_of_scope", "convert"}), None)
-        if it and it.group(0) != "它们" and last and last != "全部":
-            return question.replace(it.group(0), last, 1)
-        if it and it.group(0) != "它们":
-            # "它今年用水总量多少" after "只要第一": the one unit the last list answer named
-            listed = next((names_in_order(answer, names) for _, answer, intent, _ in reversed(turns)
-                           if intent not in {"knowledge", "greeting", "out_of_scope", "convert"}), [])
-            if len(listed) == 1 and turns and turns[-1][2] in LISTS | {"anomaly"}:
+        last = next((turn for turn in reversed(turns) if turn[2] not in NO_DATA_CONTEXT), None)
+        if it and it.group(0) != "它们" and last:
+            _, answer, intent, slots = last
+            unit = slots.get("institution")
+            if unit and unit != "全部":
+                return question.replace(it.group(0), unit, 1)
+            listed = names_in_order(answer, names)
+            if len(listed) == 1 and last is turns[-1] and intent in LISTS | {"anomaly"}:
+                # "它今年用水总量多少" after "只要第一": the one unit the last list answer named
                 return question.replace(it.group(0), listed[0], 1)
     place = _PLACE.search(question)
     if place:

@@ -148,6 +148,7 @@ class KnowledgeBase:
         # during an ingest always sees a matching pair without taking the write lock.
         self._snapshot: tuple[LexicalIndex | None, dict[str, np.ndarray]] = (None, {})
         self._title_cache: dict[str, set[str]] = {}
+        self._member_words: dict[str, frozenset[str]] = {}  # glossary member -> its words, made once
         self._speller = None  # (lexical index, Speller over its vocabulary and saved sound table)
         self._article_rows: tuple[LexicalIndex, dict[str, np.ndarray]] | None = None  # label -> that index's rows
         self._executor: ThreadPoolExecutor | None = None
@@ -298,7 +299,6 @@ class KnowledgeBase:
         if not normalised:
             query = self.normalise_query(query)
         weights: dict[str, float] = {}
-        df = index.df if index is not None else {}
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
             share = sum(idf(p) for p in parts) / len(parts) / len(parts)
@@ -315,11 +315,16 @@ class KnowledgeBase:
         for term in weights:
             for entry in self.glossary.lookup(term):
                 for member in entry.members:
-                    if member.lower() != term:
-                        tokens = frozenset(self.tokenizer.words(member)) or frozenset(self.tokenizer.tokens(member))
-                        if tokens:
-                            out.setdefault(term, []).append(tokens)
+                    if member.lower() != term and self._words_of(member):
+                        out.setdefault(term, []).append(self._words_of(member))
         return out
+
+    def _words_of(self, member: str) -> frozenset[str]:
+        words = self._member_words.get(member)
+        if words is None:
+            words = frozenset(self.tokenizer.words(member)) or frozenset(self.tokenizer.tokens(member))
+            self._member_words[member] = words
+        return words
 
     def correct_slips(self, text: str) -> str:
         """`text` with same-pinyin input slips corrected against the knowledge base's words (用点 → 用电), and
