@@ -59,6 +59,9 @@ _SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=还是)|(?<=就是)|(?<=[\s，,。？?�
                          r"(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
 
 
+# "比24年多了多少": after 比/较 a short year is a year, also before 多/少 (which elsewhere make it a duration)
+_YEAR_COMPARED = re.compile(r"(?<=[比较])([12][0-9])(?=年(多|少|高|低|增|降|涨|减|上升|下降))")
+
 # "23年对比20年", "18到22年": two short years on either side of a comparison or a range are both years.
 _YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|到|至|—|-|~)([12][0-9])年")
 
@@ -72,7 +75,7 @@ _CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“
 # "科技馆24年每平米…", "市监局24年综合能耗": a short year right after a name, when what follows is about data.
 _YEAR_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?<![了过满近约用第每几十百千万是为有])([12][0-9])"
                               r"(?=年(的|每|用|综合|单位|人均|碳|电|水|能|总|全年|上半年|下半年|[0-9一二三四五六七八九十]+月|"
-                              r"预算|定额|有没有|同期|超|哪|各|全市|排))")
+                              r"预算|定额|有没有|同期|超|哪|各|全市|排|一共|总共|共|累计|合计|整年|是啥|是什么|怎么样|咋样))")
 
 
 def _cn_digits(text: str) -> str:
@@ -87,4 +90,5 @@ def full_years(text: str) -> str:
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+    text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

@@ -667,3 +667,28 @@ def test_a_change_asked_after_two_years_of_one_unit_compares_those_years(assista
                                     "base_year": 2023})
     calls = _calls(assistant, ["自然资源和规划局2024年综合能耗是多少", "跟上一年比变化多少"])  # one year asked: the year before
     assert calls[1][1]["base_year"] == 2023 and calls[1][1]["year"] == 2024
+
+
+def test_fragments_pointers_and_rules_questions_in_the_sixth_batch_of_dialogues(assistant):
+    calls = _calls(assistant, ["今年超预算的单位有几家？", "23年是什么情况"])
+    assert calls[1] == ("budget_status", {"institution": "全部", "year": 2023})
+    calls = _calls(assistant, ["二中25年一共用了几度电", "比24年多了多少"])
+    assert calls[0] == ("indicators", {"institution": "市第二中学", "year": 2025})
+    assert calls[1] == ("compare", {"institution": "市第二中学", "metric": "electricity", "year": 2025,
+                                    "base_year": 2024})
+    calls = _calls(assistant, ["查下机关事务中心去年的综合能耗", "公安局去年人均是啥水平"])  # 水平 is not water
+    assert calls[1][0] == "indicators" and calls[1][1]["institution"] == "市公安局"
+    calls = _calls(assistant, ["党政机关今年单位面积能耗，从高到低全部列出来。"])
+    assert calls[0] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "党政机关", "top": 0})
+    calls = _calls(assistant, ["住建局今年每平方米排多少千克二氧化碳？", "我们局和2020年比降了多少"])
+    assert calls[1] == ("compare", {"institution": "市住房和城乡建设局", "metric": "carbon_per_area", "year": 2025,
+                                    "base_year": 2020})
+    calls = _calls(assistant, ["商品交易中心大楼2021年7月起搞了物业+EMC。从2020年到今年，用电量走势如何？",
+                               "物业合同里要不要写节能目标，依据是条例第几条？", "顺带看看这栋楼今年每平方米排了多少二氧化碳。"])
+    assert calls[0][0] == "trend" and calls[0][1]["institution"] == "市商品交易中心大楼"
+    assert calls[1][0] == "knowledge"
+    assert calls[2][1]["institution"] == "市商品交易中心大楼"
+    calls = _calls(assistant, ["今年单位面积能耗全市最高的5家", "排第一的那家怎么高出别人好几倍，是数据有问题吗？",
+                               "同样这五个名次，放到去年是谁？"])
+    assert calls[1][0] == "knowledge"
+    assert calls[2] == ("rank", {"metric": "energy_per_area", "year": 2024, "top": 5})

@@ -36,7 +36,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
-_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|"
+_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家，,。]|看看|有哪)|用能大户|耗能大户")
 _RANKING = _RANK_WORDS + "|最紧"
@@ -136,7 +136,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
     elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
         slots["top"] = 1  # "只要第一" after a list of five
-    elif re.search(r"全排|全部排|都排|排全|全列", text):
+    elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
@@ -272,7 +272,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding(context.get("intent", "indicator"), merged)
 
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
-    if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(text) and not ours_compared) or \
+    # "……2021年7月起搞了物业+EMC。从2020年到今年，用电量走势如何": with years asked, a scheme named in the scene
+    # does not make our figures a case study's
+    asking = _asking_part(text) if "year" in slots else text
+    if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
     against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", text)
@@ -368,7 +371,7 @@ def _through_month(text: str) -> int | None:
 
 def _metric_switch(text: str, previous: str | None) -> str | None:
     """The metric a short follow-up switches to: "那人均呢？" keeps energy or water and goes per person."""
-    water = bool(previous and "water" in previous) or "水" in text
+    water = bool(previous and "water" in previous) or bool(re.search(r"水(?!平)", text))  # not 水平 ("是啥水平")
     if "人均" in text:
         return "water_per_capita" if water else "energy_per_capita"
     if re.search(r"单位面积|每平方?米?|按面积", text):
@@ -388,7 +391,7 @@ _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
-                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|如何|跟什么有关|"
+                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              # what a term means, whom to report to, what a report holds, how a rule counts something
@@ -402,7 +405,10 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(要|该)(干嘛|做什么|干什么)|写说明|作出说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|"
                              r"(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
-                             r"算不算进?(用能|能耗|综合能耗|用水)")
+                             r"算不算进?(用能|能耗|综合能耗|用水)|"
+                             # whether a figure is a data fault, what a ratio divides by, what a rule requires
+                             r"数据(是不是)?(有|出|录)?(问题|错)|(数据|数)(出错|错了)|本来就(这样|这么)|分母|分子|"
+                             r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
@@ -494,11 +500,11 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
-                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比", text))
+                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距", text))
 
 
 def _data_words(text: str) -> bool:
-    return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗", text))
+    return bool(_metric(text) or re.search(r"能耗|用电|用水|用气|碳排放|指标|多少|数据|情况|消耗|人均|单位面积|每平", text))
 
 
 # Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
@@ -506,7 +512,7 @@ def _data_words(text: str) -> bool:
 _SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
-_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?多少度?电|电用了|多少度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
+_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?(多少|几)度?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
                                r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户"), "electricity"),
                   (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
@@ -551,15 +557,17 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
         return True  # "全年超过100%的都列出来" after the tightest budgets: every unit over, of the same year
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")
     # (up to 16 characters when it asks no "which": "截至6月的时候有没有已经超的"; "今年有哪些单位超了" is a new question)
+    # "23年是什么情况", "23年场馆类超的有几家": the same question asked again of another year or category
+    rest = re.sub(r"(又是|是)?(什么|啥)(情况|样子?)|(怎么|咋)样了?|(有)?(几|多少)(家|个)", "", text)
     return len(text) <= (12 if re.search(r"哪|谁", text) else 16) and \
-        not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", text) and \
+        not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
                        r"都列|全列|全年|上半年|下半年|季度", text) or

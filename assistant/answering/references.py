@@ -29,7 +29,11 @@ LISTS = {"rank", "quota", "budget"}
 _SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边")
 _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
 # "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
-_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位")
+_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼")
+# "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
+# being discussed, when it is of that kind
+_KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
+                 "中心": ("中心",)}
 
 
 def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
@@ -50,8 +54,13 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         ours = _OURS.search(question)
         if own and ours:
             return question.replace(ours.group(0), own, 1)  # "那我们今年人均能耗多少" after "我是开大的"
-        it = _IT.search(question)
         last = next((turn for turn in reversed(turns) if turn[2] not in NO_DATA_CONTEXT), None)
+        discussed = next((turn[3]["institution"] for turn in reversed(turns) if turn[2] not in NO_DATA_CONTEXT
+                          and turn[3].get("institution") not in (None, "全部")), None)
+        kind = next((k for k in _KIND_ENDINGS if ours and ours.group(0).endswith(k)), None)
+        if not own and kind and discussed and discussed.endswith(_KIND_ENDINGS[kind]):
+            return question.replace(ours.group(0), discussed, 1)
+        it = _IT.search(question)
         if it and it.group(0) != "它们" and last:
             _, answer, intent, slots = last
             unit = slots.get("institution")
@@ -61,6 +70,9 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if len(listed) == 1 and last is turns[-1] and intent in LISTS | {"anomaly"}:
                 # "它今年用水总量多少" after "只要第一": the one unit the last list answer named
                 return question.replace(it.group(0), listed[0], 1)
+            if discussed and discussed in listed:
+                # "它这些年有没有降下来" after a ranking that lists the unit talked about before: that unit
+                return question.replace(it.group(0), discussed, 1)
     place = _PLACE.search(question)
     if place:
         number = next(g for g in place.groups() if g)
