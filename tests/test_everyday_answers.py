@@ -692,3 +692,16 @@ def test_fragments_pointers_and_rules_questions_in_the_sixth_batch_of_dialogues(
                                "同样这五个名次，放到去年是谁？"])
     assert calls[1][0] == "knowledge"
     assert calls[2] == ("rank", {"metric": "energy_per_area", "year": 2024, "top": 5})
+
+
+def test_a_faq_answer_is_cited_with_the_article_it_names_as_its_source(assistant):
+    answer = assistant.ask("下个月要对几家单位做节能监督检查，按条例一般查哪几方面？")
+    assert answer.answer.startswith("主要检查八个方面")
+    assert any("公共机构节能条例" in c.title and c.article == "第三十五条" for c in answer.citations)
+
+
+def test_spoken_sameness_and_scene_words_do_not_sink_a_rules_question(assistant):
+    answer = assistant.ask("我们准备申报节水型单位，节水型单位和节水型机关是一个东西吗？")
+    assert any("节水型机关" in c.title for c in answer.citations)
+    answer = assistant.ask("检查发现单位浪费能源，机关事务管理机构会下什么文书？")  # 文书: the documents say 意见书, 文件
+    assert "整改意见书" in answer.answer.split("\n")[0]

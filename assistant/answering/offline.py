@@ -231,7 +231,7 @@ class OfflineEngine:
         primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
                        None) if lead else None
         if primary is None and lead:
-            primary = self._named_document(lead, question, citations)
+            primary = self._stated_source(lead, citations) or self._named_document(lead, question, citations)
         if primary is not None:
             # The lead restates a law's article the knowledge base holds: the article itself is cited too
             citations.append(Citation.from_hit(primary))
@@ -268,6 +268,15 @@ class OfflineEngine:
                     (hit.chunk.doc_id, article) not in cited:
                 return hit
         return None
+
+    def _stated_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
+        """The article a quoted FAQ answer names as its own source ("来源：《公共机构节能条例》第三十五条"), when the
+        knowledge base holds it: the rule itself is cited beside the guide that restates it."""
+        number = re.search(r"\[(\d+)\]", lead)
+        if not number or int(number.group(1)) > len(citations):
+            return None
+        stated = re.search(r"来源：([^\n]+)", citations[int(number.group(1)) - 1].text)
+        return self._primary_source(stated.group(1), citations) if stated else None
 
     def _place_not_covered(self, question: str, hits: list[SearchHit]) -> str | None:
         """A place the question names (杭州市, 江苏) that none of the well-covering passages mentions: they are
