@@ -705,3 +705,18 @@ def test_spoken_sameness_and_scene_words_do_not_sink_a_rules_question(assistant)
     assert any("节水型机关" in c.title for c in answer.citations)
     answer = assistant.ask("检查发现单位浪费能源，机关事务管理机构会下什么文书？")  # 文书: the documents say 意见书, 文件
     assert "整改意见书" in answer.answer.split("\n")[0]
+
+
+def test_a_document_named_in_book_title_marks_that_is_not_held_is_declined(assistant):
+    answer = assistant.ask("《公共机构能源审计管理暂行办法》是哪年印发的？")
+    assert "知识库中未找到" in answer.answer and "《公共机构能源审计管理暂行办法》" in answer.answer
+    assert not answer.citations
+    answer = assistant.ask("《公共机构节能条例》是哪年施行的？")  # held: answered with its date
+    assert "2008年10月1日" in answer.answer and answer.citations
+
+
+def test_a_plan_period_asked_is_not_answered_with_another_periods_figure(assistant):
+    answer = assistant.ask("十五五期间公共机构单位建筑面积能耗要下降多少")
+    assert "知识库中未找到" in answer.answer and "十五五" in answer.answer
+    answer = assistant.ask("十三五期间公共机构单位建筑面积能耗下降了多少")  # the 十四五 plan's title does not count
+    assert "十三五" in answer.answer.split("\n")[0] and answer.citations

@@ -33,6 +33,7 @@ STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb o
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
+_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # "十五五": a five-year plan is named like a year
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
                               r"(多少|几)[^\d]{0,10}")
@@ -164,6 +165,11 @@ class OfflineEngine:
         hits = self.kb.search(question, k=SEARCHED_PASSAGES).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
+        unheld = self._unheld_title(question)
+        if unheld:
+            # "《公共机构能源审计管理暂行办法》是哪年印发的": a document the knowledge base neither holds nor mentions
+            return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
+                                "上传该文件后再问。", "knowledge")
         article = find_article(question)
         if article and not any(h.chunk.article == article for h in hits):
             # "节能法第八十二条罚多少": no passage holds that article; quoting another one would mislead
@@ -228,6 +234,11 @@ class OfflineEngine:
         if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
+        periods = set(_PLAN_PERIOD.findall(question))
+        told = re.sub(r"《[^》]*》", "", lead)  # a period in a cited title (《"十四五"…规划》) is not what the lead is about
+        if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
+            # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
+            return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
         primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
                        None) if lead else None
         if primary is None and lead:
@@ -267,6 +278,16 @@ class OfflineEngine:
             if hit.chunk.article == article and _same_document(named, hit.chunk.title) and \
                     (hit.chunk.doc_id, article) not in cited:
                 return hit
+        return None
+
+    def _unheld_title(self, question: str) -> str | None:
+        """A title the question names in book-title marks that no stored document has and no passage mentions."""
+        for named in re.findall(r"《([^》]{4,40})》", question):
+            core = _title_core(named)
+            if len(core) < 4 or any(_same_document(named, d.title) for d in self.kb.documents()):
+                continue
+            if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
+                return named
         return None
 
     def _stated_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
