@@ -720,3 +720,10 @@ def test_a_plan_period_asked_is_not_answered_with_another_periods_figure(assista
     assert "知识库中未找到" in answer.answer and "十五五" in answer.answer
     answer = assistant.ask("十三五期间公共机构单位建筑面积能耗下降了多少")  # the 十四五 plan's title does not count
     assert "十三五" in answer.answer.split("\n")[0] and answer.citations
+
+
+def test_every_article_and_plan_a_quoted_faq_answer_names_as_its_source_is_cited(assistant):
+    answer = assistant.ask("超定额了又不说明，条例说会怎么处理")  # FAQ source: 《公共机构节能条例》第十七条、第三十七条
+    assert {"第十七条", "第三十七条"} <= {c.article for c in answer.citations if "公共机构节能条例" in c.title}
+    answer = assistant.ask("国家对公共机构人均用水量的十四五目标是降多少")  # FAQ source: the plan, no article
+    assert any(c.title.startswith("“十四五”公共机构节约能源资源工作规划") for c in answer.citations)

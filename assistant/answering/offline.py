@@ -242,7 +242,7 @@ class OfflineEngine:
         primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
                        None) if lead else None
         if primary is None and lead:
-            primary = self._stated_source(lead, citations) or self._named_document(lead, question, citations)
+            primary = self._stated_source(lead, question, citations) or self._named_document(lead, question, citations)
         if primary is not None:
             # The lead restates a law's article the knowledge base holds: the article itself is cited too
             citations.append(Citation.from_hit(primary))
@@ -290,14 +290,27 @@ class OfflineEngine:
                 return named
         return None
 
-    def _stated_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
-        """The article a quoted FAQ answer names as its own source ("来源：《公共机构节能条例》第三十五条"), when the
-        knowledge base holds it: the rule itself is cited beside the guide that restates it."""
+    def _stated_source(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
+        """What a quoted FAQ answer names as its own source ("来源：《公共机构节能条例》第三十五条", "来源：《"十四五"
+        公共机构节约能源资源工作规划》"), when the knowledge base holds it and the answer does not cite it yet: the
+        rule itself is cited beside the guide that restates it. The lead's passage first, then the others quoted."""
         number = re.search(r"\[(\d+)\]", lead)
-        if not number or int(number.group(1)) > len(citations):
-            return None
-        stated = re.search(r"来源：([^\n]+)", citations[int(number.group(1)) - 1].text)
-        return self._primary_source(stated.group(1), citations) if stated else None
+        first = int(number.group(1)) - 1 if number and int(number.group(1)) <= len(citations) else 0
+        for citation in [citations[first]] + citations[:first] + citations[first + 1:]:
+            stated = re.search(r"来源：([^\n]+)", citation.text)
+            if not stated:
+                continue
+            for named, articles in re.findall(r"《([^》]{4,40})》((?:[、和及]?第[一二三四五六七八九十百零〇0-9]+条)*)",
+                                              stated.group(1)):
+                # "《公共机构节能条例》第十七条、第三十七条": each article in turn, the first not cited yet
+                for article in re.findall(r"第[一二三四五六七八九十百零〇0-9]+条", articles):
+                    found = self._primary_source(f"《{named}》{article}", citations)
+                    if found is not None:
+                        return found
+            found = self._named_document(stated.group(1), question, citations)
+            if found is not None:
+                return found
+        return None
 
     def _place_not_covered(self, question: str, hits: list[SearchHit]) -> str | None:
         """A place the question names (杭州市, 江苏) that none of the well-covering passages mentions: they are
