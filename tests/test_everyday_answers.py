@@ -727,3 +727,26 @@ def test_every_article_and_plan_a_quoted_faq_answer_names_as_its_source_is_cited
     assert {"第十七条", "第三十七条"} <= {c.article for c in answer.citations if "公共机构节能条例" in c.title}
     answer = assistant.ask("国家对公共机构人均用水量的十四五目标是降多少")  # FAQ source: the plan, no article
     assert any(c.title.startswith("“十四五”公共机构节约能源资源工作规划") for c in answer.citations)
+
+
+def test_a_unit_that_says_who_asks_then_asks_a_whole_city_list(assistant):
+    calls = _calls(assistant, ["卫健委的。23年超预算的单位有哪些", "截至11月的", "我们23年能耗"])
+    assert calls[0] == ("budget_status", {"institution": "全部", "year": 2023})
+    assert calls[1][1]["institution"] == "全部" and calls[1][1]["through_month"] == 11
+    assert calls[2] == ("indicators", {"institution": "市卫生健康委", "year": 2023})  # 我们: the unit that said who it is
+    calls = _calls(assistant, ["司法局的，23年预算执行率前五里有没有我们"])
+    assert calls[0] == ("budget_status", {"institution": "全部", "year": 2023})
+
+
+def test_follow_ups_with_the_year_before_a_base_year_and_a_place_name_alone(assistant):
+    calls = _calls(assistant, ["全市今年人均用水多少", "上一年是多少", "那年人均用水最高的三家"])
+    assert calls[1] == ("indicators", {"institution": "全部", "year": 2024})
+    assert calls[2] == ("rank", {"metric": "water_per_capita", "year": 2024, "top": 3})
+    calls = _calls(assistant, ["统计局的，问下我们今年单位面积能耗", "这几年怎么变的，从2018年算"])
+    assert calls[1][0] == "trend" and (calls[1][1]["from_year"], calls[1][1]["to_year"]) == (2018, 2025)
+    calls = _calls(assistant, ["全市今年综合能耗跟2020年比降了多少", "单位面积能耗呢？也是对2020"])
+    assert calls[1] == ("compare", {"institution": "全部", "metric": "energy_per_area", "year": 2025, "base_year": 2020})
+    calls = _calls(assistant, ["西岙区政府今年单位面积能耗", "东港的是多少"])
+    assert calls[1][1]["institution"] == "东港区人民政府"
+    calls = _calls(assistant, ["全市今年综合能耗多少", "十四五规划要求单位面积能耗降多少来着"])
+    assert calls[1][0] == "knowledge"

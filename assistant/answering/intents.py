@@ -38,7 +38,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
-               r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家，,。]|看看|有哪)|用能大户|耗能大户")
+               r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
 _RANKING = _RANK_WORDS + "|最紧"
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
@@ -177,6 +177,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
         if current and re.match(r"^(那|那么)?(再)?往前(推)?一年|^(那|那么)?再前一年", text) and not years:
             slots["year"] = current - 1  # "再往前一年呢": the year before the one discussed
+        elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
+            slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
         if re.search(r"(去年|上年)同期", text) and current:
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
@@ -192,7 +194,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
             year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
-        against = re.search(r"(跟|和|与|比|较|对比|相比)[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢"
+        against = re.search(r"(跟|和|与|比|较|对比|相比|对(?=20))[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢", "也是对2020"
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
             # "人均能耗呢，也是跟20年比": the year being discussed against 2020, for the metric now asked
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
@@ -205,7 +207,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
-        since = re.match(r"^(从|自)(20\d\d)年?(开始|算?起|以来)", text)
+        since = re.search(r"(?:^|同样|也|就|，|,)(从|自)(20\d\d)年?(开始|算?起|以来|看|算)", text)
         if since and context.get("intent") == "trend":
             slots.pop("year", None)  # "从2019年开始算呢" after a trend: from 2019, to the same end
             slots["base_year"] = int(since.group(2))
@@ -285,6 +287,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
     discussed = (context or {}).get("slots", {}).get("year") if (context or {}).get("intent") in NUMERIC_INTENTS else None
+    since = re.search(r"(从|自)(20\d\d)年?(开始|算?起|以来|看|算)", text)
+    if since and len(years) == 1 and "base_year" not in slots:
+        # "这几年怎么变的，从2018年算": from 2018 to the year being discussed (or the latest)
+        slots["base_year"], slots["year"] = int(since.group(2)), discussed or latest_year
     if discussed and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年", text) and not re.search(r"20\d\d|今年|去年|前年", text):
         # "回到行政中心，和上一年比变化多少" while 2023 is being discussed: 2023 against 2022
         slots["year"], slots["base_year"] = discussed, discussed - 1
@@ -326,7 +332,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
         slots["institution"] = "全部"
     if intent in {"budget", "quota", "anomaly"} and names and names[0] != "全部" and \
-            re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家", text):
+            re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|前([2-9]|10|[二两三四五六七八九十])|"
+                      r"有(没有)?我们|有我们|我们在不在", text):
         # "二中今年预算是不是超了？把全市超预算的都列一下": the city's list, where that unit stands too
         slots["institution"] = "全部"
         slots.pop("other_institution", None)
@@ -409,7 +416,9 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              # whether a figure is a data fault, what a ratio divides by, what a rule requires
                              r"数据(是不是)?(有|出|录)?(问题|错)|(数据|数)(出错|错了)|本来就(这样|这么)|分母|分子|"
                              r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)|"
-                             r"哪些原因|原因有哪些|啥原因|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事")
+                             r"哪些原因|原因有哪些|啥原因|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
+                             r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
+                             r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
@@ -501,7 +510,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
-                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距", text))
+                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距|对一下|对照一下|比对", text))
 
 
 def _data_words(text: str) -> bool:
@@ -558,7 +567,7 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
@@ -633,8 +642,11 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             continue
         abbrev = _abbreviation(text, bare)  # 发改委 → 发展改革委, 人社局 → 人力资源和社会保障局
         place = re.sub(r"(人民政府|政府|街道办事处|办事处)$", "", bare)  # 西岙区 for 西岙区人民政府
+        core = re.sub(r"(区|县|街道)$", "", place)  # "东港的是多少": 东港 for 东港区人民政府
         if place != bare and len(place) >= 2 and place in text:
             scored.append((text.find(place), -len(place), name))
+        elif place != bare and len(core) >= 2 and core in text:
+            scored.append((text.find(core), -len(core), name))
         elif abbrev:
             scored.append((text.find(abbrev), -len(abbrev), name))
         elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or (
