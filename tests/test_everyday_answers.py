@@ -750,3 +750,14 @@ def test_follow_ups_with_the_year_before_a_base_year_and_a_place_name_alone(assi
     assert calls[1][1]["institution"] == "东港区人民政府"
     calls = _calls(assistant, ["全市今年综合能耗多少", "十四五规划要求单位面积能耗降多少来着"])
     assert calls[1][0] == "knowledge"
+
+
+def test_where_a_unit_stands_among_its_category_and_the_citys_list(assistant):
+    calls = _calls(assistant, ["疾控中心今年人均综合能耗多少", "同类的几家排排看"])
+    assert calls[1][0] == "rank" and calls[1][1]["category"] == assistant.offline.store.category("市疾病预防控制中心")
+    calls = _calls(assistant, ["图书馆今年人均用水多少", "场馆人均用水今年比一下"])
+    assert calls[1] == ("rank", {"metric": "water_per_capita", "year": 2025, "category": "文化场馆", "top": 0})
+    calls = _calls(assistant, ["我是二中总务处的，我们学校今年用电多少", "跟别的学校比单位面积能耗呢"])
+    assert calls[1] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "学校", "top": 0})
+    calls = _calls(assistant, ["我是二中总务处的，二中今年预算执行率多少", "那今年超预算的单位有哪些，有我们吗"])
+    assert calls[1][0] == "budget_status" and calls[1][1]["institution"] == "全部"

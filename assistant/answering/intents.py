@@ -202,6 +202,16 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             if switched and "metric" not in kept:
                 kept["metric"] = switched
             return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
+        if "category" in slots and not names and re.search(r"(跟|和|与|同)(别的|其他|其它)|比一下|比比|比较一下", text) \
+                and len(years) < 2 and not re.search(r"去年|上年|前年|同比|(跟|和|与|比)20\d\d", text):
+            # "跟别的学校比单位面积能耗呢", "场馆人均用水今年比一下": where the unit stands among its category
+            kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
+            switched = _metric_switch(text, merged.get("metric"))
+            return Understanding("rank", {**kept, **({"metric": switched} if switched else {}),
+                                          **{k: v for k, v in slots.items() if k != "institution"}, "top": 0})
+        if names and names[0] != "全部" and _list_asked(text) and context.get("intent") in {"budget", "quota"}:
+            merged["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗": the list, where we stand too
+            slots.pop("institution", None)
         if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超|超过?(100|百分之百)|都列|全列|列全", text):
             merged.pop("top", None)  # "今年全年超预算的有哪些" after the five tightest: every unit over, not five
         if len(years) == 2 and _is_compare(text):
@@ -262,6 +272,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots.setdefault("metric", _metric(text) or merged.get("metric"))
             if own in {"budget", "anomaly"}:
                 slots.setdefault("institution", "全部")
+            if own in {"budget", "quota", "anomaly"} and _list_asked(text):
+                slots["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗"
             return Understanding(own, {**kept, **{k: v for k, v in slots.items() if v is not None}})
         if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
                 and previous.get("base_year") and "base_year" not in slots:
@@ -332,8 +344,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
         slots["institution"] = "全部"
     if intent in {"budget", "quota", "anomaly"} and names and names[0] != "全部" and \
-            re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|前([2-9]|10|[二两三四五六七八九十])|"
-                      r"有(没有)?我们|有我们|我们在不在", text):
+            _list_asked(text):
         # "二中今年预算是不是超了？把全市超预算的都列一下": the city's list, where that unit stands too
         slots["institution"] = "全部"
         slots.pop("other_institution", None)
@@ -442,6 +453,13 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or
                        bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
+
+
+def _list_asked(text: str) -> bool:
+    """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
+    "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|"
+                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
 def _asking_part(text: str) -> str:

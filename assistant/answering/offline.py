@@ -105,7 +105,7 @@ class OfflineEngine:
         context = None  # the last data question's: a question about the rules in between does not reset it
         turns: list[tuple[str, str, str, dict]] = []  # (question, answer, intent, slots) of the earlier questions
         for previous, reply in history[-6:]:
-            u = understand(resolve(self._without_slips(previous, names), turns, names), names, context,
+            u = understand(resolve(self._without_slips(previous, names), turns, names, self.store.category), names, context,
                            latest_year=latest, tagger=self.kb.tokenizer.tagged)
             turns.append((previous, reply, u.intent, u.slots))
             if u.intent not in NO_DATA_CONTEXT:
@@ -116,9 +116,9 @@ class OfflineEngine:
                         before["slots"].get("year") and before["slots"].get("year") != u.slots.get("year"):
                     context["other_year"] = before["slots"]["year"]  # "2024年…多少", "2023年的": two years asked
         fixed = self._without_slips(question, names)
-        read = resolve(fixed, turns, names)
+        read = resolve(fixed, turns, names, self.store.category)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
-            (resolve(question, turns, names) if read != fixed else question)
+            (resolve(question, turns, names, self.store.category) if read != fixed else question)
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a

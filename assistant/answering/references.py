@@ -8,7 +8,7 @@ check listed). The earlier answers are the assistant's own tool answers, which l
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from assistant.answering.intents import NO_DATA_CONTEXT, institutions_named
 from assistant.numerals import chinese_to_int
@@ -34,6 +34,8 @@ _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆
 _IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼")
 # "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
 # being discussed, when it is of that kind
+# "同类的几家排排看": the category of the unit being discussed
+_SAME_KIND = re.compile(r"同类型?的?(?:单位)?|同一类的?(?:单位)?")
 _KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
                  "中心": ("中心",)}
 
@@ -48,9 +50,18 @@ def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str]) -> str:
-    """`question` with a pointed-at unit replaced by its name. `turns` are the earlier (question, answer, intent,
-    slots), oldest first."""
+def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str],
+            category_of: Callable[[str], str | None] | None = None) -> str:
+    """`question` with a pointed-at unit replaced by its name, and "同类" by the category of the unit discussed
+    (`category_of` gives a unit's category). `turns` are the earlier (question, answer, intent, slots), oldest
+    first."""
+    same = _SAME_KIND.search(question)
+    if same and category_of is not None:
+        unit = next((t[3]["institution"] for t in reversed(turns) if t[2] not in NO_DATA_CONTEXT
+                     and t[3].get("institution") not in (None, "全部")), None) or _own_unit(turns, names)
+        category = category_of(unit) if unit else None
+        if category:
+            question = question.replace(same.group(0), "其他类" if category == "其他" else category, 1)
     if not institutions_named(question, list(names))[0]:
         own = _own_unit(turns, names)
         ours = _OURS.search(question)
