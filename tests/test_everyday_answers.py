@@ -761,3 +761,13 @@ def test_where_a_unit_stands_among_its_category_and_the_citys_list(assistant):
     assert calls[1] == ("rank", {"metric": "energy_per_area", "year": 2025, "category": "学校", "top": 0})
     calls = _calls(assistant, ["我是二中总务处的，二中今年预算执行率多少", "那今年超预算的单位有哪些，有我们吗"])
     assert calls[1][0] == "budget_status" and calls[1][1]["institution"] == "全部"
+
+
+def test_contract_types_are_not_the_category_of_the_unit_discussed():
+    from assistant.answering.references import resolve
+
+    turns = [("市行政中心今年综合能耗多少", "……", "indicator", {"institution": "市行政中心", "year": 2025})]
+    names, category_of = ["市行政中心"], {"市行政中心": "党政机关"}.get
+    assert resolve("同类的几家排排看", turns, names, category_of) == "党政机关几家排排看"
+    for question in ("合同能源管理有哪几种合同类型？", "不同类型的单位能比吗"):
+        assert resolve(question, turns, names, category_of) == question

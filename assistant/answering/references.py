@@ -35,7 +35,7 @@ _IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|
 # "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
 # being discussed, when it is of that kind
 # "同类的几家排排看": the category of the unit being discussed
-_SAME_KIND = re.compile(r"同类型?的?(?:单位)?|同一类的?(?:单位)?")
+_SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?:单位)?")  # not 合同类型, 不同类
 _KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
                  "中心": ("中心",)}
 
