@@ -771,3 +771,8 @@ def test_contract_types_are_not_the_category_of_the_unit_discussed():
     assert resolve("同类的几家排排看", turns, names, category_of) == "党政机关几家排排看"
     for question in ("合同能源管理有哪几种合同类型？", "不同类型的单位能比吗"):
         assert resolve(question, turns, names, category_of) == question
+
+
+def test_a_standard_a_quoted_faq_answer_names_by_its_code_is_cited(assistant):
+    answer = assistant.ask("合同能源管理一般分哪几种类型")  # FAQ source line: "来源：GB/T 24915；《山东省…办法》"
+    assert any("24915" in c.title for c in answer.citations)

@@ -307,9 +307,21 @@ class OfflineEngine:
                     found = self._primary_source(f"《{named}》{article}", citations)
                     if found is not None:
                         return found
-            found = self._named_document(stated.group(1), question, citations)
+            found = self._named_document(stated.group(1), question, citations) or \
+                self._coded_document(stated.group(1), question, citations)
             if found is not None:
                 return found
+        return None
+
+    def _coded_document(self, text: str, question: str, citations: list[Citation]) -> SearchHit | None:
+        """The passage, best matching the question, of a standard `text` names by its code ("来源：GB/T 24915"), when
+        the knowledge base holds that standard and the answer does not cite it yet."""
+        cited = {c.doc_id for c in citations}
+        for code in re.findall(r"(?:GB/T|GB|DB\d{2}/T)\s*\d{3,6}", text):
+            core = re.sub(r"\s+", "", code)
+            for hit in self.kb.search(f"{code} {question}", k=5).hits:
+                if core in re.sub(r"\s+", "", hit.chunk.title) and hit.chunk.doc_id not in cited:
+                    return hit
         return None
 
     def _place_not_covered(self, question: str, hits: list[SearchHit]) -> str | None:
