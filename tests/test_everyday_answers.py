@@ -776,3 +776,15 @@ def test_contract_types_are_not_the_category_of_the_unit_discussed():
 def test_a_standard_a_quoted_faq_answer_names_by_its_code_is_cited(assistant):
     answer = assistant.ask("合同能源管理到底有哪几种？")  # FAQ source line: "来源：GB/T 24915；《山东省…办法》"
     assert any("24915" in c.title for c in answer.citations)
+
+
+def test_a_why_question_about_our_data_is_answered_from_the_datas_description(assistant):
+    history: list[tuple[str, str]] = []
+    for question in ("今年预算执行率最高的前五家", "这些预算是怎么编出来的？怎么二中卡得这么紧"):
+        answer = assistant.ask(question, history)
+        history.append((question, answer.answer))
+    assert answer.citations and all(c.title.startswith("样例数据说明") for c in answer.citations)
+    assert "98%" in answer.answer
+    # the same question without a conversation about our data is not sent to the data's description
+    alone = assistant.ask("1度电按多少标准煤折算的？为啥是这个数")
+    assert not any(c.title.startswith("样例数据说明") for c in alone.citations)

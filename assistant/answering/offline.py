@@ -26,6 +26,13 @@ from assistant.records import metrics as vocab
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 from assistant.retrieval.spelling import fix_names
 
+# A why/how question about our own data in a conversation about it is answered from the data's description (doc_type
+# data: how the budgets were drawn up, which anomalies are planted) when its best passage covers this much (dev: the
+# budget rule's passage covers 0.24-0.35 of such questions, whose scene words are figures and unit names)
+DATA_NOTE_COVERAGE = 0.2
+_ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)(预算|定额|数据|定额表)|定额表|数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|"
+                             r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
+                             r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)")
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
@@ -77,13 +84,18 @@ class OfflineEngine:
     store: Any  # assistant.records.store.DataStore
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
-        understanding, read = self._read(question, history)
+        understanding, read, about_data = self._read(question, history)
         if understanding.intent == "knowledge":
             if history:
                 # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
                 read = with_full_names(read, self.store.institution_names())
             if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
                 question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
+            if about_data and _ABOUT_OUR_DATA.search(question):
+                # "这个预算当时是按啥编的", "两千多公斤一个人，是数据出错了还是本来就这样": what the data's description says
+                noted = self._knowledge(question, understanding, doc_type="data")
+                if noted.citations:
+                    return noted
         if _ACTIONS.search(question):
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
@@ -96,9 +108,9 @@ class OfflineEngine:
         """Intent and slots of `question`, with the slots of earlier questions as context for follow-ups."""
         return self._read(question, history)[0]
 
-    def _read(self, question: str, history: list[tuple[str, str]]) -> tuple[Understanding, str]:
-        """The understanding of `question`, and the question as read: slips corrected, a unit pointed at (它,
-        第一名那家, 我们 after "我是二中的") written as its name."""
+    def _read(self, question: str, history: list[tuple[str, str]]) -> tuple[Understanding, str, bool]:
+        """The understanding of `question`, the question as read (slips corrected, a unit pointed at (它, 第一名那家,
+        我们 after "我是二中的") written as its name), and whether the conversation has asked about our data."""
         names = self.store.institution_names()
         years = self.store.years()
         latest = max(years) if years else None
@@ -118,7 +130,7 @@ class OfflineEngine:
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
-            (resolve(question, turns, names, self.store.category) if read != fixed else question)
+            (resolve(question, turns, names, self.store.category) if read != fixed else question), context is not None
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
@@ -160,9 +172,12 @@ class OfflineEngine:
 
     # ------------------------------------------------------------ knowledge
 
-    def _knowledge(self, question: str, u: Understanding) -> Answer:
+    def _knowledge(self, question: str, u: Understanding, doc_type: str | None = None) -> Answer:
+        """The answer from the documents (of `doc_type` only, when given: then a lower coverage floor, and no
+        unknown word sinks it, the topic being known)."""
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
-        hits = self.kb.search(question, k=SEARCHED_PASSAGES).hits
+        floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
+        hits = self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
         unheld = self._unheld_title(question)
@@ -191,9 +206,9 @@ class OfflineEngine:
             return Answer(f"{dated.sentence()}。[1]\n\n{evidence}\n\n来源：\n[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
         best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
-        if best < MIN_COVERAGE or self._unseen_sinks(question, best):
+        if best < floor or (doc_type is None and self._unseen_sinks(question, best)):
             return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
-        place = self._place_not_covered(question, hits[:4])
+        place = self._place_not_covered(question, hits[:4], floor)
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
@@ -202,13 +217,13 @@ class OfflineEngine:
             # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
             return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的数字或日期。", "knowledge")
         weights = self.kb.query_weights(question)
-        used = _distinct_documents([h for h in hits if h.coverage >= max(MIN_COVERAGE * 0.8, best * 0.7)],
+        used = _distinct_documents([h for h in hits if h.coverage >= max(floor * 0.8, best * 0.7)],
                                    USED_PASSAGES)
         if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
             # A guide, case or FAQ restating a rule is quoted with the policy or standard it rests on, when one of
             # the passages read covers the question well enough too
             source = next((h for h in hits if h.chunk.doc_type in _AUTHORITATIVE and
-                           h.coverage >= max(MIN_COVERAGE * 0.8, best * AUTHORITY_FLOOR)), None)
+                           h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
             if source is not None:
                 used = used + [source]
         years = set(_YEAR.findall(question))
@@ -230,7 +245,7 @@ class OfflineEngine:
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
-                                              h.coverage >= MIN_COVERAGE * 0.8], citations, weights)
+                                              h.coverage >= floor * 0.8], citations, weights)
         if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
@@ -324,12 +339,12 @@ class OfflineEngine:
                     return hit
         return None
 
-    def _place_not_covered(self, question: str, hits: list[SearchHit]) -> str | None:
+    def _place_not_covered(self, question: str, hits: list[SearchHit], floor: float = MIN_COVERAGE) -> str | None:
         """A place the question names (杭州市, 江苏) that none of the well-covering passages mentions: they are
         about somewhere else. The country itself (中国, 全国) is no such place."""
         places = [w for w, flag in self.kb.tokenizer.tagged(question)
                   if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
-        good = [h for h in hits if h.coverage >= MIN_COVERAGE]
+        good = [h for h in hits if h.coverage >= floor]
         for place in places:
             core = place[:-1] if len(place) > 2 and place[-1] in "省市县" else place
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
