@@ -788,3 +788,8 @@ def test_a_why_question_about_our_data_is_answered_from_the_datas_description(as
     # the same question without a conversation about our data is not sent to the data's description
     alone = assistant.ask("1度电按多少标准煤折算的？为啥是这个数")
     assert not any(c.title.startswith("样例数据说明") for c in alone.citations)
+
+
+def test_a_long_message_with_a_unit_in_its_scene_asks_what_its_last_clause_asks(assistant):
+    calls = _calls(assistant, ["我刚到机关事务中心上班，听同事说各单位每年都要把上一年用电用气的情况报上来，最晚要在几号之前交啊？"])
+    assert calls[0][0] == "knowledge"

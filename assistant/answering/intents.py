@@ -314,7 +314,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
     intent = _numeric_intent(_asking_part(text), {**slots, "institution": inherited} if inherited else slots)
-    if intent is None and (names or ambiguous) and _data_words(text):
+    if intent is None and (names or ambiguous) and _data_words(_asking_part(text)):
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
