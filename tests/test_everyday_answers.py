@@ -713,6 +713,8 @@ def test_a_document_named_in_book_title_marks_that_is_not_held_is_declined(assis
     assert not answer.citations
     answer = assistant.ask("《公共机构节能条例》是哪年施行的？")  # held: answered with its date
     assert "2008年10月1日" in answer.answer and answer.citations
+    for shortened in ("《十四五规划》对公共机构单位面积能耗的目标是多少", "《能耗定额编制通则》是哪年实施的"):
+        assert "知识库中未找到" not in assistant.ask(shortened).answer  # held, under a shortened title
 
 
 def test_a_plan_period_asked_is_not_answered_with_another_periods_figure(assistant):

@@ -296,10 +296,13 @@ class OfflineEngine:
         return None
 
     def _unheld_title(self, question: str) -> str | None:
-        """A title the question names in book-title marks that no stored document has and no passage mentions."""
+        """A title the question names in book-title marks that no stored document has and no passage mentions. Users
+        shorten titles (《十四五规划》, 《能耗定额编制通则》): a stored title holding the named one's characters in order
+        counts as that document."""
         for named in re.findall(r"《([^》]{4,40})》", question):
             core = _title_core(named)
-            if len(core) < 4 or any(_same_document(named, d.title) for d in self.kb.documents()):
+            if len(core) < 4 or any(_same_document(named, d.title) or _in_order(core, _title_core(d.title))
+                                    for d in self.kb.documents()):
                 continue
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
@@ -591,6 +594,12 @@ def _lead_sentences(lead: str, question: str) -> list[str]:
                 break
         out.append(line)
     return out
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Whether every character of `short` occurs in `long`, in the same order (十四五规划 in 十四五公共机构…工作规划)."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
