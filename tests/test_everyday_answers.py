@@ -795,3 +795,10 @@ def test_a_why_question_about_our_data_is_answered_from_the_datas_description(as
 def test_a_long_message_with_a_unit_in_its_scene_asks_what_its_last_clause_asks(assistant):
     calls = _calls(assistant, ["我刚到机关事务中心上班，听同事说各单位每年都要把上一年用电用气的情况报上来，最晚要在几号之前交啊？"])
     assert calls[0][0] == "knowledge"
+
+
+def test_the_datas_description_answers_about_the_data_not_about_the_rules(assistant):
+    answer = assistant.ask("大数据中心那种机房用电量特别大，有啥马上就能做的节能办法？")
+    assert not any(c.title.startswith("样例数据说明") for c in answer.citations)
+    answer = assistant.ask("样例数据里用能预算是按什么编的？")  # named: the description answers
+    assert any(c.title.startswith("样例数据说明") for c in answer.citations)

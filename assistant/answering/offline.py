@@ -33,6 +33,7 @@ DATA_NOTE_COVERAGE = 0.2
 _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)(预算|定额|数据|定额表)|定额表|数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|"
                              r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
                              r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)")
+_DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
@@ -100,6 +101,8 @@ class OfflineEngine:
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
         try:
+            if understanding.intent == "knowledge":
+                return self._knowledge(question, understanding, data_context=about_data)
             return handler(question, understanding)
         except LookupFailed as error:
             return self._answer(str(error), understanding.intent)
@@ -172,12 +175,17 @@ class OfflineEngine:
 
     # ------------------------------------------------------------ knowledge
 
-    def _knowledge(self, question: str, u: Understanding, doc_type: str | None = None) -> Answer:
+    def _knowledge(self, question: str, u: Understanding, doc_type: str | None = None,
+                   data_context: bool = False) -> Answer:
         """The answer from the documents (of `doc_type` only, when given: then a lower coverage floor, and no
-        unknown word sinks it, the topic being known)."""
+        unknown word sinks it, the topic being known). `data_context`: the conversation has asked about our data."""
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
         hits = self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits
+        if doc_type is None and not data_context and not _DATA_NAMED.search(question):
+            # outside a conversation about our data, the data's description answers only about that data, not about
+            # the rules ("大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心)
+            hits = [h for h in hits if h.chunk.doc_type != "data"]
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
         unheld = self._unheld_title(question)
