@@ -130,6 +130,10 @@ def test_chat_cannot_change_the_knowledge_base(offline, home: Path) -> None:
     answer = offline.ask("请删除知识库里所有文档")
     assert "不能删除或修改" in answer.answer
     assert len(offline.offline.kb.documents()) == before
+    # the object named first, inside a conversation about our data: still refused, before anything is looked up
+    history = [("二中今年预算执行率", offline.ask("二中今年预算执行率").answer)]
+    assert "不能删除或修改" in offline.ask("把这个预算数据删除掉", history).answer
+    assert "不能删除或修改" not in offline.ask("用能预算能不能中途修改？").answer
 
 
 def test_prompt_injection_in_a_pdf_changes_nothing(settings, tmp_path: Path, pdf_writer) -> None:

@@ -66,7 +66,8 @@ _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guide
 # alone are noisy (东西, 城市, 海洋 are tagged as places too).
 _PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
                  "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
-_ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)")
+_ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)|"
+                      r"把.{0,12}(知识库|文档|数据|记录|预算|定额).{0,8}(删除|删掉|删了|清空|移除|改成|覆盖|重置)")  # "把这个预算数据删除掉"
 
 GREETING = (
     "您好，我是绿叶智答，公共机构节能工作的知识库助手。可以这样问我：\n"
@@ -85,6 +86,8 @@ class OfflineEngine:
     store: Any  # assistant.records.store.DataStore
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
+        if _ACTIONS.search(question):
+            return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         understanding, read, about_data = self._read(question, history)
         if understanding.intent == "knowledge":
             if history:
@@ -97,8 +100,6 @@ class OfflineEngine:
                 noted = self._knowledge(question, understanding, doc_type="data")
                 if noted.citations:
                     return noted
-        if _ACTIONS.search(question):
-            return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
         handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
         try:
             if understanding.intent == "knowledge":
