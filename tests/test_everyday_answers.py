@@ -802,3 +802,20 @@ def test_the_datas_description_answers_about_the_data_not_about_the_rules(assist
     assert not any(c.title.startswith("样例数据说明") for c in answer.citations)
     answer = assistant.ask("样例数据里用能预算是按什么编的？")  # named: the description answers
     assert any(c.title.startswith("样例数据说明") for c in answer.citations)
+
+
+def test_changes_ranges_since_and_now_in_a_conversation(assistant):
+    calls = _calls(assistant, ["财政局去年用水多少", "今年呢", "涨了多少"])
+    assert calls[2] == ("compare", {"institution": "市财政局", "metric": "water", "year": 2025, "base_year": 2024})
+    calls = _calls(assistant, ["文艺中心人均综合能耗2021年到2025年"])
+    assert calls[0][0] == "trend" and (calls[0][1]["from_year"], calls[0][1]["to_year"]) == (2021, 2025)
+    calls = _calls(assistant, ["人民医院今年人均用水", "它2020年以来的走势"])
+    assert calls[1][0] == "trend" and (calls[1][1]["from_year"], calls[1][1]["to_year"]) == (2020, 2025)
+    calls = _calls(assistant, ["大数据中心2020年单位面积能耗", "从2015到现在啥趋势"])
+    assert (calls[1][1]["from_year"], calls[1][1]["to_year"]) == (2015, 2025)
+    calls = _calls(assistant, ["博物馆2020年人均综合能耗", "现在呢"])
+    assert calls[1][1]["year"] == 2025
+    calls = _calls(assistant, ["2023年到10月底，哪三家预算用得最多", "前七"])  # 前七 is no slip of 前期
+    assert calls[1][0] == "budget_status"
+    calls = _calls(assistant, ["发改委2024年用电", "2024年1到7月累计执行率，最高的四个单位"])
+    assert calls[1][1]["institution"] == "全部"

@@ -46,7 +46,8 @@ _WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城�
 _MOST = r"(最高|最低|最多|最少|最大|最小|最(费|耗|省)[电水气能])"  # "最费电的是哪家"
 _SUPERLATIVE = f"{_MOST}(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*{_MOST}"
 ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
-WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个(?!月|季度|年)|所有|最紧|最高的几|排名|最[高低多少紧]的?前")  # not "前三名呢": that narrows a list
+WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个(?!月|季度|年)|所有|最紧|最高的几|排名|最[高低多少紧]的?前|"
+                        r"最[高低多少紧]的?([2-9]|10|[二两三四五六七八九十])个?(单位|家)")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
 _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|你是谁|你能做什么|"
@@ -179,6 +180,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"] = current - 1  # "再往前一年呢": the year before the one discussed
         elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
             slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
+        elif latest_year and re.match(r"^(那|那么)?(现在|目前|当前)(呢|的|怎么样|如何)?[?？]?$", text):
+            slots["year"] = latest_year  # "现在呢" after a question about 2020: the latest year
         if re.search(r"(去年|上年)同期", text) and current:
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
@@ -221,6 +224,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if since and context.get("intent") == "trend":
             slots.pop("year", None)  # "从2019年开始算呢" after a trend: from 2019, to the same end
             slots["base_year"] = int(since.group(2))
+        elif latest_year and len(years) == 1 and re.search(r"20\d\d年?(以来|至今)|到(现在|今天)", text):
+            slots["base_year"], slots["year"] = years[0], latest_year  # "它2020年以来的走势": 2020 to the latest
         until = re.match(r"^(那|那么)?(一直)?到(20\d\d|今年|去年|本年)", text)
         if until and merged.get("year") and len(years) == 1 and years[0] > merged["year"]:
             # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024; "那到今年降了多少"
@@ -299,10 +304,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
     discussed = (context or {}).get("slots", {}).get("year") if (context or {}).get("intent") in NUMERIC_INTENTS else None
-    since = re.search(r"(从|自)(20\d\d)年?(开始|算?起|以来|看|算)", text)
-    if since and len(years) == 1 and "base_year" not in slots:
+    since = re.search(r"(从|自)?(20\d\d)年?(开始|算?起|以来|看|算|到现在|至今)", text)
+    if since and (since.group(1) or since.group(3) in {"以来", "至今"}) and len(years) == 1 and "base_year" not in slots:
         # "这几年怎么变的，从2018年算": from 2018 to the year being discussed (or the latest)
-        slots["base_year"], slots["year"] = int(since.group(2)), discussed or latest_year
+        slots["base_year"] = int(since.group(2))
+        slots["year"] = latest_year if since.group(3) in {"到现在", "至今"} else discussed or latest_year
     if discussed and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年", text) and not re.search(r"20\d\d|今年|去年|前年", text):
         # "回到行政中心，和上一年比变化多少" while 2023 is being discussed: 2023 against 2022
         slots["year"], slots["base_year"] = discussed, discussed - 1
@@ -514,7 +520,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text):
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
-                 r"从20\d\d年?.{0,3}到(20\d\d|今年|去年)", text) and has_target:
+                 r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来",
+                 text) and has_target:
         return "trend"
     if has_target and (_is_compare(text) or "other_institution" in slots or
                        ("base_year" in slots and re.search(r"比|较|对比|相比", text))):
@@ -528,7 +535,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
-                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距|对一下|对照一下|比对", text))
+                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距|对一下|对照一下|比对|"
+                          r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少", text))
 
 
 def _data_words(text: str) -> bool:
