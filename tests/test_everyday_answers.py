@@ -819,3 +819,12 @@ def test_changes_ranges_since_and_now_in_a_conversation(assistant):
     assert calls[1][0] == "budget_status"
     calls = _calls(assistant, ["发改委2024年用电", "2024年1到7月累计执行率，最高的四个单位"])
     assert calls[1][1]["institution"] == "全部"
+
+
+def test_rules_questions_of_an_auditor_between_data_questions(assistant):
+    calls = _calls(assistant, ["图书馆2023年超定额了吗", "能源审计对定额执行要查什么"])
+    assert calls[1][0] == "knowledge"
+    calls = _calls(assistant, ["机关事务中心2023年综合能耗", "违规用能的，机关事务管理机构能下整改意见书吗"])
+    assert calls[1][0] == "knowledge"  # 机关事务管理机构 is any such organ, not our 市机关事务管理中心
+    calls = _calls(assistant, ["2024年预算执行率最高的五家", "超预算预警一般咋弄", "全年下来有超预算的单位吗"])
+    assert calls[1][0] == "knowledge" and calls[2][0] == "budget_status"

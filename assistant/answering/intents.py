@@ -435,7 +435,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)|"
                              r"哪些原因|原因有哪些|啥原因|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
                              r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
-                             r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题")
+                             r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题|(一般)?(咋|怎么)弄|官方(标准|的)|要?查(什么|啥)|"
+                             r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
@@ -662,6 +663,9 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
         after = text[text.find(span) + length: text.find(span) + length + 1] if span else ""
         if span and length < len(bare) and after and after in _HIGHER_ORGANS:
             span, length = "", 0  # "住房和城乡建设部", "省卫生健康委": a ministry or province's department
+        start = text.find(span) + length if span else 0
+        if span and length < len(bare) and text[start:start + 2] in ("机构", "部门"):
+            span, length = "", 0  # "机关事务管理机构": any such organ, not our 市机关事务管理中心
         if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
                      or (length >= 4 and length >= 0.5 * len(bare))):
             scored.append((text.find(span), -length, name))

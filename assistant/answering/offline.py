@@ -30,8 +30,8 @@ from assistant.retrieval.spelling import fix_names
 # data: how the budgets were drawn up, which anomalies are planted) when its best passage covers this much (dev: the
 # budget rule's passage covers 0.24-0.35 of such questions, whose scene words are figures and unit names)
 DATA_NOTE_COVERAGE = 0.2
-_ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)(预算|定额|数据|定额表)|定额表|数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|"
-                             r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
+_ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|定额表)|(预算|定额)表|数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|"
+                             r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|按(啥|什么)定的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
                              r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
