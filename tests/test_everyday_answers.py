@@ -828,3 +828,15 @@ def test_rules_questions_of_an_auditor_between_data_questions(assistant):
     assert calls[1][0] == "knowledge"  # 机关事务管理机构 is any such organ, not our 市机关事务管理中心
     calls = _calls(assistant, ["2024年预算执行率最高的五家", "超预算预警一般咋弄", "全年下来有超预算的单位吗"])
     assert calls[1][0] == "knowledge" and calls[2][0] == "budget_status"
+
+
+def test_a_comparison_of_the_two_years_just_asked_and_a_per_person_metric_kept(assistant):
+    calls = _calls(assistant, ["卫健委今年用电多少", "教育局多少", "前年的教育局", "对比一下"])
+    assert calls[3] == ("compare", {"institution": "市教育局", "metric": "electricity", "year": 2025, "base_year": 2023})
+    calls = _calls(assistant, ["市场监管局今年综合能耗多少", "去年的", "同比"])  # 同比: the year discussed and the one before
+    assert calls[2][1]["year"] == 2024 and calls[2][1]["base_year"] == 2023
+    history: list[tuple[str, str]] = []
+    for question in ("海渔局今年人均水", "说错了，我要2022年的", "能耗的呢"):
+        answer = assistant.ask(question, history)
+        history.append((question, answer.answer))
+    assert answer.answer.startswith("市海洋与渔业局2022年人均综合能耗为")  # per person kept: 能耗 is 人均综合能耗

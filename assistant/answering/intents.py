@@ -186,6 +186,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
         elif re.search(r"^(20\d\d)年?同期", text):
             slots.pop("base_year", None)  # "2023年同期": that year, the same months
+        if context.get("other_year") and current and not years and not names and _is_compare(text) and \
+                not re.search(r"同比|上一?年", text):  # "同比" is the year discussed against the one before
+            # "对比一下" after "教育局今年多少" and "前年的教育局": the two years just asked
+            pair = (current, context["other_year"])
+            return Understanding("compare", {**merged, **slots, "year": max(pair), "base_year": min(pair)})
         if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
@@ -233,6 +238,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         switched = _metric_switch(text, merged.get("metric"))
         if switched and "metric" not in slots:
             slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
+        per = next((p for p in ("_per_capita", "_per_area") if str(merged.get("metric", "")).endswith(p)), None)
+        if per and slots.get("metric") == "energy" and not re.search(r"综合|总", text):
+            slots["metric"] = "energy" + per  # "能耗的呢" after 人均用水: 人均综合能耗
         if re.match(r"^(比|较|相比|与|和|跟)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
                 (re.match(r"^(比|较|相比)", text) or (not names and "比" in text)):
             slots.pop("year", None)
