@@ -23,6 +23,7 @@ from assistant.errors import LookupFailed
 from assistant.ingest.chunking import find_article
 from assistant.numerals import full_years
 from assistant.records import metrics as vocab
+from assistant.records.store import is_subsequence
 from assistant.retrieval.knowledge import KnowledgeBase, SearchHit
 from assistant.retrieval.spelling import fix_names
 
@@ -100,10 +101,10 @@ class OfflineEngine:
                 noted = self._knowledge(question, understanding, doc_type="data")
                 if noted.citations:
                     return noted
-        handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
         try:
             if understanding.intent == "knowledge":
                 return self._knowledge(question, understanding, data_context=about_data)
+            handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
             return handler(question, understanding)
         except LookupFailed as error:
             return self._answer(str(error), understanding.intent)
@@ -310,7 +311,7 @@ class OfflineEngine:
         counts as that document."""
         for named in re.findall(r"《([^》]{4,40})》", question):
             core = _title_core(named)
-            if len(core) < 4 or any(_same_document(named, d.title) or _in_order(core, _title_core(d.title))
+            if len(core) < 4 or any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
                                     for d in self.kb.documents()):
                 continue
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
@@ -603,12 +604,6 @@ def _lead_sentences(lead: str, question: str) -> list[str]:
                 break
         out.append(line)
     return out
-
-
-def _in_order(short: str, long: str) -> bool:
-    """Whether every character of `short` occurs in `long`, in the same order (十四五规划 in 十四五公共机构…工作规划)."""
-    rest = iter(long)
-    return all(ch in rest for ch in short)
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:

@@ -32,10 +32,10 @@ _SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|�
 _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
 # "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
 _IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼")
-# "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
-# being discussed, when it is of that kind
 # "同类的几家排排看": the category of the unit being discussed
 _SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?:单位)?")  # not 合同类型, 不同类
+# "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
+# being discussed, when it is of that kind
 _KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
                  "中心": ("中心",)}
 
@@ -55,10 +55,10 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
     """`question` with a pointed-at unit replaced by its name, and "同类" by the category of the unit discussed
     (`category_of` gives a unit's category). `turns` are the earlier (question, answer, intent, slots), oldest
     first."""
+    discussed = _discussed(turns)
     same = _SAME_KIND.search(question)
     if same and category_of is not None:
-        unit = next((t[3]["institution"] for t in reversed(turns) if t[2] not in NO_DATA_CONTEXT
-                     and t[3].get("institution") not in (None, "全部")), None) or _own_unit(turns, names)
+        unit = discussed or _own_unit(turns, names)
         category = category_of(unit) if unit else None
         if category:
             question = question.replace(same.group(0), "其他类" if category == "其他" else category, 1)
@@ -68,8 +68,6 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         if own and ours:
             return question.replace(ours.group(0), own, 1)  # "那我们今年人均能耗多少" after "我是开大的"
         last = next((turn for turn in reversed(turns) if turn[2] not in NO_DATA_CONTEXT), None)
-        discussed = next((turn[3]["institution"] for turn in reversed(turns) if turn[2] not in NO_DATA_CONTEXT
-                          and turn[3].get("institution") not in (None, "全部")), None)
         kind = next((k for k in _KIND_ENDINGS if ours and ours.group(0).endswith(k)), None)
         if not own and kind and discussed and discussed.endswith(_KIND_ENDINGS[kind]):
             return question.replace(ours.group(0), discussed, 1)
@@ -111,6 +109,12 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                     return question.replace(one.group(0), listed[0], 1)
                 break
     return question
+
+
+def _discussed(turns: Sequence[tuple[str, str, str, dict]]) -> str | None:
+    """The one unit the last data question about a single unit was about."""
+    return next((slots["institution"] for _, _, intent, slots in reversed(turns) if intent not in NO_DATA_CONTEXT
+                 and slots.get("institution") not in (None, "全部")), None)
 
 
 def _own_unit(turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str]) -> str | None:

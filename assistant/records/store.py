@@ -509,7 +509,7 @@ def resolve_name(name: str, names: Iterable[str]) -> str:
     if not partial:
         # 简称 such as 发改委 → 市发展改革委: characters in order, covering at least half of the name
         partial = [n for n, k in normalized.items()
-                   if _is_subsequence(bare, k) and len(bare) >= 2 and len(bare) * 2 >= len(k.lstrip("市"))]
+                   if is_subsequence(bare, k) and len(bare) >= 2 and len(bare) * 2 >= len(k.lstrip("市"))]
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:
@@ -633,7 +633,9 @@ def _norm_name(name: str) -> str:
     return re.sub(r"[\s\u3000“”\"'（）()]", "", name).lower()
 
 
-def _is_subsequence(needle: str, hay: str) -> bool:
+def is_subsequence(needle: str, hay: str) -> bool:
+    """Whether every character of `needle` occurs in `hay`, in the same order (二中 in 市第二中学; 十四五规划 in
+    十四五公共机构节约能源资源工作规划)."""
     it = iter(hay)
     return all(ch in it for ch in needle)
 
