@@ -420,6 +420,9 @@ _CASE = re.compile(r"舟山|案例|经验|做法|怎么做的|改造|项目|托�
 _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?!时)|kW(?!h)|PUE|节电率|节能率|节水率|回收期", re.I)
 # "省了多少电", "一年能省多少钱": savings are what a case or measure achieved; our data compare two years instead.
 _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
+# Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
+# again (offline.py answers it from the data's description in a conversation about our data).
+DATA_FAULT = r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)"
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
@@ -439,7 +442,7 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
                              r"算不算进?(用能|能耗|综合能耗|用水)|"
                              # whether a figure is a data fault, what a ratio divides by, what a rule requires
-                             r"数据(是不是)?(有|出|录)?(问题|错)|(数据|数)(出错|错了)|本来就(这样|这么)|分母|分子|"
+                             + DATA_FAULT + r"|(数据|数)(出错|错了)|分母|分子|"
                              r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)|"
                              r"哪些原因|原因有哪些|啥原因|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
                              r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"

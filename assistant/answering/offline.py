@@ -15,7 +15,7 @@ from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, question_parts,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
+from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -31,7 +31,7 @@ from assistant.retrieval.spelling import fix_names
 # data: how the budgets were drawn up, which anomalies are planted) when its best passage covers this much (dev: the
 # budget rule's passage covers 0.24-0.35 of such questions, whose scene words are figures and unit names)
 DATA_NOTE_COVERAGE = 0.2
-_ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|定额表)|(预算|定额)表|数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|"
+_ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|定额表)|(预算|定额)表|" + DATA_FAULT + r"|"
                              r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|按(啥|什么)定的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
                              r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
@@ -103,7 +103,7 @@ class OfflineEngine:
                     return noted
         try:
             if understanding.intent == "knowledge":
-                return self._knowledge(question, understanding, data_context=about_data)
+                return self._knowledge(question, understanding, about_data=about_data)
             handler: Callable[[str, Understanding], Answer] = getattr(self, f"_{understanding.intent}")
             return handler(question, understanding)
         except LookupFailed as error:
@@ -178,13 +178,13 @@ class OfflineEngine:
     # ------------------------------------------------------------ knowledge
 
     def _knowledge(self, question: str, u: Understanding, doc_type: str | None = None,
-                   data_context: bool = False) -> Answer:
+                   about_data: bool = False) -> Answer:
         """The answer from the documents (of `doc_type` only, when given: then a lower coverage floor, and no
-        unknown word sinks it, the topic being known). `data_context`: the conversation has asked about our data."""
+        unknown word sinks it, the topic being known). `about_data`: the conversation has asked about our data."""
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
         hits = self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits
-        if doc_type is None and not data_context and not _DATA_NAMED.search(question):
+        if doc_type is None and not about_data and not _DATA_NAMED.search(question):
             # outside a conversation about our data, the data's description answers only about that data, not about
             # the rules ("大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心)
             hits = [h for h in hits if h.chunk.doc_type != "data"]
