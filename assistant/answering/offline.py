@@ -94,8 +94,11 @@ class OfflineEngine:
             if history:
                 # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
                 read = with_full_names(read, self.store.institution_names())
-            if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
-                question = read  # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it
+            if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)) \
+                    and self._best_coverage(read) >= self._best_coverage(question):
+                # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
+                # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
+                question = read
             if about_data and _ABOUT_OUR_DATA.search(question):
                 # "这个预算当时是按啥编的", "两千多公斤一个人，是数据出错了还是本来就这样": what the data's description says
                 noted = self._knowledge(question, understanding, doc_type="data")
@@ -375,6 +378,11 @@ class OfflineEngine:
                 if _same_document(named, hit.chunk.title) and hit.chunk.doc_id not in cited:
                     return hit
         return None
+
+    def _best_coverage(self, question: str) -> float:
+        """How well the best of the top passages covers `question` (as `_knowledge` reads it)."""
+        hits = self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits
+        return max((h.coverage for h in hits[:4]), default=0.0)
 
     def _unseen_sinks(self, question: str, best: float) -> bool:
         """Whether a word the knowledge base never contains means it cannot answer. A name, place, abbreviation
