@@ -82,6 +82,14 @@ class Understanding:
         return {"intent": self.intent, "slots": dict(self.slots)}
 
 
+# "卫健委的。23年超预算的单位有哪些", "实验中学总务处，二中今年用电量多少": a message that opens by saying who asks
+SELF_INTRO = r"^[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财务|能源)(处|科|股|室)?(的)?[。，,])"
+# "我是说全市的综合能耗，不是行政中心的": the unit the user turns away from is not asked about
+_NOT_THIS = re.compile(r"(而?不是|并非|不要)[^，,。？?]{1,14}?(的|了|呢|$|(?=[，,。？?]))")
+# "搞错了 是我们第一实验中学", "不对，我说的是中医院": a correction of the question just asked
+CORRECTION = r"^(不对|搞错了|弄错了|说错了|错了|我说的是|我是说|我问的是|我指的是)"
+
+
 def understand(question: str, institutions: list[str], context: dict | None = None,
                today: date | None = None, latest_year: int | None = None,
                tagger: Tagger | None = None) -> Understanding:
@@ -96,6 +104,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding("out_of_scope")
     slots: dict[str, Any] = {}
     names, ambiguous = _find_institutions(text, institutions)
+    intro = re.match(SELF_INTRO, text)
+    if intro and len(names) > 1:
+        # "实验中学总务处，二中今年用电量多少": who asks is not what is asked
+        asked_names = _find_institutions(text[intro.end():], institutions)[0]
+        names = asked_names or names
+    turned_away = _NOT_THIS.sub("，", text)
+    if turned_away != text and names:
+        names = _find_institutions(turned_away, institutions)[0]  # "全市的综合能耗，不是行政中心的"
     if any(w in re.sub(_OVERALL_OF_ONE, "", text) for w in ALL_WORDS) and not names:
         names = ["全部"]
     if names:
@@ -268,6 +284,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "回到一中，它21年呢" after a ranking: that unit's figures again
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
+        if own in {"quota", "budget"} and names and names[0] != "全部" and _list_asked(text):
+            # "今年超预算名单里有我们开大吗", "今年超预算的单位都有谁，有我们吗": the city's list, where we stand too
+            kept = {k: v for k, v in merged.items() if k == "year"}
+            return Understanding(own, {**kept, **{k: v for k, v in slots.items()
+                                                  if k not in {"institution", "other_institution"}},
+                                       "institution": "全部"})
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
                 (WHOLE_CITY.search(text) or ("category" in slots and not names) or
                  (merged.get("institution") == "全部" and not names and
@@ -409,6 +431,11 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
+    bare = re.fullmatch(r"(那|那么|换成|改成)?(用)?(水|电)(呢|的呢|的|量呢|量)?[?？]?", text)
+    if bare:  # "那水呢" after a unit's electricity: its water (per person after a per-person figure)
+        if bare.group(3) == "电":
+            return "electricity"
+        return "water_per_capita" if previous and previous.endswith("_per_capita") else "water"
     return None
 
 
@@ -422,7 +449,7 @@ _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?
 _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
 # Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
 # again (offline.py answers it from the data's description in a conversation about our data).
-DATA_FAULT = r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)"
+DATA_FAULT = r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)"
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
@@ -444,8 +471,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              # whether a figure is a data fault, what a ratio divides by, what a rule requires
                              + DATA_FAULT + r"|(数据|数)(出错|错了)|分母|分子|"
                              r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)|"
-                             r"哪些原因|原因有哪些|啥原因|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
-                             r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
+                             r"哪些原因|原因有哪些|啥原因|(咋|怎么|为啥|为什么)这么(少|多|高|低|大|小)|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
+                             r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(十四五|十五五).{0,12}(要求|目标)|要求(是)?(降|下降|减少)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
                              r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题|(一般)?(咋|怎么)弄|官方(标准|的)|要?查(什么|啥)|"
                              r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗")
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
@@ -476,7 +503,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
@@ -529,7 +556,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"定额|约束值|引导值|超标|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
-    if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text):
+    if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text) or \
+            ("top" in slots and slots.get("institution") in (None, "全部")):  # "党政机关用电前十 2025"
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
                  r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来",
@@ -605,6 +633,8 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if len(text) > 20:
         return False
+    if re.match(CORRECTION, text):
+        return True
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True

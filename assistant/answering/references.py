@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from assistant.answering.intents import NO_DATA_CONTEXT, institutions_named
+from assistant.answering.intents import NO_DATA_CONTEXT, SELF_INTRO, institutions_named
 from assistant.numerals import chinese_to_int
 
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
@@ -26,9 +26,7 @@ _THE_ONE_OVER = re.compile(r"(?:超定额|超预算|超标|超了)的?(?:那|这
 LISTS = {"rank", "quota", "budget"}
 # "我是二中管能源的", "开大这边的，我们学校……": the unit the user works at (one unit named beside 我/我们/这边的);
 # "我们"/"咱们单位" later in the conversation means it, "我们这类场馆" its category
-_SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边|"
-                   # "卫健委的。23年超预算的单位有哪些", "人民医院后勤。……": a message that opens by saying who asks
-                   r"^[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财务|能源)(处|科|股|室)?(的)?[。，,])")
+_SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边|" + SELF_INTRO)
 _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
 # "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
 _IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼")
