@@ -145,12 +145,21 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question]
 
 
+_ASKS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|么|是否|有没有|呢|能不能|要不要|可不可以|是不是|算不算|还是|"
+                   r"[不没否吧][?？]?$")
+
+
 def asked(question: str) -> str:
-    """The question without a trailing remark: "中国水周是哪几天？怕记错" asks only the first part."""
+    """The question without a trailing remark: "中国水周是哪几天？怕记错" asks only the first part, and so does
+    "今年宣传周是哪几天 主题是啥 稿子里要写" (a space between words typed as a clause break)."""
+    question = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", question.strip())
     last = max(question.rfind("？"), question.rfind("?"))
-    if last <= 0 or not question[last + 1:].strip():
-        return question
-    return question[: last + 1]
+    if last > 0:
+        return question if not question[last + 1:].strip() else question[: last + 1]
+    clauses = re.split(r"[，,；;]", question)
+    while len(clauses) > 1 and not _ASKS.search(clauses[-1]) and any(_ASKS.search(c) for c in clauses[:-1]):
+        clauses.pop()  # "绿色学校创建是哪个部门牵头的，领导可能会问": the remark asks nothing
+    return "，".join(clauses)
 
 
 def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25,

@@ -156,7 +156,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
-    if _DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text):
+    told_to_write = re.search(r"让(我|咱|我们)?写", text) and not re.search(r"帮我|给我|替我|起草|草拟|拟", text) and \
+        re.search(r"有啥|有什么|哪些|什么|吗", text)  # "电梯有啥马上能做的省电措施 处里让写个倡议": why asked
+    if not told_to_write and (_DRAFT.search(text) or re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
         if kind:
             slots["kind"] = kind
@@ -449,7 +451,8 @@ _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?
 _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
 # Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
 # again (offline.py answers it from the data's description in a conversation about our data).
-DATA_FAULT = r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)"
+DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)|"
+              r"是不是(电表|水表|表计?|计量|抄表)的?问题|月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
@@ -471,7 +474,11 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              # whether a figure is a data fault, what a ratio divides by, what a rule requires
                              + DATA_FAULT + r"|(数据|数)(出错|错了)|分母|分子|"
                              r"按条例|条例(里|上|中)?(怎么|咋|是否|有没有|要求|规定)|得(干嘛|干啥|做什么|干什么|怎么办)|"
-                             r"哪些原因|原因有哪些|啥原因|(咋|怎么|为啥|为什么)这么(少|多|高|低|大|小)|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
+                             r"哪些原因|原因有哪些|啥原因|(咋|怎么|为啥|为什么)这么(少|多|高|低|大|小)|哪来的|从哪来|出处|来源是|"
+                             r"(那么|这么)(高|低|大|多|少).{0,4}(正常|合理)|面积.{0,3}(怎么|咋|为啥|为什么)变|"
+                             r"能把.{0,12}(算进|计入|算在|纳入|加进)|(什么|啥)依据|(要|该|需要)扣(掉|除)?吗|核算边界|"
+                             r"(当量值|等价值)还是|还是(当量值|等价值)|(一|每)(立方|方|度|千瓦时|升|吨|公斤|千克).{0,6}折(多少|合|成)|"
+                             r"咋处理|对不上|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
                              r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(十四五|十五五).{0,12}(要求|目标)|要求(是)?(降|下降|减少)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
                              r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题|(一般)?(咋|怎么)弄|官方(标准|的)|要?查(什么|啥)|"
                              r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗")

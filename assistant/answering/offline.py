@@ -32,6 +32,7 @@ from assistant.retrieval.spelling import fix_names
 # budget rule's passage covers 0.24-0.35 of such questions, whose scene words are figures and unit names)
 DATA_NOTE_COVERAGE = 0.2
 _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|定额表)|(预算|定额)表|" + DATA_FAULT + r"|"
+                             r"(用电|用水|读数|数据|电量|水量)(是|为)(0|零)|停电了吗|"
                              r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|按(啥|什么)定的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
                              r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
@@ -99,7 +100,8 @@ class OfflineEngine:
                 # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
                 # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
                 question = read
-            if about_data and _ABOUT_OUR_DATA.search(question):
+            ours = about_data or bool(institutions_named(question, self.store.institution_names())[0])
+            if ours and _ABOUT_OUR_DATA.search(question):
                 # "这个预算当时是按啥编的", "两千多公斤一个人，是数据出错了还是本来就这样": what the data's description says
                 noted = self._knowledge(question, understanding, doc_type="data")
                 if noted.citations:
