@@ -90,7 +90,8 @@ class OfflineEngine:
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         if _ACTIONS.search(question):
             return self._answer("问答中不能删除或修改知识库和能耗数据。请到“知识库”或“能耗数据”页面操作。", "out_of_scope")
-        understanding, read, about_data = self._read(question, history)
+        understanding, read, context = self._read(question, history)
+        about_data = context is not None
         if understanding.intent == "knowledge":
             if history:
                 # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
@@ -102,6 +103,9 @@ class OfflineEngine:
                 question = read
             ours = about_data or bool(institutions_named(question, self.store.institution_names())[0])
             if ours and _ABOUT_OUR_DATA.search(question):
+                unit = (context or {}).get("slots", {}).get("institution")
+                if unit and unit != "全部" and not institutions_named(question, self.store.institution_names())[0]:
+                    question = f"{unit}：{question}"  # "为啥少这么多，是做了啥改造吗" about the unit being discussed
                 # "这个预算当时是按啥编的", "两千多公斤一个人，是数据出错了还是本来就这样": what the data's description says
                 noted = self._knowledge(question, understanding, doc_type="data")
                 if noted.citations:
@@ -118,9 +122,10 @@ class OfflineEngine:
         """Intent and slots of `question`, with the slots of earlier questions as context for follow-ups."""
         return self._read(question, history)[0]
 
-    def _read(self, question: str, history: list[tuple[str, str]]) -> tuple[Understanding, str, bool]:
+    def _read(self, question: str, history: list[tuple[str, str]]) -> tuple[Understanding, str, dict | None]:
         """The understanding of `question`, the question as read (slips corrected, a unit pointed at (它, 第一名那家,
-        我们 after "我是二中的") written as its name), and whether the conversation has asked about our data."""
+        我们 after "我是二中的") written as its name), and the conversation's last data question (intent and slots;
+        None when it has asked nothing about our data)."""
         names = self.store.institution_names()
         years = self.store.years()
         latest = max(years) if years else None
@@ -140,7 +145,7 @@ class OfflineEngine:
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
-            (resolve(question, turns, names, self.store.category) if read != fixed else question), context is not None
+            (resolve(question, turns, names, self.store.category) if read != fixed else question), context
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
