@@ -25,14 +25,15 @@ NOT_FOUND = "知识库中未找到相关内容"
 # dev: tuned on. heldout: written with dev, never tuned on. check: later batches written by helpers who had not seen
 # the other sets, never tuned on; odd ids dev, even ids check:
 # - colloquial m001-m100, r001-r040, k001-k120, g001-g100, h001-h100, a001-a100, na001-na100 (na022 dropped),
-#   nc001-nc100, np001-np100;
-# - decline n001-n060, j001-j060, e001-e060, b001-b060, nb001-nb060, nf001-nf060, nq001-nq060;
+#   nc001-nc100, np001-np100, nr001-nr100;
+# - decline n001-n060, j001-j060, e001-e060, b001-b060, nb001-nb060, nf001-nf060, nq001-nq060, ns001-ns080;
 # - dialogues y01-y40, t01-t40, s01-s40, q01-q40 (data and rules mixed), o01-o40 (three voices), p01-p40 (four
 #   voices), f01-f40 (whole-city questions, one-change follow-ups), l01-l40 (one unit, comparisons, rules between),
 #   i01-i40 (context first, corrections, fragments), nd01-nd40 (whole city, one unit, mixed), ne01-ne40 (rules
 #   while looking at data), ng01-ng40 (a briefing), nh01-nh40 (a unit's own staff), ni01-ni40 (fragments and
 #   corrections), nj01-nj40 (an auditor), nl01-nl40 (section chief: whole city, one-change follow-ups), nk01-nk40
-#   (units' own staff, rules between), nm01-nm40 (a new employee and a leader's secretary).
+#   (units' own staff, rules between), nm01-nm40 (a new employee and a leader's secretary), nn01-nn40 (year-end
+#   reports), no01-no40 (staff who look after several units).
 # Dialogues x01-x04, z01-z30, v01-v30 and u01-u30 are dev only.
 SPLITS = ("dev", "heldout", "check")
 
