@@ -367,7 +367,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots \
-            and not WHOLE_CITY.search(text):
+            and not WHOLE_CITY.search(text) and not (intent in {"budget", "quota"} and _list_asked(text)):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
     if intent == "compare" and not years and not names and (context or {}).get("other_year") and previous.get("year"):
         # "变化是百分之几" after "2024年综合能耗多少" and "2023年的": between the two years asked
@@ -379,7 +379,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["year"], slots["base_year"] = previous.get("year") or latest_year, previous["base_year"]
     if intent in NUMERIC_INTENTS and "year" not in slots and context and context.get("slots", {}).get("year"):
         slots["year"] = context["slots"]["year"]  # the year the conversation is about, until the user names another
-    if intent in {"budget", "anomaly"} and "institution" not in slots and WHOLE_CITY.search(text):
+    if intent in {"budget", "anomaly"} and "institution" not in slots and (WHOLE_CITY.search(text) or _list_asked(text)):
         slots["institution"] = "全部"
     if intent in {"budget", "quota", "anomaly"} and names and names[0] != "全部" and \
             _list_asked(text):
@@ -478,7 +478,10 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(那么|这么)(高|低|大|多|少).{0,4}(正常|合理)|"
                              r"能把.{0,12}(算进|计入|算在|纳入|加进)|(什么|啥)依据|(要|该|需要)扣(掉|除)?吗|核算边界|"
                              r"(当量值|等价值)还是|还是(当量值|等价值)|(一|每)(立方|方|度|千瓦时|升|吨|公斤|千克).{0,6}折(多少|合|成)|"
-                             r"咋处理|对不上|(是)?谁(来)?(定|制定|编制?|发布|批准)的|(什么|啥)关系|(跟|给|对)谁(说明|报告|汇报|申请|报)|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
+                             r"咋处理|对不上|(是)?谁(来)?(定|制定|编制?|发布|批准)的|(什么|啥)关系|(跟|给|对)谁(说明|报告|汇报|申请|报)|"
+                             r"(啥|什么)毛病|(最常|容易|经常)被?挑|会不会.{0,4}(检查|监督|通报|处理)|是按.{1,10}(算|计算|统计)的(吗|么|不)|"
+                             r"(说明|报告|材料)(里|中)?(怎么|咋|如何)写|(怎么|咋|为啥|为什么)(老是|总是|一直|经常)|"
+                             r"怎么比(别的|其他|其它|同类).{0,8}(高|低|多|少)(那么|这么)多|多久(一次|通报|报一次)|一般多久|多长时间.{0,4}一次|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
                              r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(十四五|十五五).{0,12}(要求|目标)|要求(是)?(降|下降|减少)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
                              r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题|(一般)?(咋|怎么)弄|官方(标准|的)|要?查(什么|啥)|"
                              r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗")
@@ -583,7 +586,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距|对一下|对照一下|比对|"
-                          r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少", text))
+                          r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
 
 
 def _data_words(text: str) -> bool:

@@ -70,6 +70,10 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         if not own and kind and discussed and discussed.endswith(_KIND_ENDINGS[kind]):
             return question.replace(ours.group(0), discussed, 1)
         it = _IT.search(question)
+        named_before = turns[-1][3].get("institution") if turns and turns[-1][2] in NO_DATA_CONTEXT else None
+        if it and it.group(0) != "它们" and named_before not in (None, "全部"):
+            # "它2025年一共用了多少度电" right after "大数据中心单位面积能耗四十多，是不是数据录错了"
+            return question.replace(it.group(0), named_before, 1)
         if it and it.group(0) != "它们" and last:
             _, answer, intent, slots = last
             unit = slots.get("institution")
