@@ -162,6 +162,19 @@ def asked(question: str) -> str:
     return "，".join(clauses)
 
 
+_UNVERIFIED = re.compile(r"尚未核实|待核实|未经核实|未核实|尚未掌握|不能给出|无法给出|待查证|本知识库没有|没有找到可靠")
+UNVERIFIED_PENALTY = 0.5  # below TYPE_BONUS: only a sentence of the asked kind, or one nearly as close, outranks the note
+
+
+def is_unverified_note(sentence: str) -> bool:
+    """Whether a sentence says the knowledge base has not verified what it is about ("……评价细则（文号、分值）在本知识库
+    中尚未核实，不能据此给出确切的打分标准"); a note in brackets beside a statement ("……由国管局牵头（联合发文部门
+    待核实）") does not make the statement one."""
+    said = re.sub(r"（[^（）]*）|\([^()]*\)", "", sentence)
+    # "……本知识库只核实了“满分100分、90分及以上为合格”这一条，其他条款待核实": it does state what was verified
+    return bool(_UNVERIFIED.search(said)) and not re.search(r"核实了|已核实|已经核实", said)
+
+
 def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25,
                    weights: dict[str, float] | None = None) -> list[Lead]:
     """For each part of `question`, the sentence of `hits` that best answers it (its words, its type).
@@ -196,6 +209,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                     score += TYPE_BONUS
                 if share >= min_share and defined is not None and defined.search(sentence):
                     score += TYPE_BONUS  # "分项指区分照明、空调……": the term asked about, then what it means
+                if is_unverified_note(sentence):
+                    score -= UNVERIFIED_PENALTY  # "……本知识库尚未核实": a sentence of the asked kind comes first
                 if share >= min_share and (best is None or score > best[0]):
                     best = (score, quoted, hit)
         if best is None:

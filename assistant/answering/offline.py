@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, question_parts,
+from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, is_unverified_note, question_parts,
                                         quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
@@ -276,6 +276,14 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
+        unverified = _unverified_in(lead)
+        types = set(self.kb.colloquial.normalise(question).types)
+        explained = {"definition", "how_to"} & types and not {"when", "how_many", "duration", "penalty"} & types
+        if unverified and not explained:
+            # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
+            # number, name) has not been verified; a note can still answer what something is or how to proceed
+            return self._answer(f"{NOT_FOUND}{'、'.join(unverified)}注明这一项尚未核实，没有可以引用的确切内容。",
+                                "knowledge")
         primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
                        None) if lead else None
         if primary is None and lead:
@@ -621,6 +629,22 @@ def _lead_sentences(lead: str, question: str) -> list[str]:
                 break
         out.append(line)
     return out
+
+
+def _unverified_in(lead: str) -> list[str]:
+    """The titles cited, when every line of the direct answer is a document's note that the asked item is not
+    verified (or a part the documents do not answer); empty when any line answers."""
+    titles: list[str] = []
+    for line in lead.splitlines() if lead else []:
+        if line.endswith(NOT_FOUND):
+            continue
+        start = line.rfind("（《")
+        title = re.match(r"《[^》]+》", line[start + 1:]) if start > 0 else None
+        if title is None or not is_unverified_note(line[:start]):
+            return []
+        if title.group(0) not in titles:
+            titles.append(title.group(0))
+    return titles
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
