@@ -840,3 +840,44 @@ def test_a_comparison_of_the_two_years_just_asked_and_a_per_person_metric_kept(a
         answer = assistant.ask(question, history)
         history.append((question, answer.answer))
     assert answer.answer.startswith("市海洋与渔业局2022年人均综合能耗为")  # per person kept: 能耗 is 人均综合能耗
+
+
+def test_who_asks_corrections_and_the_citys_list_with_our_unit_in_it(assistant):
+    calls = _calls(assistant, ["实验中学总务处，二中今年用电量多少", "搞错了 是我们第一实验中学"])
+    assert calls[0][1]["institution"] == "市第二中学"  # the asker's own unit opens the message; 二中 is asked about
+    assert calls[1][1]["institution"] == "市第一实验中学"
+    history: list[tuple[str, str]] = []
+    for question in ("行政中心今年综合能耗多少", "我是说全市的综合能耗 不是行政中心的", "那水呢"):
+        answer = assistant.ask(question, history)
+        history.append((question, answer.answer))
+    assert answer.tool_calls[0].args["institution"] == "全部" and answer.answer.startswith("全部单位（46家）2025年用水量")
+    calls = _calls(assistant, ["开放大学总务的，我们今年人均用水量多少", "今年超预算名单里有我们开大吗"])
+    assert calls[1] == ("budget_status", {"institution": "全部", "year": 2025})
+    calls = _calls(assistant, ["党政机关用电前十 2025"])
+    assert calls[0] == ("rank", {"metric": "electricity", "year": 2025, "category": "党政机关", "top": 10})
+
+
+def test_it_right_after_a_rules_question_about_one_unit_means_that_unit(assistant):
+    calls = _calls(assistant, ["2025年全市超了定额约束值的单位有哪些", "大数据中心单位面积能耗四十多 是不是数据录错了",
+                               "它2025年一共用了多少度电"])
+    assert calls[1][0] == "knowledge" and calls[2][1]["institution"] == "市大数据中心"
+
+
+def test_a_document_noting_that_the_asked_item_is_unverified_is_a_decline_that_names_it(assistant):
+    from assistant.answering.direct import is_unverified_note
+
+    assert is_unverified_note("国家层面评价细则的文号和分值在本知识库中尚未核实，不能给出确切标准。")
+    assert not is_unverified_note("遴选由国家机关事务管理局牵头（联合发文部门待核实）。")  # a note in brackets
+    assert not is_unverified_note("本知识库只核实了“满分100分、90分及以上为合格”这一条，其他条款待核实。")
+    answer = assistant.ask("零碳公共机构国家评价标准编号是啥，浙江认定了多少家")
+    assert NOT_FOUND in answer.answer and not answer.citations and "《" in answer.answer, answer.answer
+    answer = assistant.ask("节水型机关的评分多少分合格")  # the same kind of note, but it states the verified pass mark
+    assert "90分" in answer.answer and answer.citations
+
+
+def test_a_space_between_words_is_a_clause_break_and_a_remark_is_not_evidence():
+    from assistant.answering.direct import asked
+
+    assert asked("今年宣传周是哪几天 主题是啥 稿子里要写") == "今年宣传周是哪几天，主题是啥"
+    assert asked("我们单位一年才几百吨标煤，算重点用能单位不") == "我们单位一年才几百吨标煤，算重点用能单位不"
+    assert asked("中国水周是哪几天？怕记错") == "中国水周是哪几天？"
