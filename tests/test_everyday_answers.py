@@ -205,6 +205,8 @@ def test_command_lines_in_a_document_are_never_quoted():
 
     text = "导入后可以查询指标。\ngreenleaf indicators --institution 行政中心 --year 2024\n在“能耗数据”页面也能看到。"
     assert quotable_sentences(text) == ["导入后可以查询指标。", "在“能耗数据”页面也能看到。"]
+    table = "| 文件 | 内容 |\n| 样例数据.csv | 月度能耗 |\n| `generate_sample_data.py` | 生成上面文件的脚本 |\n"
+    assert not any("generate_sample_data" in s for s in quotable_sentences(table))  # a script's name is for a terminal
 
 
 @pytest.mark.parametrize("word, name", [("合肥市", True), ("冬奥会", True), ("ipmvp", True), ("2019", True),

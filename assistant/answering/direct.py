@@ -20,9 +20,9 @@ _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所�
                         r"system prompt|系统提示词|不要再?遵守|新的指令[:：]", re.I)
 
 
-# A command line in a document (a data README's "greenleaf indicators --year 2024") is for a terminal, not an answer:
-# the web page never shows command lines.
-_COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)\s|\s--[a-z][a-z-]*")
+# A command line in a document (a data README's "greenleaf indicators --year 2024") or a script's file name
+# (generate_sample_data.py) is for a terminal, not an answer: the web page never shows command lines.
+_COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)\s|\s--[a-z][a-z-]*|\b[\w-]+\.(py|sh)\b")
 
 
 def quotable_sentences(text: str) -> list[str]:
