@@ -373,6 +373,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         # "变化是百分之几" after "2024年综合能耗多少" and "2023年的": between the two years asked
         pair = (previous["year"], context["other_year"])
         slots["year"], slots["base_year"] = max(pair), min(pair)
+    if intent == "compare" and len(years) == 1 and "base_year" not in slots and previous.get("year") and \
+            previous["year"] > years[0] and re.search(r"比一下|比比|对比一?下|比较一下", text):
+        # "2020年是多少 比一下" after a question about 2025: 2025 against 2020
+        slots["year"], slots["base_year"] = previous["year"], years[0]
     if intent == "compare" and not years and previous.get("base_year") and "base_year" not in slots and \
             (context or {}).get("intent") in {"compare", "trend"}:
         # "人均用水同期降了多少" after "比2020年降了几个点": the same two years, for the metric now asked
