@@ -390,6 +390,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         # "二中今年预算是不是超了？把全市超预算的都列一下": the city's list, where that unit stands too
         slots["institution"] = "全部"
         slots.pop("other_institution", None)
+        kind = next((v for k, v in CATEGORY_WORDS.items() if re.search(f"{k}(这一?类|类|里)", programme_free)), None)
+        if intent == "quota" and kind:
+            slots["category"] = kind  # "22年我们学校超定额了吗？学校这一类里有哪些超了约束值": the schools' list
     if intent == "rank" and names and names[0] != "全部" and "category" not in slots and re.search(r"哪几|哪些|排|前", text):
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:
@@ -517,7 +520,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
