@@ -883,3 +883,13 @@ def test_a_space_between_words_is_a_clause_break_and_a_remark_is_not_evidence():
     assert asked("今年宣传周是哪几天 主题是啥 稿子里要写") == "今年宣传周是哪几天，主题是啥"
     assert asked("我们单位一年才几百吨标煤，算重点用能单位不") == "我们单位一年才几百吨标煤，算重点用能单位不"
     assert asked("中国水周是哪几天？怕记错") == "中国水周是哪几天？"
+
+
+def test_a_long_message_is_answered_from_its_question_when_the_scene_is_not_covered(assistant):
+    answer = assistant.ask("我们单位下个月搬到新楼去了，老楼新楼面积差好多，年报上头建筑面积到底填哪个")
+    assert any("统计制度" in c.title for c in answer.citations), answer.answer
+    lead = answer.answer.split("\n\n")[0]
+    assert "？" not in lead, lead  # a sentence that answers, not the FAQ's question
+    for question in ("家里厨房下水道堵了，物业说要自己找人，怎么疏通比较快？", "孩子小升初，户口和房产不在一个区，能上哪个学校？"):
+        answer = assistant.ask(question)  # a short asking clause of common words is no evidence
+        assert NOT_FOUND in answer.answer and not answer.citations, answer.answer

@@ -197,8 +197,11 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
             for index, raw in enumerate(sentences):
                 sentence = clean(raw)
                 quoted = _with_what_it_introduces(sentence, sentences[index + 1:])  # scored as itself, quoted whole
+                # no table cells, no FAQ question ("问：年中搬进了新办公楼，建筑面积填哪一个？"; dev half: skipping it
+                # over quoting the answer after it); the figure asked
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
-                        (figure is not None and not figure.search(quoted)):  # no table cells; the figure asked
+                        sentence.rstrip("*） )").endswith(("？", "?")) or \
+                        (figure is not None and not figure.search(quoted)):
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total
