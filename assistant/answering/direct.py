@@ -22,7 +22,8 @@ _INJECTION = re.compile(r"忽略(以上|之前|前面|上述|先前)?(的)?(所�
 
 # A command line in a document (a data README's "greenleaf indicators --year 2024") or a script's file name
 # (generate_sample_data.py) is for a terminal, not an answer: the web page never shows command lines.
-_COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)\s|\s--[a-z][a-z-]*|\b[\w-]+\.(py|sh)\b")
+_COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)\s|\s--[a-z][a-z-]*|"
+                      r"\b[\w-]+\.(py|sh)\b")
 
 
 def quotable_sentences(text: str) -> list[str]:
@@ -145,6 +146,8 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question]
 
 
+# A clause that asks, as a trailing remark does not: also "……，算重点用能单位不", "……，是预警还是直接停供" (not
+# _ASKING, which also counts 会不会 and 用不用: dev half one answer fewer with it)
 _ASKS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|么|是否|有没有|呢|能不能|要不要|可不可以|是不是|算不算|还是|"
                    r"[不没否吧][?？]?$")
 
@@ -163,7 +166,8 @@ def asked(question: str) -> str:
 
 
 _UNVERIFIED = re.compile(r"尚未核实|待核实|未经核实|未核实|尚未掌握|不能给出|无法给出|待查证|本知识库没有|没有找到可靠")
-UNVERIFIED_PENALTY = 0.5  # a note that the asked item is unverified leads only when no other sentence comes this close (dev: 0.5 over 0, 0.2)
+# A note that the asked item is unverified leads only when no other sentence comes this close (dev: 0.5 over 0, 0.2)
+UNVERIFIED_PENALTY = 0.5
 
 
 def is_unverified_note(sentence: str) -> bool:
@@ -213,7 +217,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 if share >= min_share and defined is not None and defined.search(sentence):
                     score += TYPE_BONUS  # "分项指区分照明、空调……": the term asked about, then what it means
                 if is_unverified_note(sentence):
-                    score -= UNVERIFIED_PENALTY  # "……本知识库尚未核实": a sentence nearly as close that answers comes first
+                    score -= UNVERIFIED_PENALTY  # "……尚未核实": a sentence nearly as close that answers comes first
                 if share >= min_share and (best is None or score > best[0]):
                     best = (score, quoted, hit)
         if best is None:

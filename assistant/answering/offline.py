@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, is_unverified_note, question_parts,
-                                        quotable_sentences, yes_or_no)
+from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, is_unverified_note,
+                                        question_parts, quotable_sentences, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
@@ -34,9 +34,11 @@ DATA_NOTE_COVERAGE = 0.2
 _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|定额表)|(预算|定额)表|" + DATA_FAULT + r"|"
                              r"(用电|用水|读数|数据|电量|水量)(是|为)(0|零)|停电了吗|"
                              r"有意|故意|设进去|(按|是)(啥|什么|哪个)?.{0,4}编的|按(啥|什么)定的|怎么编|咋编|为啥.{0,14}(往下走|往上走|这么[高低紧多少]|"
-                             r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)|(为啥|为什么|怎么)(少|多|高|低|降|涨)了?(这么|那么)多|"
-                             r"(高|低|多|少)(那么|这么)多|(做|搞|实施)了(啥|什么|哪些)(改造|措施|项目)|编的时候|编得(紧|松)|压得紧|"
-                             r"(数据|面积|电量|水量|用电|用水|读数|这个数).{0,10}(怎么回事|咋回事)|是不是变(过|了)|系统里|数据里|(刚好|正好|恰好).{0,8}(一样|相同|一致)|(怎么|为啥|为什么)(老是|总是)")
+                             r"翻了|突然)|(怎么|为什么|为啥)(会)?(这么|那么)(高|低|紧|多|少)|"
+                             r"(为啥|为什么|怎么)(少|多|高|低|降|涨)了?(这么|那么)多|(高|低|多|少)(那么|这么)多|"
+                             r"(做|搞|实施)了(啥|什么|哪些)(改造|措施|项目)|编的时候|编得(紧|松)|压得紧|"
+                             r"(数据|面积|电量|水量|用电|用水|读数|这个数).{0,10}(怎么回事|咋回事)|是不是变(过|了)|"
+                             r"系统里|数据里|(刚好|正好|恰好).{0,8}(一样|相同|一致)|(怎么|为啥|为什么)(老是|总是)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
 # A long message whose scene is not covered is searched again by its asking clauses alone ("我们今年七月份搬到新楼去了，
@@ -108,10 +110,10 @@ class OfflineEngine:
                 # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
                 # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
                 question = read
-            ours = about_data or bool(institutions_named(question, self.store.institution_names())[0])
-            if ours and _ABOUT_OUR_DATA.search(question):
+            named = institutions_named(question, self.store.institution_names())[0]
+            if (about_data or named) and _ABOUT_OUR_DATA.search(question):
                 unit = (context or {}).get("slots", {}).get("institution")
-                if unit and unit != "全部" and not institutions_named(question, self.store.institution_names())[0]:
+                if unit and unit != "全部" and not named:
                     question = f"{unit}：{question}"  # "为啥少这么多，是做了啥改造吗" about the unit being discussed
                 # "这个预算当时是按啥编的", "两千多公斤一个人，是数据出错了还是本来就这样": what the data's description says
                 noted = self._knowledge(question, understanding, doc_type="data")
