@@ -31,6 +31,11 @@ def test_sentence_final_particles_only_go_at_the_end():
     assert LEXICON.normalise("哈尔滨的公共机构有几家").text.startswith("哈尔滨")
 
 
+def test_a_leading_filler_is_dropped_only_at_the_start_of_the_question():
+    assert LEXICON.normalise("想了解能耗定额怎么定").text.startswith("能耗定额")
+    assert "思想" in LEXICON.normalise("生态文明思想是什么").text  # 想 inside a word stays
+
+
 def test_a_unit_after_a_digit_is_read_as_a_unit_but_not_inside_other_words():
     assert "30立方米" in LEXICON.normalise("一个月用了30方水").text
     assert "方案" in LEXICON.normalise("3方案哪个好").text
