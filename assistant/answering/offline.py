@@ -203,10 +203,8 @@ class OfflineEngine:
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
         hits = self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits
-        if doc_type is None and not about_data and not _DATA_NAMED.search(question):
-            # outside a conversation about our data, the data's description answers only about that data, not about
-            # the rules ("大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心)
-            hits = [h for h in hits if h.chunk.doc_type != "data"]
+        if doc_type is None:
+            hits = _without_data_notes(hits, question, about_data)
         if not hits:
             return self._answer(NOT_FOUND, "knowledge")
         unheld = self._unheld_title(question)
@@ -234,13 +232,13 @@ class OfflineEngine:
                 "日期取自该文件本身（入库时从文件开头或 front matter 读取的文件信息）。"
             return Answer(f"{dated.sentence()}。[1]\n\n{evidence}\n\n来源：\n[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
-        best = max(h.coverage for h in hits[:4])  # the evidence is the best-covering of the top passages
+        best = _best(hits)  # the evidence is the best-covering of the top passages
         if best < floor or (doc_type is None and self._unseen_sinks(question, best)):
             focused = self._focused(question, about_data) if doc_type is None else None
             if focused is None:
                 return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
             question, hits = focused  # the scene is not covered, the question itself is
-            best = max(h.coverage for h in hits[:4])
+            best = _best(hits)
         place = self._place_not_covered(question, hits[:4], floor)
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
@@ -288,9 +286,7 @@ class OfflineEngine:
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
         unverified = _unverified_in(lead)
-        types = set(self.kb.colloquial.normalise(question).types)
-        explained = {"definition", "how_to"} & types and not {"when", "how_many", "duration", "penalty"} & types
-        if unverified and not explained:
+        if unverified and not self._asks_what_or_how(question):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
             # number, name) has not been verified; a note can still answer what something is or how to proceed
             return self._answer(f"{NOT_FOUND}{'、'.join(unverified)}注明这一项尚未核实，没有可以引用的确切内容。",
@@ -414,17 +410,21 @@ class OfflineEngine:
         focused = "，".join(asking_clauses(question))
         if len(self.kb.query_weights(focused)) < FOCUSED_TERMS:
             return None
-        hits = [h for h in self.kb.search(focused, k=SEARCHED_PASSAGES).hits
-                if about_data or _DATA_NAMED.search(question) or h.chunk.doc_type != "data"]
-        best = max((h.coverage for h in hits[:4]), default=0.0)
+        hits = _without_data_notes(self.kb.search(focused, k=SEARCHED_PASSAGES).hits, question, about_data)
+        best = _best(hits)
         if best < FOCUSED_COVERAGE or self._unseen_sinks(focused, best):
             return None
         return focused, hits
 
     def _best_coverage(self, question: str) -> float:
         """How well the best of the top passages covers `question` (as `_knowledge` reads it)."""
-        hits = self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits
-        return max((h.coverage for h in hits[:4]), default=0.0)
+        return _best(self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits)
+
+    def _asks_what_or_how(self, question: str) -> bool:
+        """Whether the question asks what something is or how to proceed, and no figure, date or penalty: a note that
+        an item is unverified can still answer it."""
+        types = set(self.kb.colloquial.normalise(question).types)
+        return bool({"definition", "how_to"} & types) and not {"when", "how_many", "duration", "penalty"} & types
 
     def _unseen_sinks(self, question: str, best: float) -> bool:
         """Whether a word the knowledge base never contains means it cannot answer. A name, place, abbreviation
@@ -670,6 +670,19 @@ def _unverified_in(lead: str) -> list[str]:
         if title.group(0) not in titles:
             titles.append(title.group(0))
     return titles
+
+
+def _best(hits: list[SearchHit]) -> float:
+    """The coverage of the best-covering of the top four passages: the evidence an answer rests on."""
+    return max((h.coverage for h in hits[:4]), default=0.0)
+
+
+def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) -> list[SearchHit]:
+    """Outside a conversation about our data, the data's description answers only questions that name it (样例,
+    海州): "大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心."""
+    if about_data or _DATA_NAMED.search(question):
+        return hits
+    return [h for h in hits if h.chunk.doc_type != "data"]
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
