@@ -46,6 +46,7 @@ MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the bes
 # (dev half: floor 0.6 over 0.75; 4 terms tied 3 and is the stricter)
 FOCUSED_COVERAGE = 0.6
 FOCUSED_TERMS = 4
+FIGURE_COVERAGE = 0.7  # share of the best coverage a passage needs for its figures to count (dev: 0.6, 0.7 tie)
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
@@ -244,9 +245,13 @@ class OfflineEngine:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = asked_figures(question)
-        if figures and not any(f.search(s) for f in figures for h in hits for s in quotable_sentences(h.chunk.text)):
-            # "屋顶光伏一共装了多少千瓦": no passage read gives a figure in that unit, so none can be quoted
-            return self._answer(NOT_FOUND + "检索到的文件里没有给出所问的数字或日期。", "knowledge")
+        near = [h for h in hits if h.coverage >= max(floor * 0.8, best * FIGURE_COVERAGE)]
+        if figures and not any(f.search(s) for f in figures for h in near for s in quotable_sentences(h.chunk.text)):
+            # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
+            # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
+            closest = Citation.from_hit(max(hits, key=lambda h: h.coverage)).title
+            return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的数字或日期。",
+                                "knowledge")
         weights = self.kb.query_weights(question)
         used = _distinct_documents([h for h in hits if h.coverage >= max(floor * 0.8, best * 0.7)],
                                    USED_PASSAGES)
