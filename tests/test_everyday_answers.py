@@ -141,6 +141,8 @@ def test_a_part_the_knowledge_base_cannot_answer_is_named(assistant):
     # the passage that covers the question gives no figure in the unit asked; a 立方米 or 分 figure elsewhere does not
     "机关用水定额北方地区的先进值具体是多少立方米",
     "节约型机关评价细则满分是多少分",
+    "舟山行政中心屋顶光伏总装机容量是多少",  # a capacity asked: only kW figures answer it
+    "舟到e管家平台建设投资金额是多少",  # an investment asked: only yuan figures answer it
 ])
 def test_questions_the_knowledge_base_cannot_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -160,6 +162,17 @@ def test_spoken_questions_are_answered_from_the_documents(assistant, question, t
 def test_a_share_asked_is_answered_by_percentage_points(assistant):
     answer = assistant.ask("十三五期间公共机构电力占比提高了多少")
     assert "1.57个百分点" in answer.answer.split("\n\n")[0] and answer.citations, answer.answer
+
+
+def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
+    from assistant.answering.direct import asked_figures
+
+    (figure,) = asked_figures("全国低碳日是从哪一年开始设立的")
+    assert figure.search("从2013年起把每年全国节能宣传周的第三天定为全国低碳日")
+    assert not figure.search("2022年的低碳日主题是“落实双碳行动，共建美丽家园”")
+    (duration,) = asked_figures("舟山那轮示范创建前后搞了几年")
+    assert duration.search("2021—2025年间按照国家和省的部署推进") and not duration.search("2023年12月1日上线")
+    assert asked_figures("托管费一般参考前面几年的能源费啊") is None  # 前面几年 asks no duration
 
 
 def test_no_internal_key_or_command_line_in_answers(assistant):

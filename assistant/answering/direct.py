@@ -62,11 +62,21 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
 ASKED_FIGURES = (
-    (re.compile(r"多少(千瓦|kW)(?!时)", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
+    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
+    (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电", re.I),
+     re.compile(_FIGURE + r"(万?千瓦时|kWh|度电|万度)", re.I)),
+    (re.compile(r"(?<![哪前后近这那面头])(几|多少)年(?!度|前|后|级|的)"),
+     re.compile(r"(?<![0-9])[0-9]{1,2}\s*(年|个月)(?![0-9度])|[一二三四五六七八九十两]+年(?!度|级)|"
+                r"[0-9]{4}\s*年?\s*[—–\-至到]\s*[0-9]{4}")),
+    (re.compile(r"(哪年|哪一年|什么时候|何时|第一届|首届|第一批|首批).{0,6}(开始|设立|创办|举办|办的|启动|评的|遴选|首次|设的|搞的|起)|"
+                r"从哪(一)?年|起始年份|始于哪"),
+     re.compile(r"[0-9]{4}\s*年.{0,20}(开始|设立|创办|首次|首届|第一届|首批|第一批|起|启动|确定|定为)|"
+                r"(开始|设立|首次|首届|第一届|首批|第一批|起|自|从).{0,15}[0-9]{4}\s*年")),
     (re.compile(r"多少(升|L\b)"), re.compile(_FIGURE + r"(升|L\b)")),
-    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价"), re.compile(_FIGURE + r"(元|万元|亿元)")),
+    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少"),
+     re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
-    (re.compile(r"多少家|几家"), re.compile(_FIGURE + r"家")),
+    *((re.compile(f"多少{c}|(?<!哪)几{c}"), re.compile(_FIGURE + c)) for c in "家台座辆届"),
     (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
     (re.compile(r"多少(立方米?|方)(?!面|案|式|法)"), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
