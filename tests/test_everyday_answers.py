@@ -143,6 +143,8 @@ def test_a_part_the_knowledge_base_cannot_answer_is_named(assistant):
     "节约型机关评价细则满分是多少分",
     "舟山行政中心屋顶光伏总装机容量是多少",  # a capacity asked: only kW figures answer it
     "舟到e管家平台建设投资金额是多少",  # an investment asked: only yuan figures answer it
+    "绿色食堂评价的达标分数线是多少",  # a sentence that names 分数线 without a number does not give it
+    "江苏党政机关能耗定额的基准值是多少",  # the sentence that names a 基准值 is about 山东
 ])
 def test_questions_the_knowledge_base_cannot_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -173,6 +175,23 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
     (duration,) = asked_figures("舟山那轮示范创建前后搞了几年")
     assert duration.search("2021—2025年间按照国家和省的部署推进") and not duration.search("2023年12月1日上线")
     assert asked_figures("托管费一般参考前面几年的能源费啊") is None  # 前面几年 asks no duration
+
+
+def test_a_named_value_asked_is_given_only_by_a_sentence_that_states_it():
+    from assistant.answering.direct import asked_value, states_value
+
+    assert asked_value("江苏DB32/T 4001里党政机关单位建筑面积能耗约束值是多少？") == "约束值"
+    assert asked_value("水效领跑者对人均用水量有没有硬门槛，具体是多少方") == "门槛"
+    assert asked_value("等价值又是啥") is None  # what a value means is not a value asked
+    assert states_value("例如党政机关单位建筑面积能耗约束值 12 kgce/m²。", "约束值")
+    assert not states_value("评价细则的具体指标、分值和达标分数线；", "分数线")
+    assert states_value("大多数机关办公单位年耗能远低于这一门槛", "门槛")  # right after the sentence that states it
+    assert states_value("新能源汽车占比达到30%", "比例")
+
+
+def test_a_threshold_stated_in_the_law_is_quoted(assistant):
+    answer = assistant.ask("医院会不会算重点用能单位 门槛是多少")
+    assert any("节约能源法" in c.title and c.article == "第五十二条" for c in answer.citations), answer.answer
 
 
 def test_no_internal_key_or_command_line_in_answers(assistant):

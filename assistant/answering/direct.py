@@ -61,6 +61,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # A figure asked in a unit ("装了多少千瓦", "收费标准是多少钱", "满分多少"): only a sentence that holds a number in that
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
+_HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
 ASKED_FIGURES = (
     (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
     (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电", re.I),
@@ -119,7 +120,30 @@ def asked_figure(part: str) -> re.Pattern | None:
 
 
 def _figure_for(text: str) -> re.Pattern | None:
+    text = _HOW_MUCH.sub("多少", text)
     return next((holds for ask, holds in ASKED_FIGURES if ask.search(text)), None)
+
+
+# A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
+# does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
+_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|比例)(?:要求|具体|到底|一般|大概|大约|都|各|又|应|要|的|[，,\s])*"
+                          r"(?:是|为|有|达到|定)?(?:多少|几|多大)")
+
+
+def asked_value(question: str) -> str | None:
+    """The named value a one-part question asks for (约束值, 门槛, 比例), if any."""
+    found = _ASKED_VALUE.search(question) if len(question_parts(question)) == 1 else None
+    return found.group(1) if found else None
+
+
+def states_value(sentence: str, value: str) -> bool:
+    """Whether a sentence gives the value asked: names it with a number ("约束值 12 kgce/m²", not "评价细则的分值和
+    达标分数线"), or right after stating it ("……一万吨标准煤及以上的单位……远低于这一门槛"), or gives a share as a
+    percentage."""
+    if value == "比例" and re.search(r"%|％|百分之|[一二三四五六七八九]成", sentence):
+        return True
+    return value in sentence and (re.search(r"[0-9]|[一二三四五六七八九十百千万两]+(万|千|吨|元|分|家|立方|千克|%)", sentence)
+                                  is not None or re.search(f"(这一?|这个|该|上述|此){value}", sentence) is not None)
 
 
 def asked_figures(question: str) -> list[re.Pattern] | None:
@@ -203,6 +227,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         own = kb.query_weights(part) if len(parts) > 1 else whole
         types = kb.colloquial.normalise(part).types
         figure = asked_figure(part)
+        value = asked_value(part)
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
         best: tuple[float, str, SearchHit] | None = None
@@ -212,10 +237,11 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 sentence = clean(raw)
                 quoted = _with_what_it_introduces(sentence, sentences[index + 1:])  # scored as itself, quoted whole
                 # no table cells, no FAQ question ("问：年中搬进了新办公楼，建筑面积填哪一个？"; dev half: skipping it
-                # over quoting the answer after it); the figure asked
+                # over quoting the answer after it); the figure or the named value asked
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
-                        (figure is not None and not figure.search(quoted)):
+                        (figure is not None and not figure.search(quoted)) or \
+                        (value is not None and not states_value(quoted, value)):
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
                 share = sum(w for t, w in own.items() if t in tokens) / total

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asking_clauses, direct_answers, is_unverified_note,
-                                        question_parts, quotable_sentences, yes_or_no)
+from assistant.answering.direct import (asked, asked_figures, asked_value, asking_clauses, direct_answers,
+                                        is_unverified_note, question_parts, quotable_sentences, states_value,
+                                        yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
@@ -290,6 +291,13 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
+        elsewhere = self._lead_elsewhere(question, lead) if lead else None
+        if elsewhere:
+            return self._answer(NOT_FOUND + f"检索到的文件里没有{elsewhere}的这项内容。", "knowledge")
+        value = asked_value(question)
+        if value and not (lead and states_value(lead.split("（《")[0], value)):
+            # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
+            return self._answer(f"{NOT_FOUND}检索到的文件里没有给出所问的{value}。", "knowledge")
         unverified = _unverified_in(lead)
         if unverified and not self._asks_what_or_how(question):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
@@ -387,12 +395,25 @@ class OfflineEngine:
     def _place_not_covered(self, question: str, hits: list[SearchHit], floor: float = MIN_COVERAGE) -> str | None:
         """A place the question names (杭州市, 江苏) that none of the well-covering passages mentions: they are
         about somewhere else. The country itself (中国, 全国) is no such place."""
-        places = [w for w, flag in self.kb.tokenizer.tagged(question)
-                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
         good = [h for h in hits if h.coverage >= floor]
-        for place in places:
-            core = place[:-1] if len(place) > 2 and place[-1] in "省市县" else place
+        for place, core in self._places(question):
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
+                return place
+        return None
+
+    def _places(self, text: str) -> list[tuple[str, str]]:
+        """The places a text names (江苏省, 杭州市, 山东), each with its core (江苏, 杭州, 山东)."""
+        places = [w for w, flag in self.kb.tokenizer.tagged(text)
+                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
+        return [(p, p[:-1] if len(p) > 2 and p[-1] in "省市县" else p) for p in places]
+
+    def _lead_elsewhere(self, question: str, lead: str) -> str | None:
+        """A province the question names, when the direct answer's sentence names another province and not it
+        ("江苏党政机关能耗定额的基准值" answered by a sentence about 山东)."""
+        said = lead.split("（《")[0]
+        others = [core for _, core in self._places(said) if core in _PROVINCES]
+        for place, core in self._places(question):
+            if core in _PROVINCES and core not in said and any(o != core for o in others):
                 return place
         return None
 
