@@ -145,6 +145,8 @@ def test_a_part_the_knowledge_base_cannot_answer_is_named(assistant):
     "舟到e管家平台建设投资金额是多少",  # an investment asked: only yuan figures answer it
     "绿色食堂评价的达标分数线是多少",  # a sentence that names 分数线 without a number does not give it
     "江苏党政机关能耗定额的基准值是多少",  # the sentence that names a 基准值 is about 山东
+    "舟山行政中心改造是哪家节能服务公司做的",  # the documents name no company
+    "环境保护法哪一条规定了环境日",  # no passage names that article
 ])
 def test_questions_the_knowledge_base_cannot_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -178,7 +180,7 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
 
 
 def test_a_named_value_asked_is_given_only_by_a_sentence_that_states_it():
-    from assistant.answering.direct import asked_value, states_value
+    from assistant.answering.direct import asked_figures, asked_value, states_value
 
     assert asked_value("江苏DB32/T 4001里党政机关单位建筑面积能耗约束值是多少？") == "约束值"
     assert asked_value("水效领跑者对人均用水量有没有硬门槛，具体是多少方") == "门槛"
@@ -187,6 +189,7 @@ def test_a_named_value_asked_is_given_only_by_a_sentence_that_states_it():
     assert not states_value("评价细则的具体指标、分值和达标分数线；", "分数线")
     assert states_value("大多数机关办公单位年耗能远低于这一门槛", "门槛")  # right after the sentence that states it
     assert states_value("新能源汽车占比达到30%", "比例")
+    assert asked_figures("国管局那篇文章讲算碳排放要守哪几条原则") is None  # principles, not articles
 
 
 def test_a_threshold_stated_in_the_law_is_quoted(assistant):

@@ -81,6 +81,11 @@ ASKED_FIGURES = (
     (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
     (re.compile(r"多少(立方米?|方)(?!面|案|式|法)"), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
+    # which company: the documents name none by its registered name
+    (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)"),
+     re.compile(r"有限(责任)?公司|股份有限|集团")),
+    # which article ("哪一条是管机关食堂的", "是第几条规定的"): only a sentence that names one gives it
+    (re.compile(r"第几条|哪一?条(?=$|[是规说管里在的？?，,\s啊呀])|哪几条(?=$|[是规说管里在？?，,\s啊呀])"), re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")),
     # a document's number (文号) or a standard's code: only a sentence that holds one gives it
     (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}")),

@@ -251,8 +251,8 @@ class OfflineEngine:
             # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
             # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
             closest = Citation.from_hit(max(hits, key=lambda h: h.coverage)).title
-            return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的数字或日期。",
-                                "knowledge")
+            return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的具体数字、日期、"
+                                "名称或条款。", "knowledge")
         weights = self.kb.query_weights(question)
         used = _distinct_documents([h for h in hits if h.coverage >= max(floor * 0.8, best * 0.7)],
                                    USED_PASSAGES)
