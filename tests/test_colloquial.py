@@ -79,3 +79,13 @@ def test_whole_question_phrases_are_question_words_not_topic():
 def test_a_sentence_final_particle_that_ends_a_spoken_word_stays_with_it():
     assert LEXICON.normalise("节能宣传周搞这个干嘛").text.endswith("做什么")  # not "干" and a dropped 嘛
     assert LEXICON.normalise("能不能报销嘛").text == "能不能报销"
+
+
+def test_words_jieba_does_not_know_are_looked_up_as_written(kb):
+    tokenizer = kb.tokenizer
+    assert tokenizer.unknown_runs("办公电脑老蓝屏") == ["老蓝屏"]
+    assert tokenizer.unknown_runs("家里空调不制冷了，得加氟") == ["加氟"]
+    assert tokenizer.unknown_runs("能耗超定额了要跟谁说明") == []  # 跟谁 is grammar, not a word
+    assert kb.manifest.mentions("公共机构节能条例") and not kb.manifest.mentions("加氟")
+    assert kb.unseen_runs("电梯困人了应该打哪个电话") == ["困人"]
+    assert kb.unseen_runs("年度节能目标报给谁") == []

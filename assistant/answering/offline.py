@@ -456,8 +456,8 @@ class OfflineEngine:
         """Whether a word the knowledge base never contains means it cannot answer. A name, place, abbreviation
         or number it never mentions (合肥市, 冬奥会, IPMVP) always does: the question is about something else. A
         common noun (饮水机) may be the user's word for the documents' term, so only when the rest of the question is
-        not well covered either (below NOUN_COVERAGE); an unknown verb or adjective (判刑, 下雨) below
-        STRONG_COVERAGE."""
+        not well covered either (below NOUN_COVERAGE); an unknown verb or adjective (判刑, 下雨), or a word jieba does
+        not know at all (蓝屏, 加氟), below STRONG_COVERAGE."""
         tokenizer = self.kb.tokenizer
         asking = asking_clauses(question)
         for word in self.kb.unseen_words(question):
@@ -467,7 +467,9 @@ class OfflineEngine:
                 continue  # "局里让我牵头能效领跑者的工作，市级中心主要负责什么": the context clause is not the question
             if best < (NOUN_COVERAGE if tokenizer.is_topical(word) else STRONG_COVERAGE):
                 return True
-        return False
+        # a word jieba does not know, written nowhere in the documents (老蓝屏, 加氟, 餐补, 困人): like an unknown verb
+        return best < STRONG_COVERAGE and any(not asking or any(run in clause for clause in asking)
+                                              for run in self.kb.unseen_runs(question))
 
     def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation],
               weights: dict[str, float]) -> str:

@@ -367,6 +367,12 @@ class KnowledgeBase:
                 out.append(word)
         return out
 
+    def unseen_runs(self, query: str) -> list[str]:
+        """Words jieba does not know, as runs of single characters ("老蓝屏", "加氟"), that no passage contains as
+        written: like an unseen word, though each character alone is common."""
+        topic = self.colloquial.topic(self.normalise_query(query))
+        return [run for run in dict.fromkeys(self.tokenizer.unknown_runs(topic)) if not self.manifest.mentions(run)]
+
     def _lexical_ranking(self, query: str, doc_type: str | None, pool: int,
                          status: str | None = None) -> tuple[list[tuple[str, float]], dict[str, int]]:
         """BM25 ranking (raw scores), and the chunks of an article the question names, with their sort key."""

@@ -24,6 +24,10 @@ from assistant.numerals import chinese_to_int
 # Bump when tokens() changes: stored token lists are then re-made on the next open (knowledge.py).
 TOKENIZER_VERSION = "2"  # 2: jieba search mode without HMM, numerals of article labels
 _WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Characters that join words in a sentence rather than make one (谁去查, 跟谁, 来定, 弄好, 算咱, 某家, 十三五末)
+_GRAMMAR = frozenset("去来到完好很谁跟给被某咱想没不按各比先做我你他她它们的了着过得地在把让向从对为和与及或也都就才又还再太更最些点下上里中个"
+                     "一二三四五六七八九十百千万两几多少哪啥么吗呢吧啊呀嘛")
 _NUMBER_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千]+[条章节款]$")
 
 
@@ -85,6 +89,21 @@ class Tokenizer:
             if word and word not in self.stopwords and _WORD.search(word):
                 out.append(word)
         return out
+
+    def unknown_runs(self, text: str) -> list[str]:
+        """Runs of two or more single characters that jieba's dictionary does not join into a word and that are
+        not stop words ("老蓝屏", "加氟", "餐补"): a word it does not know, to be looked up as written."""
+        runs, run = [], ""
+        for piece in self._jieba.lcut(text, HMM=False):
+            if len(piece) == 1 and _CJK.fullmatch(piece) and piece not in self.stopwords and piece not in _GRAMMAR:
+                run += piece
+                continue
+            if len(run) >= 2:
+                runs.append(run)
+            run = ""
+        if len(run) >= 2:
+            runs.append(run)
+        return runs
 
     def is_topical(self, word: str) -> bool:
         """True for what a question is about: glossary terms, Latin words and numbers (2019, IPMVP), and nouns,

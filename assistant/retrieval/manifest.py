@@ -174,6 +174,12 @@ class Manifest:
                                   bool(r[10]), json.loads(r[11]))
         return out
 
+    def mentions(self, text: str) -> bool:
+        """Whether any stored passage or title contains `text` as it is written."""
+        return self._reader.execute(
+            "SELECT 1 FROM chunks WHERE instr(text, ?) > 0 UNION ALL SELECT 1 FROM documents WHERE instr(title, ?) > 0 "
+            "LIMIT 1", (text, text)).fetchone() is not None
+
     def tokens(self, chunk_ids: list[str]) -> dict[str, set[str]]:
         """The stored index tokens (header and text) of each chunk."""
         out: dict[str, set[str]] = {}
