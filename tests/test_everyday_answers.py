@@ -179,6 +179,9 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
     (duration,) = asked_figures("舟山那轮示范创建前后搞了几年")
     assert duration.search("2021—2025年间按照国家和省的部署推进") and not duration.search("2023年12月1日上线")
     assert asked_figures("托管费一般参考前面几年的能源费啊") is None  # 前面几年 asks no duration
+    (capacity, energy) = asked_figures("楼顶光伏装了多大容量？年发电量多少？")
+    assert capacity.search("装机容量约5.8万千瓦") and not capacity.search("年发电5.8万千瓦时")
+    assert energy.search("年发电约12万千瓦时") and not energy.search("装机100千瓦")
 
 
 def test_a_named_value_asked_is_given_only_by_a_sentence_that_states_it():

@@ -63,8 +63,8 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
 ASKED_FIGURES = (
-    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
-    (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电", re.I),
+    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
+    (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电|(发电|节电|耗电)量(是|有)?多少", re.I),
      re.compile(_FIGURE + r"(万?千瓦时|kWh|度电|万度)", re.I)),
     (re.compile(r"(?<![哪前后近这那面头])(几|多少)年(?!度|前|后|级|的)"),
      re.compile(r"(?<![0-9])[0-9]{1,2}\s*(年|个月)(?![0-9度])|[一二三四五六七八九十两]+年(?!度|级)|"
