@@ -941,3 +941,16 @@ def test_a_long_message_is_answered_from_its_question_when_the_scene_is_not_cove
     for question in ("家里厨房下水道堵了，物业说要自己找人，怎么疏通比较快？", "孩子小升初，户口和房产不在一个区，能上哪个学校？"):
         answer = assistant.ask(question)  # a short asking clause of common words is no evidence
         assert NOT_FOUND in answer.answer and not answer.citations, answer.answer
+
+
+def test_each_unit_of_a_category_and_over_in_a_budget_conversation(assistant):
+    data = SampleData()
+    latest = max(y for _, y in data.months)
+    answer = assistant.ask("三家医院今年人均用水依次是多少")  # the category, not a choice between two of its units
+    hospitals = [n for n, c in data.category.items() if c == "医院" and (n, latest) in data.months]
+    assert len(hospitals) == 3
+    for name in hospitals:
+        assert name in answer.answer and f"{data.metric(name, latest, 'water_per_capita'):.2f}" in answer.answer
+    calls = _calls(assistant, ["今年上半年预算执行率最高的三家", "二中3月电量是不是不正常", "全年下来有哪些单位超了"])
+    assert calls[2][0] == "budget_status" and calls[2][1]["institution"] == "全部"  # over the budget, not a ranking
+    assert "through_month" not in calls[2][1]

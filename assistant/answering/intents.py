@@ -277,6 +277,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
+        if own == "rank" and context.get("limit") and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
+                not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
+            # "全年下来有哪些单位超了" in a conversation about budgets: over the budget, not a ranking of use
+            own = context["limit"]
+            merged.pop("metric", None)
         if context.get("intent") == "anomaly" and not _ANOMALY.search(text) and own in (None, "indicator") and \
                 _metric(text) and merged.get("institution") not in (None, "全部"):
             # "那它24年的用电呢" after checking one unit for anomalies: its figure; the month checked is not a
@@ -399,6 +404,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:
             slots["category"] = category  # "我是二中总务处的……今年学校里用电最多的是哪几所": schools, not 二中
+    if intent == "indicator" and ambiguous and "institution" not in slots and "category" in slots and \
+            re.search(r"[两二三四五六七八九十0-9]+\s*(家|所|个)|各|依次|分别|每(一)?(家|个|所)", text):
+        intent, ambiguous = "rank", []  # "三家医院今年人均用水依次是多少": each unit of the category, not one of them
     if intent in {"rank", "quota"} and ambiguous and "institution" not in slots:
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:

@@ -153,6 +153,9 @@ class OfflineEngine:
                         before["slots"].get("institution") == u.slots.get("institution") and \
                         before["slots"].get("year") and before["slots"].get("year") != u.slots.get("year"):
                     context["other_year"] = before["slots"]["year"]  # "2024年…多少", "2023年的": two years asked
+        limits = [intent for _, _, intent, _ in turns if intent in {"budget", "quota"}]
+        if context is not None and limits:
+            context["limit"] = limits[-1]  # the limit last checked: what "哪些单位超了" is over
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
