@@ -41,7 +41,9 @@ _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|�
                              r"(数据|面积|电量|水量|用电|用水|读数|这个数).{0,10}(怎么回事|咋回事)|是不是变(过|了)|"
                              r"系统里|数据里|(刚好|正好|恰好).{0,8}(一样|相同|一致)|(怎么|为啥|为什么)(老是|总是)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
-MIN_COVERAGE = 0.4  # share of the question's topic terms (IDF-weighted) the best passage must contain; evals/everyday.py calibrates it on the dev half
+# share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
+# everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
+MIN_COVERAGE = 0.4
 # A long message whose scene is not covered is searched again by its asking clauses alone ("我们今年七月份搬到新楼去了，
 # ……，年报上头建筑面积到底填哪个"), with a stricter floor and only when they hold enough terms to be evidence
 # (dev half: floor 0.6 over 0.75; 4 terms tied 3 and is the stricter)
