@@ -184,6 +184,15 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
     assert energy.search("年发电约12万千瓦时") and not energy.search("装机100千瓦")
 
 
+def test_a_note_that_the_item_asked_is_unverified_is_a_decline():
+    from assistant.answering.direct import asked_item_unverified
+
+    sentence = "该法对机关食堂也提出了要求（该法的施行日期和具体条款在本知识库中待核实）"
+    assert asked_item_unverified("反食品浪费法里机关食堂浪费了罚多少钱", sentence)
+    assert not asked_item_unverified("反食品浪费法对机关食堂有什么要求", sentence)  # what it requires is stated
+    assert not asked_item_unverified("绿色学校创建一般谁牵头", "由教育部门牵头（联合发文部门待核实）")
+
+
 def test_a_named_value_asked_is_given_only_by_a_sentence_that_states_it():
     from assistant.answering.direct import asked_figures, asked_value, states_value
 

@@ -218,6 +218,23 @@ def is_unverified_note(sentence: str) -> bool:
     return bool(_UNVERIFIED.search(said)) and not re.search(r"核实了|已核实|已经核实", said)
 
 
+# What a question asks, and the words a document's bracketed note uses for that item when it has not verified it
+_NOTED_ITEMS = (
+    (re.compile(r"文号|发文字号"), re.compile(r"文号")),
+    (re.compile(r"罚|处罚|处分"), re.compile(r"条款|罚")),
+    (re.compile(r"比例"), re.compile(r"比例")),
+    (re.compile(r"编号|标准号"), re.compile(r"编号")),
+    (re.compile(r"多少分|满分|分数线|几分"), re.compile(r"分值|分数")),
+)
+
+
+def asked_item_unverified(question: str, sentence: str) -> bool:
+    """Whether the sentence's bracketed note says the very item the question asks has not been verified ("罚多少钱"
+    against "（该法的施行日期和具体条款在本知识库中待核实）")."""
+    notes = [n for n in re.findall(r"（([^（）]*)）|\(([^()]*)\)", sentence) for n in n if n and _UNVERIFIED.search(n)]
+    return any(ask.search(question) and any(noted.search(n) for n in notes) for ask, noted in _NOTED_ITEMS)
+
+
 def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25,
                    weights: dict[str, float] | None = None) -> list[Lead]:
     """For each part of `question`, the sentence of `hits` that best answers it (its words, its type).

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asked_value, asking_clauses, direct_answers,
-                                        is_unverified_note, question_parts, quotable_sentences, states_value,
-                                        yes_or_no)
+from assistant.answering.direct import (asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
+                                        direct_answers, is_unverified_note, question_parts, quotable_sentences,
+                                        states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
 from assistant.answering.references import resolve
@@ -303,6 +303,13 @@ class OfflineEngine:
         if value and not (lead and states_value(lead.split("（《")[0], value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
             return self._answer(f"{NOT_FOUND}检索到的文件里没有给出所问的{value}。", "knowledge")
+        noted = re.search(r"（(《[^》]+》)", lead) if lead and len(lead.splitlines()) == 1 and \
+            asked_item_unverified(question, lead.split("（《")[0]) else None
+        if noted:
+            # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence that answers best notes in brackets that the law's
+            # articles (the very item asked) are not verified
+            return self._answer(f"{NOT_FOUND}{noted.group(1)}注明所问的这一项尚未核实，没有可以引用的确切内容。",
+                                "knowledge")
         unverified = _unverified_in(lead)
         if unverified and not self._asks_what_or_how(question):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
