@@ -182,6 +182,8 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
     (capacity, energy) = asked_figures("楼顶光伏装了多大容量？年发电量多少？")
     assert capacity.search("装机容量约5.8万千瓦") and not capacity.search("年发电5.8万千瓦时")
     assert energy.search("年发电约12万千瓦时") and not energy.search("装机100千瓦")
+    (rate,) = asked_figures("那个打包托管项目节能率有多少")
+    assert rate.search("综合节能率33.45%") and not rate.search("节能率是衡量托管效果的指标")
 
 
 def test_a_note_that_the_item_asked_is_unverified_is_a_decline():
