@@ -186,6 +186,11 @@ def test_a_start_year_asked_is_answered_by_the_sentence_that_says_from_when():
     assert rate.search("综合节能率33.45%") and not rate.search("节能率是衡量托管效果的指标")
 
 
+def test_the_direct_answer_is_the_sentence_about_the_year_asked(assistant):
+    lead = assistant.ask("2021年度全国电力平均排放因子是多少").answer.split("\n\n")[0]
+    assert "2021年度" in lead and NOT_FOUND not in lead, lead
+
+
 def test_a_note_that_the_item_asked_is_unverified_is_a_decline():
     from assistant.answering.direct import asked_item_unverified
 

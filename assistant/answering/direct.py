@@ -167,6 +167,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
 
 
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
+YEAR_BONUS = 0.2  # a sentence that names the year asked, over a near one about another year (dev: 0.5 declined less)
 MIN_LEAD_CHARS = 8  # shorter "sentences" are labels and headings ("**合同能源管理。**"), not answers
 _MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
 
@@ -251,6 +252,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         types = kb.colloquial.normalise(part).types
         figure = asked_figure(part)
         value = asked_value(part)
+        years = re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)", part)
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
         best: tuple[float, str, SearchHit] | None = None
@@ -275,6 +277,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                     score += TYPE_BONUS
                 if share >= min_share and defined is not None and defined.search(sentence):
                     score += TYPE_BONUS  # "分项指区分照明、空调……": the term asked about, then what it means
+                if years and any(re.search(f"(?<![比较于])(?<!相比){y}年", quoted) for y in years):
+                    score += YEAR_BONUS  # "2021年度全国电力平均排放因子": the sentence about that year, not "比2021年下降"
                 if is_unverified_note(sentence):
                     score -= UNVERIFIED_PENALTY  # "……尚未核实": a sentence nearly as close that answers comes first
                 if share >= min_share and (best is None or score > best[0]):
