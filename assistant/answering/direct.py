@@ -63,7 +63,8 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
 ASKED_FIGURES = (
-    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I), re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
+    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I),
+     re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
     (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电|(发电|节电|耗电)量(是|有)?多少", re.I),
      re.compile(_FIGURE + r"(万?千瓦时|kWh|度电|万度)", re.I)),
     (re.compile(r"(?<![哪前后近这那面头])(几|多少)年(?!度|前|后|级|的)"),
@@ -85,7 +86,8 @@ ASKED_FIGURES = (
     (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)"),
      re.compile(r"有限(责任)?公司|股份有限|集团")),
     # which article ("哪一条是管机关食堂的", "是第几条规定的"): only a sentence that names one gives it
-    (re.compile(r"第几条|哪一?条(?=$|[是规说管里在的？?，,\s啊呀])|哪几条(?=$|[是规说管里在？?，,\s啊呀])"), re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")),
+    (re.compile(r"第几条|哪一?条(?=$|[是规说管里在的？?，,\s啊呀])|哪几条(?=$|[是规说管里在？?，,\s啊呀])"),
+     re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")),
     # a document's number (文号) or a standard's code: only a sentence that holds one gives it
     (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}")),
@@ -166,6 +168,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
     return out
 
 
+YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")  # "2021年" → 2021
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
 YEAR_BONUS = 0.2  # a sentence that names the year asked, over a near one about another year (dev: 0.5 declined less)
 MIN_LEAD_CHARS = 8  # shorter "sentences" are labels and headings ("**合同能源管理。**"), not answers
@@ -233,7 +236,8 @@ _NOTED_ITEMS = (
 def asked_item_unverified(question: str, sentence: str) -> bool:
     """Whether the sentence's bracketed note says the very item the question asks has not been verified ("罚多少钱"
     against "（该法的施行日期和具体条款在本知识库中待核实）")."""
-    notes = [n for n in re.findall(r"（([^（）]*)）|\(([^()]*)\)", sentence) for n in n if n and _UNVERIFIED.search(n)]
+    brackets = re.findall(r"（([^（）]*)）|\(([^()]*)\)", sentence)  # (full-width, half-width) per bracket
+    notes = [text for pair in brackets for text in pair if text and _UNVERIFIED.search(text)]
     return any(ask.search(question) and any(noted.search(n) for n in notes) for ask, noted in _NOTED_ITEMS)
 
 
@@ -252,7 +256,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         types = kb.colloquial.normalise(part).types
         figure = asked_figure(part)
         value = asked_value(part)
-        years = re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)", part)
+        years = YEAR.findall(part)
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
         best: tuple[float, str, SearchHit] | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
+from assistant.answering.direct import (YEAR, asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
                                         direct_answers, is_unverified_note, question_parts, quotable_sentences,
                                         states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
@@ -49,13 +49,12 @@ MIN_COVERAGE = 0.4
 # (dev half: floor 0.6 over 0.75; 4 terms tied 3 and is the stricter)
 FOCUSED_COVERAGE = 0.6
 FOCUSED_TERMS = 4
-FIGURE_COVERAGE = 0.7  # share of the best coverage a passage needs for its figures to count (dev: 0.6, 0.7 tie)
+NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
-_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 _PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # "十五五": a five-year plan is named like a year
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
@@ -251,7 +250,7 @@ class OfflineEngine:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = asked_figures(question)
-        near = [h for h in hits if h.coverage >= max(floor * 0.8, best * FIGURE_COVERAGE)]
+        near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
         if figures and not any(f.search(s) for f in figures for h in near for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
             # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
@@ -259,8 +258,7 @@ class OfflineEngine:
             return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的具体数字、日期、"
                                 "名称或条款。", "knowledge")
         weights = self.kb.query_weights(question)
-        used = _distinct_documents([h for h in hits if h.coverage >= max(floor * 0.8, best * 0.7)],
-                                   USED_PASSAGES)
+        used = _distinct_documents(near, USED_PASSAGES)
         if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
             # A guide, case or FAQ restating a rule is quoted with the policy or standard it rests on, when one of
             # the passages read covers the question well enough too
@@ -268,7 +266,7 @@ class OfflineEngine:
                            h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
             if source is not None:
                 used = used + [source]
-        years = set(_YEAR.findall(question))
+        years = set(YEAR.findall(question))
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
@@ -288,7 +286,7 @@ class OfflineEngine:
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
                                               h.coverage >= floor * 0.8], citations, weights)
-        if years and lead and _YEAR.search(lead) and not any(y in lead for y in years):
+        if years and lead and YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
@@ -296,20 +294,9 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
-        elsewhere = self._lead_elsewhere(question, lead) if lead else None
-        if elsewhere:
-            return self._answer(NOT_FOUND + f"检索到的文件里没有{elsewhere}的这项内容。", "knowledge")
-        value = asked_value(question)
-        if value and not (lead and states_value(lead.split("（《")[0], value)):
-            # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
-            return self._answer(f"{NOT_FOUND}检索到的文件里没有给出所问的{value}。", "knowledge")
-        noted = re.search(r"（(《[^》]+》)", lead) if lead and len(lead.splitlines()) == 1 and \
-            asked_item_unverified(question, lead.split("（《")[0]) else None
-        if noted:
-            # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence that answers best notes in brackets that the law's
-            # articles (the very item asked) are not verified
-            return self._answer(f"{NOT_FOUND}{noted.group(1)}注明所问的这一项尚未核实，没有可以引用的确切内容。",
-                                "knowledge")
+        short = self._lead_falls_short(question, lead)
+        if short:
+            return self._answer(NOT_FOUND + short, "knowledge")
         unverified = _unverified_in(lead)
         if unverified and not self._asks_what_or_how(question):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
@@ -419,14 +406,24 @@ class OfflineEngine:
                   if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
         return [(p, p[:-1] if len(p) > 2 and p[-1] in "省市县" else p) for p in places]
 
-    def _lead_elsewhere(self, question: str, lead: str) -> str | None:
-        """A province the question names, when the direct answer's sentence names another province and not it
-        ("江苏党政机关能耗定额的基准值" answered by a sentence about 山东)."""
-        said = lead.split("（《")[0]
+    def _lead_falls_short(self, question: str, lead: str) -> str | None:
+        """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
+        None when it does or there is none."""
+        said = lead.split("（《")[0]  # the sentence without its source
         others = [core for _, core in self._places(said) if core in _PROVINCES]
-        for place, core in self._places(question):
+        for place, core in self._places(question) if others else []:
             if core in _PROVINCES and core not in said and any(o != core for o in others):
-                return place
+                # "江苏党政机关能耗定额的基准值": the sentence is about 山东
+                return f"检索到的文件里没有{place}的这项内容。"
+        value = asked_value(question)
+        if value and not (lead and states_value(said, value)):
+            # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
+            return f"检索到的文件里没有给出所问的{value}。"
+        noted = re.search(r"（(《[^》]+》)", lead)
+        if noted and len(lead.splitlines()) == 1 and asked_item_unverified(question, said):
+            # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence notes in brackets that the law's articles (the very
+            # item asked) are not verified
+            return f"{noted.group(1)}注明所问的这一项尚未核实，没有可以引用的确切内容。"
         return None
 
     def _named_document(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
