@@ -419,11 +419,11 @@ class OfflineEngine:
         if value and not (lead and states_value(said, value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
             return f"检索到的文件里没有给出所问的{value}。"
-        noted = re.search(r"（(《[^》]+》)", lead)
-        if noted and len(lead.splitlines()) == 1 and asked_item_unverified(question, said):
+        sentence, title = _with_source(lead)
+        if title and len(lead.splitlines()) == 1 and asked_item_unverified(question, sentence):
             # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence notes in brackets that the law's articles (the very
             # item asked) are not verified
-            return f"{noted.group(1)}注明所问的这一项尚未核实，没有可以引用的确切内容。"
+            return f"{title}注明所问的这一项尚未核实，没有可以引用的确切内容。"
         return None
 
     def _named_document(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
@@ -469,16 +469,18 @@ class OfflineEngine:
         not know at all (蓝屏, 加氟), below STRONG_COVERAGE."""
         tokenizer = self.kb.tokenizer
         asking = asking_clauses(question)
+
+        def asked_about(word: str) -> bool:
+            # "局里让我牵头能效领跑者的工作，市级中心主要负责什么": the context clause is not the question
+            return not asking or any(word in clause for clause in asking)
+
         for word in self.kb.unseen_words(question):
             if tokenizer.is_name(word):
                 return True
-            if asking and not any(word in clause for clause in asking):
-                continue  # "局里让我牵头能效领跑者的工作，市级中心主要负责什么": the context clause is not the question
-            if best < (NOUN_COVERAGE if tokenizer.is_topical(word) else STRONG_COVERAGE):
+            if asked_about(word) and best < (NOUN_COVERAGE if tokenizer.is_topical(word) else STRONG_COVERAGE):
                 return True
         # a word jieba does not know, written nowhere in the documents (老蓝屏, 加氟, 餐补, 困人): like an unknown verb
-        return best < STRONG_COVERAGE and any(not asking or any(run in clause for clause in asking)
-                                              for run in self.kb.unseen_runs(question))
+        return best < STRONG_COVERAGE and any(asked_about(run) for run in self.kb.unseen_runs(question))
 
     def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation],
               weights: dict[str, float]) -> str:
@@ -700,13 +702,20 @@ def _unverified_in(lead: str) -> list[str]:
     for line in lead.splitlines() if lead else []:
         if line.endswith(NOT_FOUND):
             continue
-        start = line.rfind("（《")
-        title = re.match(r"《[^》]+》", line[start + 1:]) if start > 0 else None
-        if title is None or not is_unverified_note(line[:start]):
+        said, title = _with_source(line)
+        if title is None or not is_unverified_note(said):
             return []
-        if title.group(0) not in titles:
-            titles.append(title.group(0))
+        if title not in titles:
+            titles.append(title)
     return titles
+
+
+def _with_source(line: str) -> tuple[str, str | None]:
+    """A direct answer's line ("……（《公共机构节能条例》第十五条）。[1]") as what it says and the title it cites
+    (None when it cites none)."""
+    start = line.rfind("（《")
+    title = re.match(r"《[^》]+》", line[start + 1:]) if start > 0 else None
+    return (line[:start], title.group(0)) if title else (line, None)
 
 
 def _best(hits: list[SearchHit]) -> float:
