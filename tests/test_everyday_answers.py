@@ -89,6 +89,28 @@ def test_follow_ups_keep_what_was_not_changed_and_replace_what_was():
     assert earlier.intent == "compare" and (earlier.slots["year"], earlier.slots["base_year"]) == (2018, 2017)
 
 
+@pytest.mark.parametrize("question", [
+    "改造做完以后多久可以申报能效领跑者",  # starts like a follow-up ("改…"), asks about a programme
+    "学校医院要不要参加节约型机关创建",  # short, names categories, asks whether to join a programme
+    "会议折算人数时一年按多少个工作日算",  # "多少" alone is not a figure of the unit discussed
+    "屋顶光伏十四五期间一共装了多少",
+])
+def test_a_question_about_something_else_does_not_continue_a_units_figures(assistant, question):
+    tagger = assistant.offline.kb.tokenizer.tagged  # the knowledge base's dictionary: glossary terms are its words
+    context = understand("市行政中心去年综合能耗多少", NAMES, latest_year=2025, tagger=tagger).to_dict()
+    assert understand(question, NAMES, context=context, latest_year=2025, tagger=tagger).intent == "knowledge"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("人均是多少，感觉偏高", "indicator"), ("碳排放总量呢", "indicator"), ("降了百分之多少", "compare"),
+    ("截至9月底有没有已经超预算的", "budget"), ("换成单位面积能耗", "indicator"),
+])
+def test_data_follow_ups_that_name_no_unit_keep_the_unit(question, intent):
+    context = understand("市行政中心去年综合能耗多少", NAMES, latest_year=2025).to_dict()
+    read = understand(question, NAMES, context=context, latest_year=2025)
+    assert read.intent == intent and read.slots.get("institution") in ("市行政中心", "全部")
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -182,8 +182,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding("coverage", {"year": latest_year} if latest_year else {})
     bare_name = bool(names) and len(re.sub(r"[的呢吧啊？?。，,\s]", "", text)) <= 8 and \
         not re.search(r"什么|啥|怎么|为什么|如何|多少|几|吗", text)  # "统计局", "妇幼的", "审计局呢"
+    # a question that names no unit, no category and not all units, about something other than figures, does not
+    # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
+    # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
+    elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
+        not WHOLE_CITY.search(text) and bool(_foreign_topic(text, institutions, tagger))
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
-        and (context.get("intent") in NUMERIC_INTENTS or not bare_name)
+        and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
                      (not names and _WIDER_SCOPE.search(text))):
         return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢": a rule, not the figures again
@@ -356,7 +361,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
     inherited = previous.get("institution") if previous.get("institution") and not names \
         and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
-        else None
+        and not elsewhere else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
     intent = _numeric_intent(_asking_part(text), {**slots, "institution": inherited} if inherited else slots)
     if intent is None and (names or ambiguous) and _data_words(_asking_part(text)):
@@ -373,7 +378,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                                                      institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
-            and not ambiguous and not _unit_phrase(text) and "category" not in slots \
+            and not ambiguous and not _unit_phrase(text) and "category" not in slots and not elsewhere \
             and not WHOLE_CITY.search(text) and not (intent in {"budget", "quota"} and _list_asked(text)):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
     if intent == "compare" and not years and not names and (context or {}).get("other_year") and previous.get("year"):
@@ -562,6 +567,32 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
         if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市"):
             return word
     return None
+
+
+# Words a question about our own figures is made of, besides metric names, unit names and categories: what a data
+# follow-up says when it names no unit ("人均是多少，感觉偏高", "全市同口径比呢", "截至9月底有没有已经超预算的").
+_DATA_VOCABULARY = frozenset(
+    "数据 情况 指标 单位 总量 合计 名单 排名 名次 前三名 趋势 走势 变化 变化趋势 同比 环比 同期 去年同期 同口径 口径 降幅 增幅 "
+    "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
+    "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
+    "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制".split())  # 百分制: the speller's reading of 百分之
+_FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
+
+
+def _foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) -> list[str]:
+    """Topic words of `text` that are not about our figures: not a metric, unit, category or data word ("能效领跑",
+    "光伏", "工作日", "节约型机关创建"). A question that names no unit and holds such a word asks about the rules
+    or a programme, not the figures of the unit discussed before ("改造完了要等多久才能去报能效领跑着")."""
+    if tagger is None:
+        import jieba.posseg
+
+        pairs = [(p.word, p.flag) for p in jieba.posseg.lcut(text, HMM=False)]
+    else:
+        pairs = tagger(text)
+    own = "".join(institutions) + "".join(metric_synonyms()) + "".join(CATEGORY_WORDS)
+    return [w for w, flag in pairs if len(w) >= 2 and flag in _FOREIGN_POS and w not in _DATA_VOCABULARY
+            and w not in own and not re.fullmatch(r"[0-9.]+", w)]
 
 
 def _normalise(question: str) -> str:
