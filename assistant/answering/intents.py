@@ -186,7 +186,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not WHOLE_CITY.search(text) and bool(_foreign_topic(text, institutions, tagger))
+        not ALL_UNITS.search(text) and bool(_foreign_topic(text, institutions, tagger))
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
@@ -482,7 +482,7 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              # what a term means, whom to report to, what a report holds, how a rule counts something
-                             r"[啥什么]意思|指的是|指什么|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
+                             r"[啥什么]意思|指的是|指什么|指啥|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
                              r"要不要(扣|算进|计入|算在)|(要不要|需不需要|该不该|能不能|可不可以)把.{0,10}(算进|计入|算在|扣|纳入|算上|加上)|罚多少|国家标准|行业标准|"
                              r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)|还能用|能用吗|能不能用|可以用吗|"
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
