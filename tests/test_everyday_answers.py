@@ -111,6 +111,14 @@ def test_data_follow_ups_that_name_no_unit_keep_the_unit(question, intent):
     assert read.intent == intent and read.slots.get("institution") in ("市行政中心", "全部")
 
 
+def test_a_rule_asked_of_ones_own_unit_is_not_a_question_about_its_figures(assistant):
+    history = [("我是二中总务处的，我们今年用电多少", "")]
+    rule = assistant.ask("节能法里重点用能单位是一年耗多少标煤以上的？我们学校会不会算进去", history)
+    assert rule.intent == "knowledge" and any("节约能源法" in c.title for c in rule.citations)
+    figure = assistant.ask("我们去年用水多少", history)
+    assert figure.intent == "indicator" and "市第二中学" in figure.answer
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

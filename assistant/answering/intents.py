@@ -186,7 +186,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and bool(_foreign_topic(text, institutions, tagger))
+        not ALL_UNITS.search(text) and bool(foreign_topic(text, institutions, tagger))
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
@@ -337,7 +337,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
     # "……2021年7月起搞了物业+EMC。从2020年到今年，用电量走势如何": with years asked, a scheme named in the scene
     # does not make our figures a case study's
-    asking = _asking_part(text) if "year" in slots else text
+    asking = asking_part(text) if "year" in slots else text
     if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
@@ -363,8 +363,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
         and not elsewhere else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
-    intent = _numeric_intent(_asking_part(text), {**slots, "institution": inherited} if inherited else slots)
-    if intent is None and (names or ambiguous) and _data_words(_asking_part(text)):
+    intent = _numeric_intent(asking_part(text), {**slots, "institution": inherited} if inherited else slots)
+    if intent is None and (names or ambiguous) and _data_words(asking_part(text)):
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
@@ -525,7 +525,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     city's name (our data are this city's) and no question about reasons or rules. `named`: whether the question
     itself names a unit (a unit carried over from the conversation does not make "全国…" our data)."""
     named = bool(names) if named is None else named
-    if _KNOWLEDGE_ASKS.search(_asking_part(text)) or ("因子" not in text and _other_place(text, institutions, tagger)):
+    if _KNOWLEDGE_ASKS.search(asking_part(text)) or ("因子" not in text and _other_place(text, institutions, tagger)):
         return False
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
@@ -543,7 +543,7 @@ def _list_asked(text: str) -> bool:
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
-def _asking_part(text: str) -> str:
+def asking_part(text: str) -> str:
     """A long message's question: from its last clause that asks something ("……领导问我为什么我也说不清，想先确认一下，
     2024年我们局综合能耗是多少" → the last clause); a short question as it is."""
     if len(text) <= 30:
@@ -576,12 +576,12 @@ _DATA_VOCABULARY = frozenset(
     "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
-    "顺带 系统 同类 感觉 度电 碳排放总量 百分制".split())  # 百分制: the speller's reading of 百分之
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤".split())  # 百分制: the speller's reading of 百分之
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
-def _foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) -> list[str]:
-    """Topic words of `text` that are not about our figures: not a metric, unit, category or data word ("能效领跑",
+def foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) -> list[tuple[str, str]]:
+    """Topic words of `text` (with their part-of-speech flag; x: a glossary term) that are not about our figures: not a metric, unit, category or data word ("能效领跑",
     "光伏", "工作日", "节约型机关创建"). A question that names no unit and holds such a word asks about the rules
     or a programme, not the figures of the unit discussed before ("改造完了要等多久才能去报能效领跑着")."""
     if tagger is None:
@@ -591,8 +591,24 @@ def _foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) ->
     else:
         pairs = tagger(text)
     own = "".join(institutions) + "".join(metric_synonyms()) + "".join(CATEGORY_WORDS)
-    return [w for w, flag in pairs if len(w) >= 2 and flag in _FOREIGN_POS and w not in _DATA_VOCABULARY
+    return [(w, flag) for w, flag in pairs if len(w) >= 2 and flag in _FOREIGN_POS and w not in _DATA_VOCABULARY
             and w not in own and not re.fullmatch(r"[0-9.]+", w)]
+
+
+def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Tagger | None = None) -> bool:
+    """Whether what `text` asks (its last asking clause on) is about something other than figures: it names no year
+    and no metric, and holds a topic word that is not about our data ("节能法里重点用能单位是一年耗多少标煤以上的？
+    我们医院会不会算进去" is about the law's threshold; "它22年新教学楼投用了，22年单位面积能耗比21年变了多少" asks a
+    figure)."""
+    text = _normalise(text)
+    clauses = [c for c in re.split(r"[,，。；;！!?？]", text) if c.strip()]
+    asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有|不$|没$", c)]
+    asked_part = "，".join(clauses[asking[-1]:]) if asking else text
+    if re.search(r"20\d\d|今年|去年|前年|本年|上年", text):
+        return False
+    foreign = foreign_topic(text, institutions, tagger)
+    # a term of the glossary (节能法, 重点用能单位) says so even beside a metric word; a common noun only without one
+    return bool(foreign) and (not _metric(asked_part) or any(flag == "x" for _, flag in foreign))
 
 
 def _normalise(question: str) -> str:

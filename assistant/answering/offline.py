@@ -16,7 +16,8 @@ from assistant.answering.direct import (YEAR, asked, asked_figures, asked_item_u
                                         direct_answers, is_unverified_note, question_parts, quotable_sentences,
                                         states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import DATA_FAULT, NO_DATA_CONTEXT, Understanding, institutions_named, understand, with_full_names
+from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, Understanding, asks_about_other_than_figures,
+                                         institutions_named, understand, with_full_names)
 from assistant.answering.references import resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -159,6 +160,11 @@ class OfflineEngine:
             context["limit"] = limits[-1]  # the limit last checked: what "哪些单位超了" is over
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
+        if read != fixed and not any(institutions_named(fixed, names)) and \
+                asks_about_other_than_figures(fixed, names, self.kb.tokenizer.tagged):
+            # "我们单位一年才几百吨标煤，算重点用能单位不" after "我是二中的……": a question about a rule asked of one's
+            # own unit is not a question about its figures; 我们 stays as typed
+            read = fixed
         return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
             (resolve(question, turns, names, self.store.category) if read != fixed else question), context
 
