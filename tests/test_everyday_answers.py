@@ -94,6 +94,8 @@ def test_follow_ups_keep_what_was_not_changed_and_replace_what_was():
     "学校医院要不要参加节约型机关创建",  # short, names categories, asks whether to join a programme
     "会议折算人数时一年按多少个工作日算",  # "多少" alone is not a figure of the unit discussed
     "屋顶光伏十四五期间一共装了多少",
+    "要是每月少用2000度电，一年能少排多少二氧化碳",  # a worked example with a stated saving
+    "十四五期间人均综合能耗要比2020年下降多少",  # the plan's target, not the unit's change
 ])
 def test_a_question_about_something_else_does_not_continue_a_units_figures(assistant, question):
     tagger = assistant.offline.kb.tokenizer.tagged  # the knowledge base's dictionary: glossary terms are its words

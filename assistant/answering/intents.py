@@ -186,7 +186,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and bool(foreign_topic(text, institutions, tagger))
+        not ALL_UNITS.search(text) and (bool(foreign_topic(text, institutions, tagger)) or
+                                        bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
@@ -508,9 +509,12 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"怎么比(别的|其他|其它|同类).{0,8}(高|低|多|少)(那么|这么)多|多久(一次|通报|报一次)|一般多久|"
                              r"多长时间.{0,4}一次|(要不要|该不该|需不需要)剔除|(是|算)(不是)?一回事|是一个东西|一码事|"
                              r"按规定|(十四五|十五五)?规划(要求|里|中|目标|规定)|(十四五|十五五).{0,12}(要求|目标)|"
+                             r"(十四五|十五五).{0,20}要.{0,10}(降|下降|减少)|"
                              r"要求(是)?(降|下降|减少)|(咋|怎么|如何)区分|(通则|标准|条例|办法|制度)里|"
                              r"出了?(啥|什么)问题|是不是有问题|是(数据)?有问题|(一般)?(咋|怎么)弄|官方(标准|的)|要?查(什么|啥)|"
                              r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗")
+# A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
+_WHAT_IF_SAVED = re.compile(r"(少|省|节约|节省|减少)(用|耗|了|下)?了?[\d.,万千百]+\s*(度|千瓦时|kWh|立方|方|吨|升|公斤|千克)", re.I)
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")
 # A norm or reference level asked without naming a unit ("医院单位面积能耗参考值是多少", "学校人均能耗一般多少
