@@ -695,7 +695,8 @@ def _metric(text: str) -> str | None:
 
 
 def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
-    years = [int(y) for y in re.findall(r"(?<!\d)(20[0-9]{2})(?:年|$|[^0-9])", text)]
+    # not a quantity ("少用2000度电", "2050万元")
+    years = [int(y) for y in re.findall(r"(?<![\d.])(20[0-9]{2})(?:年|$|[^0-9.度千万立方吨升元米个家公斤克%％kKmM])", text)]
     if years and re.search(r"(比|较|与|和)(上年|去年|上一年)|同比", text):
         return list(dict.fromkeys(years + [max(years) - 1]))  # "2022年……比上年" is 2022 against 2021
     # "今年" is the latest year that has data; when the calendar year has none yet, 去年 and 前年 count back from that
