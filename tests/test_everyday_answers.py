@@ -345,6 +345,11 @@ def test_date_questions_are_told_from_other_questions():
     ("光伏板保修10年吗", "光伏板保修10年吗"),  # a duration, not a year
     ("用了23年的锅炉", "用了23年的锅炉"),
     ("23年以上的老楼", "23年以上的老楼"),
+    ("麻烦查下23年有哪些单位超了预算", "麻烦查下2023年有哪些单位超了预算"),
+    ("换成20年", "换成2020年"),
+    ("同22年比呢", "同2022年比呢"),
+    ("合同期限15年", "合同期限15年"),
+    ("托管期12年", "托管期12年"),
 ])
 def test_spoken_two_digit_years_are_written_out_and_durations_are_not(spoken, written):
     from assistant.numerals import full_years

@@ -119,6 +119,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if len(names) > 1:
             slots["other_institution"] = names[1]
     years = _years(text, today, latest_year)
+    asked_years = _years(asking_part(text), today, latest_year)
+    scene_years = bool(asked_years) and len(years) > len(asked_years) and asking_part(text) != text
+    if scene_years:
+        years = asked_years  # "行政中心22年开始搞能源托管了，你帮我看下2021年它用电多少": the scene's year is not asked
     if len(years) == 1:
         slots["year"] = years[0]
     elif years:
@@ -342,7 +346,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
-    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", text)
+    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", asking_part(text) if scene_years else text)
     if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
         # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
         now = (context or {}).get("slots", {}).get("year") or latest_year
