@@ -121,6 +121,27 @@ def test_a_rule_asked_of_ones_own_unit_is_not_a_question_about_its_figures(assis
     assert figure.intent == "indicator" and "市第二中学" in figure.answer
 
 
+@pytest.mark.parametrize("question, intent, slot", [
+    ("今年全市平均每人综合能耗多少", "indicator", ("metric", "energy_per_capita")),
+    ("市公安局去年一个人用多少水", "indicator", ("metric", "water_per_capita")),
+    ("市第二中学在学校里排老几", "rank", ("category", "学校")),
+    ("市行政中心从2016年到2019年能耗怎么走的", "trend", ("base_year", 2016)),
+    ("市人民医院二〇一九到二〇二二年用电走势怎么样", "trend", ("base_year", 2019)),
+])
+def test_spoken_forms_of_metrics_rankings_and_trends(question, intent, slot):
+    read = understand(question, NAMES, latest_year=2025)
+    assert read.intent == intent and read.slots.get(slot[0]) == slot[1]
+
+
+@pytest.mark.parametrize("question", [
+    "管网有暗漏平常咋排查",  # 咋排查 is not 咋排 (a ranking)
+    "行政中心跟入驻部门用电有没有重复计",
+    "市财政局九月用水翻倍，样例数据是故意这么设的吗",
+])
+def test_how_to_and_why_questions_are_not_figures(question):
+    assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -36,7 +36,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
-_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|第几名|名次|(怎么|咋|如何)排|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
+_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|排老几|第几名|名次|(怎么|咋|如何)排(?!查|放|水|污|气)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
 _RANKING = _RANK_WORDS + "|最紧"
@@ -455,7 +455,7 @@ def _through_month(text: str) -> int | None:
 def _metric_switch(text: str, previous: str | None) -> str | None:
     """The metric a short follow-up switches to: "那人均呢？" keeps energy or water and goes per person."""
     water = bool(previous and "water" in previous) or bool(re.search(r"水(?!平)", text))  # not 水平 ("是啥水平")
-    if "人均" in text:
+    if "人均" in text or _PER_PERSON.search(text):
         return "water_per_capita" if water else "energy_per_capita"
     if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
@@ -492,8 +492,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(能不能|可不可以|可以|能否)(直接)?(填|报|算成|计入|代替)|还能用|能用吗|能不能用|可以用吗|"
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
-                             r"按(什么|哪个月|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复算|补(在|到|录在)哪|"
+                             r"按(什么|哪个月|几月份?|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的?|哪一?条|第几条|哪个条款|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复(算|计|统计)|(是)?(故意|有意)(这么|这样)?(设|编|造|放)|补(在|到|录在)哪|"
                              r"(要|该)(干嘛|做什么|干什么)|写说明|作出说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|"
                              r"(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
@@ -643,9 +643,11 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
     if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text) or \
+            (re.search(r"第[一二三1-3]名?的?是(谁|哪)", text) and _metric(text)) or \
             ("top" in slots and slots.get("institution") in (None, "全部")):  # "党政机关用电前十 2025"
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
+                 r"(怎么|咋|如何)走的?$|(怎么|咋)走的|走向|"
                  r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来",
                  text) and has_target:
         return "trend"
@@ -671,7 +673,10 @@ def _data_words(text: str) -> bool:
 
 # Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
 # totals are asked only where the table has no word ("用了多少电", "水用了多少").
-_SPOKEN_PER_AREA = ((re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
+_PER_PERSON = re.compile(r"按人头|平均每人|平均每个人|每个?人(的|平均)?(能耗|用能|用水|用多少|综合能耗)|一个人(用|耗)")
+_SPOKEN_PER_AREA = ((re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,4}(用水|水)"), "water_per_capita"),
+                    (re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,4}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
+                    (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?(多少|几)度?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
