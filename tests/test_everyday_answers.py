@@ -142,6 +142,28 @@ def test_how_to_and_why_questions_are_not_figures(question):
     assert understand(question, NAMES, latest_year=2025).intent == "knowledge"
 
 
+@pytest.mark.parametrize("first, then, intent, expected", [
+    ("市公安局今年的综合能耗", "按人头算呢", "indicator", {"institution": "市公安局", "metric": "energy_per_capita"}),
+    ("市行政中心20到23年的用电走势", "同一时间段全市整体呢", "trend",
+     {"institution": "全部", "year": 2023, "base_year": 2020, "metric": "electricity"}),
+    ("市人民医院二〇二三年的综合能耗", "同22年比呢", "compare", {"year": 2023, "base_year": 2022}),
+    ("今年有哪些单位数据有异常", "那2024年全市人均用水量是多少", "indicator",
+     {"institution": "全部", "year": 2024, "metric": "water_per_capita"}),
+    ("全市综合能耗今年跟2020年比降了多少", "同期市公安局降了多少", "compare",
+     {"institution": "市公安局", "year": 2025, "base_year": 2020}),
+])
+def test_follow_ups_in_other_words(first, then, intent, expected):
+    context = understand(first, NAMES, latest_year=2025).to_dict()
+    read = understand(then, NAMES, context=context, latest_year=2025)
+    assert read.intent == intent and {k: read.slots.get(k) for k in expected} == expected
+    assert "other_institution" not in read.slots  # 同一时间段, 同期: the same period, not a second unit
+
+
+def test_a_trend_up_to_now_ends_with_the_latest_year():
+    read = understand("市公安局15年到现在每平米能耗怎么变化", NAMES, latest_year=2025)
+    assert read.intent == "trend" and (read.slots["base_year"], read.slots["year"]) == (2015, 2025)
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -271,12 +271,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         per = next((p for p in ("_per_capita", "_per_area") if str(merged.get("metric", "")).endswith(p)), None)
         if per and slots.get("metric") == "energy" and not re.search(r"综合|总", text):
             slots["metric"] = "energy" + per  # "能耗的呢" after 人均用水: 人均综合能耗
-        if re.match(r"^(比|较|相比|与|和|跟)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
+        if re.match(r"^(比|较|相比|与|和|跟|同)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
                 (re.match(r"^(比|较|相比)", text) or (not names and "比" in text)):
             slots.pop("year", None)
             return Understanding("compare", {**merged, **slots, "base_year": years[0]})
         if "other_institution" not in slots and names and context.get("slots", {}).get("institution") \
-                and re.match(r"^(和|跟|与|同|对比|比较)", text):
+                and re.match(r"^(和|跟|与|同(?!一|期|样|比|口径|类)|对比|比较)", text):
             merged["other_institution"] = names[0]
             slots.pop("institution", None)
             return Understanding("compare", {**merged, **{k: v for k, v in slots.items() if k != "institution"}})
@@ -293,7 +293,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             own = context["limit"]
             merged.pop("metric", None)
         if context.get("intent") == "anomaly" and not _ANOMALY.search(text) and own in (None, "indicator") and \
-                _metric(text) and merged.get("institution") not in (None, "全部"):
+                _metric(text) and (merged.get("institution") not in (None, "全部") or re.search(r"多少|几", text)):
             # "那它24年的用电呢" after checking one unit for anomalies: its figure; the month checked is not a
             # period. After a city-wide check, "用水方面呢" checks water.
             merged.pop("month", None)
@@ -354,7 +354,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"], slots["base_year"] = now, years[0]
     discussed = (context or {}).get("slots", {}).get("year") if (context or {}).get("intent") in NUMERIC_INTENTS else None
     since = re.search(r"(从|自)?(20\d\d)年?(开始|算?起|以来|看|算|到现在|至今)", text)
-    if since and (since.group(1) or since.group(3) in {"以来", "至今"}) and len(years) == 1 and "base_year" not in slots:
+    if since and (since.group(1) or since.group(3) in {"以来", "至今", "到现在"}) and len(years) == 1 and \
+            "base_year" not in slots:
         # "这几年怎么变的，从2018年算": from 2018 to the year being discussed (or the latest)
         slots["base_year"] = int(since.group(2))
         slots["year"] = latest_year if since.group(3) in {"到现在", "至今"} else discussed or latest_year
@@ -479,13 +480,14 @@ _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能
 # Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
 # again (offline.py answers it from the data's description in a conversation about our data).
 DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)|"
-              r"是不是(电表|水表|表计?|计量|抄表)的?问题|月(份)?(那个)?(有|出)了?(啥|什么)?问题")
+              r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
+              r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
-                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
+                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
                              # what a term means, whom to report to, what a report holds, how a rule counts something
                              r"[啥什么]意思|指的是|指什么|指啥|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
                              r"要不要(扣|算进|计入|算在)|(要不要|需不需要|该不该|能不能|可不可以)把.{0,10}(算进|计入|算在|扣|纳入|算上|加上)|罚多少|国家标准|行业标准|"
@@ -584,7 +586,7 @@ _DATA_VOCABULARY = frozenset(
     "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
-    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤".split())  # 百分制: the speller's reading of 百分之
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期".split())  # 百分制: the speller's reading of 百分之
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
