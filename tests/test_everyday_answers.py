@@ -164,6 +164,12 @@ def test_a_trend_up_to_now_ends_with_the_latest_year():
     assert read.intent == "trend" and (read.slots["base_year"], read.slots["year"]) == (2015, 2025)
 
 
+def test_an_article_a_guide_names_by_the_laws_short_name_is_cited_too(assistant):
+    answer = assistant.ask("单位超定额以后要做什么，是不是得交个书面说明")
+    assert answer.intent == "knowledge"
+    assert any("公共机构节能条例" in c.title and c.article == "第十七条" for c in answer.citations)
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -62,6 +62,9 @@ _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d
                               r"(多少|几)[^\d]{0,10}")
 # "《公共机构节能条例》第十五条", "《中华人民共和国节约能源法》（2018年修正）第八十一条": a law's article named in a sentence.
 _LAW_REFERENCE = re.compile(r"《([^》]{4,40})》(?:（[^）]{0,20}）)?\s*(第[一二三四五六七八九十百零〇0-9]+条)")
+# "按条例第十七条", "节能法第八十二条": a law named by its short name, without the title's brackets
+_SHORT_LAW_REFERENCE = re.compile(r"(?<![》\u4e00-\u9fff])(?:按|依照|根据|依据|按照)?((?:节能|节约能源|节水)?(?:条例|法))"
+                                  r"(第[一二三四五六七八九十百零〇0-9]+条)(?![、至和及到—\-]|第)")  # one article, not a list
 
 
 def _same_document(named: str, title: str) -> bool:
@@ -330,8 +333,16 @@ class OfflineEngine:
         """The article a lead sentence cites ("《公共机构节能条例》第十五条要求……"), when the knowledge base holds that
         document and article and the answer does not cite it yet: a guide that restates a law is not its source."""
         found = _LAW_REFERENCE.search(lead)
+        short = _SHORT_LAW_REFERENCE.search(lead) if not found else None
         if found:
             named, article = found.group(1), find_article(found.group(2))
+        elif short:
+            # the knowledge base's own name for it (节能法 → 节约能源法); 条例 is the one whose article it holds
+            named, article = self.kb.normalise_query(short.group(1)), find_article(short.group(2))
+            cited = {(c.doc_id, c.article) for c in citations}
+            return next((h for h in self.kb.search(f"{named}{article}", k=3).hits
+                         if h.chunk.article == article and named in h.chunk.title and
+                         (h.chunk.doc_id, article) not in cited), None)
         else:
             # "第四条规定了管理体制：……" in a guide about one law: the law is the one its passage named last before it
             article = find_article(lead)
