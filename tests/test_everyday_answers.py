@@ -170,6 +170,25 @@ def test_an_article_a_guide_names_by_the_laws_short_name_is_cited_too(assistant)
     assert any("公共机构节能条例" in c.title and c.article == "第十七条" for c in answer.citations)
 
 
+@pytest.mark.parametrize("question, holds, lacks", [
+    ("反食品浪费法里规定的罚款是多少", "处一万元以下罚款", "由有关部门责令改正"),
+    ("接入的单位数是多少", "已接入43家单位", "数据集中起来"),
+    ("南方先进值到底是多少m³", "先进值为18m³/人·年", "分南方和北方"),
+])
+def test_a_figure_asked_in_other_words_needs_a_sentence_that_gives_it(question, holds, lacks):
+    from assistant.answering.direct import asked_figures
+
+    figures = asked_figures(question)
+    assert figures and any(f.search(holds) for f in figures) and not any(f.search(lacks) for f in figures)
+
+
+def test_a_pass_mark_asked_is_a_named_value():
+    from assistant.answering.direct import asked_value, states_value
+
+    assert asked_value("评价细则总分和达标线分别是多少") == "达标线"
+    assert not states_value("评价细则的具体指标、分值和达标线以正式文件为准", "达标线")
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -75,13 +75,14 @@ ASKED_FIGURES = (
      re.compile(r"[0-9]{4}\s*年.{0,20}(开始|设立|创办|首次|首届|第一届|首批|第一批|起|启动|确定|定为)|"
                 r"(开始|设立|首次|首届|第一届|首批|第一批|起|自|从).{0,15}[0-9]{4}\s*年")),
     (re.compile(r"多少(升|L\b)"), re.compile(_FIGURE + r"(升|L\b)")),
-    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少"),
+    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少|"
+                r"罚款(金额|数额|标准)?(是|为|有)?多少"),
      re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
     *((re.compile(f"多少{c}|(?<!哪)几{c}"), re.compile(_FIGURE + c)) for c in "家台座辆届"),
     (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
-    (re.compile(r"多少(立方米?|方)(?!面|案|式|法)"), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
+    (re.compile(r"多少(立方米?|方|m³|m3)(?!面|案|式|法)", re.I), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
     # which company: the documents name none by its registered name
     (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)"),
      re.compile(r"有限(责任)?公司|股份有限|集团")),
@@ -100,6 +101,8 @@ ASKED_FIGURES = (
      re.compile(r"(年|月|日|号).{0,15}(施行|实施|生效)|(施行|实施|生效).{0,15}[0-9]{4}")),
     (re.compile(r"(哪年|哪一年|哪天|什么时候|何时|几号|几月).{0,8}(印发|发布|出台|公布|颁布|发的)"),
      re.compile(r"[0-9]{4}\s*年.{0,25}(印发|发布|出台|公布|颁布)|(印发|发布|出台|公布|颁布).{0,25}[0-9]{4}\s*年")),
+    # "单位数、表计数是多少": a count of units or meters (last: a rate asked beside it decides)
+    (re.compile(r"(单位|表计|计量表|水表|电表)(个)?数"), re.compile(_FIGURE + r"(家|块|个|台|只)")),
 )
 
 
@@ -134,7 +137,8 @@ def _figure_for(text: str) -> re.Pattern | None:
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
 # does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
-_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|比例)(?:要求|具体|到底|一般|大概|大约|都|各|又|应|要|的|[，,\s])*"
+_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例)"
+                          r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|[，,\s])*"
                           r"(?:是|为|有|达到|定)?(?:多少|几|多大)")
 
 
