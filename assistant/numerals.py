@@ -57,7 +57,8 @@ def chinese_to_int(text: str) -> int | None:
 # around it make it a duration: "保修10年", "寿命是25年", "用了23年", "长达20年", "运行15年", "23年以上".
 _SHORT_YEAR = re.compile(r"(?<![0-9.\u4e00-\u9fff])([12][0-9])(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))|"
                          r"(?:(?<=还是)|(?<=就是)|(?<=[\u4e00-\u9fff])(?<![了过满近约用第每几十百千万是为有修命限期长达续行少多够共届任签]))"
-                         r"([12][0-9])(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级|的(时间|工夫|功夫)))")
+                         r"([12][0-9])(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级|的(?:时间|工夫|功夫)))|"
+                         r"(?<=是)([12][0-9])(?=年(?:的|呢|吧){1,2}[?？。!！]?$)")  # "不对，我要的是24年的"
 
 
 # "比24年多了多少": after 比/较 a short year is a year, also before 多/少 (which elsewhere make it a duration)
@@ -90,6 +91,6 @@ def full_years(text: str) -> str:
     if _CN_SHORT_YEAR.search(text):
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
-    text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2)), text)
+    text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)
     text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

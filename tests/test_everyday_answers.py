@@ -127,6 +127,10 @@ def test_a_rule_asked_of_ones_own_unit_is_not_a_question_about_its_figures(assis
     ("市第二中学在学校里排老几", "rank", ("category", "学校")),
     ("市行政中心从2016年到2019年能耗怎么走的", "trend", ("base_year", 2016)),
     ("市人民医院二〇一九到二〇二二年用电走势怎么样", "trend", ("base_year", 2019)),
+    ("24年全市一共排了多少二氧化碳", "indicator", ("metric", "carbon")),
+    ("今年全市一个人平均用多少方水", "indicator", ("metric", "water_per_capita")),
+    ("市公安局今年每平方米排多少千克二氧化碳", "indicator", ("metric", "carbon_per_area")),
+    ("写行政中心节约型机关自评报告，先给我25年的每平米能耗", "indicator", ("metric", "energy_per_area")),
 ])
 def test_spoken_forms_of_metrics_rankings_and_trends(question, intent, slot):
     read = understand(question, NAMES, latest_year=2025)
@@ -157,6 +161,12 @@ def test_follow_ups_in_other_words(first, then, intent, expected):
     read = understand(then, NAMES, context=context, latest_year=2025)
     assert read.intent == intent and {k: read.slots.get(k) for k in expected} == expected
     assert "other_institution" not in read.slots  # 同一时间段, 同期: the same period, not a second unit
+
+
+def test_which_units_exceeded_in_a_conversation_about_quotas_is_a_quota_check(assistant):
+    history = [("去年超定额的有哪些单位", ""), ("超了定额要交书面说明吗", "")]
+    answer = assistant.ask("去年文化场馆里有哪几家超的", history)
+    assert answer.intent == "quota" and "文化场馆" in answer.answer and "2024" in answer.answer
 
 
 def test_a_trend_up_to_now_ends_with_the_latest_year():
@@ -418,6 +428,8 @@ def test_date_questions_are_told_from_other_questions():
     ("同22年比呢", "同2022年比呢"),
     ("合同期限15年", "合同期限15年"),
     ("托管期12年", "托管期12年"),
+    ("不对，我要的是24年的", "不对，我要的是2024年的"),
+    ("寿命是25年", "寿命是25年"),
 ])
 def test_spoken_two_digit_years_are_written_out_and_durations_are_not(spoken, written):
     from assistant.numerals import full_years

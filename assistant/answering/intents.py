@@ -163,7 +163,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
     told_to_write = re.search(r"让(我|咱|我们)?写", text) and not re.search(r"帮我|给我|替我|起草|草拟|拟", text) and \
         re.search(r"有啥|有什么|哪些|什么|吗", text)
-    if not told_to_write and (_DRAFT.search(text) or
+    # "写行政中心节约型机关自评报告，先给我25年的每平米能耗": what is asked now is a figure for the draft
+    clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
+    figure_first = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and bool(_metric(clauses[-1])) and \
+        bool(re.search(r"先|帮我(查|看|算)|给我", clauses[-1]))
+    if not told_to_write and not figure_first and (_DRAFT.search(text) or
                               re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
         if kind:
@@ -380,8 +384,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         switched = _metric_switch(text, previous.get("metric"))
         if switched or previous.get("metric"):
             slots["metric"] = switched or previous["metric"]
-    if intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
-                                                     institutions, tagger, named=bool(names)):
+    limit = (context or {}).get("limit")
+    if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
+            not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
+        intent = limit  # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking
+    elif intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
+                                                       institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
             and not ambiguous and not _unit_phrase(text) and "category" not in slots and not elsewhere \
@@ -586,7 +594,7 @@ _DATA_VOCABULARY = frozenset(
     "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
-    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期".split())  # 百分制: the speller's reading of 百分之
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单".split())  # 百分制: the speller's reading of 百分之
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -676,12 +684,13 @@ def _data_words(text: str) -> bool:
 # Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
 # totals are asked only where the table has no word ("用了多少电", "水用了多少").
 _PER_PERSON = re.compile(r"按人头|平均每人|平均每个人|每个?人(的|平均)?(能耗|用能|用水|用多少|综合能耗)|一个人(用|耗)")
-_SPOKEN_PER_AREA = ((re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,4}(用水|水)"), "water_per_capita"),
-                    (re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,4}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
-                    (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积).{0,4}碳|碳排放?.{0,4}(每平米?|每平方米?)"),
+_SPOKEN_PER_AREA = ((re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,8}(用水|水)"), "water_per_capita"),
+                    (re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,8}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
+                    (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积)(.{0,4}|[^，,能]{0,10}二氧化)碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
-_SPOKEN_TOTALS = ((re.compile(r"(用|耗|费)了?(多少|几)度?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
+_SPOKEN_TOTALS = ((re.compile(r"(排|排放)了?(多少|几)(万)?(吨|千克|公斤)?(二氧化碳|碳)"), "carbon"),
+                  (re.compile(r"(用|耗|费)了?(多少|几)(万)?(度|千瓦时|kWh)?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
                                r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户"), "electricity"),
                   (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
                   (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
