@@ -199,6 +199,11 @@ def test_a_pass_mark_asked_is_a_named_value():
     assert not states_value("评价细则的具体指标、分值和达标线以正式文件为准", "达标线")
 
 
+def test_a_latin_abbreviation_the_glossary_knows_is_not_an_unknown_name(assistant):
+    answer = assistant.ask("LPG 折标系数 多少")  # the documents write 液化石油气
+    assert answer.citations and "1.7143" in answer.answer
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

@@ -350,7 +350,17 @@ class KnowledgeBase:
         index = self._snapshot[0]
         if index is None or not index.df:
             return text
+        text = _LATIN.sub(lambda m: self._written_out(m.group(0), index), text)
         return self._speller_for(index).fix(text, self.tokenizer.words(text))
+
+    def _written_out(self, word: str, index: LexicalIndex) -> str:
+        """A Latin abbreviation no passage uses, as the glossary's term the passages do use (LPG → 液化石油气);
+        otherwise the word as typed."""
+        if index.df.get(word.lower()):
+            return word
+        return next((member for entry in self.glossary.lookup(word.lower()) for member in entry.members
+                     if member.lower() != word.lower() and self._words_of(member) and
+                     all(index.df.get(w) for w in self._words_of(member))), word)
 
     def unseen_words(self, query: str) -> list[str]:
         """Content words of the question (nouns, verbs, names, numbers) that no passage contains at all: "奥运会",
@@ -742,6 +752,9 @@ def _status_weights(status: np.ndarray) -> np.ndarray | None:
     all are current (one array made per index, not a comparison of every row's status on every question)."""
     old = status != CURRENT
     return np.where(old, STATUS_WEIGHT, 1.0) if old.any() else None
+
+
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.\-]*(?![A-Za-z0-9])")
 
 
 def _coverage(weights: dict[str, float], chunk_tokens: set[str],
