@@ -204,6 +204,13 @@ def test_a_latin_abbreviation_the_glossary_knows_is_not_an_unknown_name(assistan
     assert answer.citations and "1.7143" in answer.answer
 
 
+def test_how_to_report_is_answered_by_the_rules_in_a_conversation_about_our_data(assistant):
+    history = [("市人民医院2023年单位面积能耗多少", "")]
+    answer = assistant.ask("他们那年新病房楼投用，面积年中变了，统计报表里建筑面积该填哪个数", history)
+    assert answer.citations and "样例数据" not in answer.citations[0].title  # not the sample data's description
+    assert any("统计制度" in c.title for c in answer.citations)
+
+
 def test_a_new_whole_city_question_keeps_the_year_being_discussed(assistant):
     data = SampleData()
     history = [("市公安局2019年人均综合能耗多少？", "")]

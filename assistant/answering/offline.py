@@ -41,6 +41,9 @@ _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|�
                              r"(做|搞|实施)了(啥|什么|哪些)(改造|措施|项目)|编的时候|编得(紧|松)|压得紧|"
                              r"(数据|面积|电量|水量|用电|用水|读数|这个数).{0,10}(怎么回事|咋回事)|是不是变(过|了)|"
                              r"系统里|数据里|(刚好|正好|恰好).{0,8}(一样|相同|一致)|(怎么|为啥|为什么)(老是|总是)")
+# How to fill in a report or what a rule says ("年中面积变了，统计报表建筑面积该填哪个数"): the rules answer it, even in
+# a conversation about our data whose description mentions the same event
+_HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|规定|标准)(里|上|中)?.{0,12}(填|报|算|计|怎么|咋|哪个|哪一|要不要|该)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -118,7 +121,7 @@ class OfflineEngine:
                 # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
                 question = read
             named = institutions_named(question, self.store.institution_names())[0]
-            if (about_data or named) and _ABOUT_OUR_DATA.search(question):
+            if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question):
                 unit = (context or {}).get("slots", {}).get("institution")
                 if unit and unit != "全部" and not named:
                     question = f"{unit}：{question}"  # "为啥少这么多，是做了啥改造吗" about the unit being discussed
@@ -742,8 +745,9 @@ def _best(hits: list[SearchHit]) -> float:
 
 def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) -> list[SearchHit]:
     """Outside a conversation about our data, the data's description answers only questions that name it (样例,
-    海州): "大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心."""
-    if about_data or _DATA_NAMED.search(question):
+    海州): "大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心. Inside one, a
+    question about how to report is answered by the rules."""
+    if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question)):
         return hits
     return [h for h in hits if h.chunk.doc_type != "data"]
 
