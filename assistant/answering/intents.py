@@ -36,7 +36,8 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
-_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|排老几|第几名|名次|(怎么|咋|如何)排(?!查|放|水|污|气)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
+_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
+               r"(怎么|咋|如何)排(?!查|放|水|污|气)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
 _RANKING = _RANK_WORDS + "|最紧"
@@ -495,7 +496,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
-                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
+                             r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
+                             r"(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
                              # what a term means, whom to report to, what a report holds, how a rule counts something
                              r"[啥什么]意思|指的是|指什么|指啥|怎么定义|如何定义|定义是|向谁|找谁|写哪些|哪些内容|"
                              r"要不要(扣|算进|计入|算在)|(要不要|需不需要|该不该|能不能|可不可以)把.{0,10}(算进|计入|算在|扣|纳入|算上|加上)|罚多少|国家标准|行业标准|"
@@ -503,7 +505,8 @@ _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回�
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
                              r"按(什么|哪个月|几月份?|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的?|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复(算|计|统计)|(是)?(故意|有意)(这么|这样)?(设|编|造|放)|补(在|到|录在)哪|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)|数据说明(里|中)?|重复(算|计|统计)|"
+                             r"(是)?(故意|有意)(这么|这样)?(设|编|造|放)|补(在|到|录在)哪|"
                              r"(要|该)(干嘛|做什么|干什么)|(写|交|报|提交|出具|作出)(个|份|一份)?(书面)?说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|"
                              r"(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
                              r"(怎么|如何|咋)折(算|成|$|[?？吗呢])|算不算(用能)?人数|算不算(建筑)?面积|"
@@ -561,10 +564,10 @@ def _list_asked(text: str) -> bool:
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
-def asking_part(text: str) -> str:
+def asking_part(text: str, short_too: bool = False) -> str:
     """A long message's question: from its last clause that asks something ("……领导问我为什么我也说不清，想先确认一下，
-    2024年我们局综合能耗是多少" → the last clause); a short question as it is."""
-    if len(text) <= 30:
+    2024年我们局综合能耗是多少" → the last clause); a short question as it is, unless `short_too`."""
+    if len(text) <= 30 and not short_too:
         return text
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
     asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有", c)]
@@ -588,20 +591,22 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
 
 
 # Words a question about our own figures is made of, besides metric names, unit names and categories: what a data
-# follow-up says when it names no unit ("人均是多少，感觉偏高", "全市同口径比呢", "截至9月底有没有已经超预算的").
+# follow-up says when it names no unit ("人均是多少，感觉偏高", "全市同口径比呢", "截至9月底有没有已经超预算的"), and
+# who asks (领导, 总务处). 百分制 is the speller's reading of 百分之.
 _DATA_VOCABULARY = frozenset(
     "数据 情况 指标 单位 总量 合计 名单 排名 名次 前三名 趋势 走势 变化 变化趋势 同比 环比 同期 去年同期 同口径 口径 降幅 增幅 "
     "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
-    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单".split())  # 百分制: the speller's reading of 百分之
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
 def foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) -> list[tuple[str, str]]:
-    """Topic words of `text` (with their part-of-speech flag; x: a glossary term) that are not about our figures: not a metric, unit, category or data word ("能效领跑",
-    "光伏", "工作日", "节约型机关创建"). A question that names no unit and holds such a word asks about the rules
-    or a programme, not the figures of the unit discussed before ("改造完了要等多久才能去报能效领跑着")."""
+    """Topic words of `text`, with their part-of-speech flag (x: a glossary term), that are not about our figures:
+    not a metric, unit, category or data word ("能效领跑", "光伏", "工作日", "节约型机关创建"). A question that names no
+    unit and holds such a word asks about the rules or a programme, not the figures of the unit discussed before
+    ("改造完了要等多久才能去报能效领跑着")."""
     if tagger is None:
         import jieba.posseg
 
@@ -619,9 +624,7 @@ def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Ta
     我们医院会不会算进去" is about the law's threshold; "它22年新教学楼投用了，22年单位面积能耗比21年变了多少" asks a
     figure)."""
     text = _normalise(text)
-    clauses = [c for c in re.split(r"[,，。；;！!?？]", text) if c.strip()]
-    asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有|不$|没$", c)]
-    asked_part = "，".join(clauses[asking[-1]:]) if asking else text
+    asked_part = asking_part(text, short_too=True)
     if re.search(r"20\d\d|今年|去年|前年|本年|上年", text):
         return False
     foreign = foreign_topic(text, institutions, tagger)

@@ -335,6 +335,7 @@ class OfflineEngine:
     def _primary_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
         """The article a lead sentence cites ("《公共机构节能条例》第十五条要求……"), when the knowledge base holds that
         document and article and the answer does not cite it yet: a guide that restates a law is not its source."""
+        cited = {(c.doc_id, c.article) for c in citations}
         found = _LAW_REFERENCE.search(lead)
         short = _SHORT_LAW_REFERENCE.search(lead) if not found else None
         if found:
@@ -342,7 +343,6 @@ class OfflineEngine:
         elif short:
             # the knowledge base's own name for it (节能法 → 节约能源法); 条例 is the one whose article it holds
             named, article = self.kb.normalise_query(short.group(1)), find_article(short.group(2))
-            cited = {(c.doc_id, c.article) for c in citations}
             return next((h for h in self.kb.search(f"{named}{article}", k=3).hits
                          if h.chunk.article == article and named in h.chunk.title and
                          (h.chunk.doc_id, article) not in cited), None)
@@ -357,7 +357,6 @@ class OfflineEngine:
             named = named_before[-1]
         if len(_title_core(named)) < 4 or not article:
             return None
-        cited = {(c.doc_id, c.article) for c in citations}
         for hit in self.kb.search(f"{named}{article}", k=3).hits:
             if hit.chunk.article == article and _same_document(named, hit.chunk.title) and \
                     (hit.chunk.doc_id, article) not in cited:
