@@ -196,6 +196,7 @@ def test_a_pass_mark_asked_is_a_named_value():
     from assistant.answering.direct import asked_value, states_value
 
     assert asked_value("评价细则总分和达标线分别是多少") == "达标线"
+    assert asked_value("汽油密度取值多少") is None and asked_value("21年度那版数值多少") is None  # a figure, not a name
     assert not states_value("评价细则的具体指标、分值和达标线以正式文件为准", "达标线")
 
 

@@ -145,6 +145,8 @@ _ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|�
 def asked_value(question: str) -> str | None:
     """The named value a one-part question asks for (约束值, 门槛, 比例), if any."""
     found = _ASKED_VALUE.search(question) if len(question_parts(question)) == 1 else None
+    if found and found.group(1)[-2:] in ("取值", "数值", "比值"):
+        return None  # "密度取值多少", "那版数值多少": a figure asked, not a value the documents name
     return found.group(1) if found else None
 
 
