@@ -119,9 +119,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["institution"] = names[0]
         if len(names) > 1:
             slots["other_institution"] = names[1]
+    asked = asking_part(text)  # a long message's question, after the scene it sets
     years = _years(text, today, latest_year)
-    asked_years = _years(asking_part(text), today, latest_year)
-    scene_years = bool(asked_years) and len(years) > len(asked_years) and asking_part(text) != text
+    asked_years = _years(asked, today, latest_year)
+    scene_years = bool(asked_years) and len(years) > len(asked_years) and asked != text
     if scene_years:
         years = asked_years  # "行政中心22年开始搞能源托管了，你帮我看下2021年它用电多少": the scene's year is not asked
     if len(years) == 1:
@@ -347,11 +348,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
     # "……2021年7月起搞了物业+EMC。从2020年到今年，用电量走势如何": with years asked, a scheme named in the scene
     # does not make our figures a case study's
-    asking = asking_part(text) if "year" in slots else text
+    asking = asked if "year" in slots else text
     if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
-    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", asking_part(text) if scene_years else text)
+    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", asked if scene_years else text)
     if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
         # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
         now = (context or {}).get("slots", {}).get("year") or latest_year
@@ -374,8 +375,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
         and not elsewhere else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
-    intent = _numeric_intent(asking_part(text), {**slots, "institution": inherited} if inherited else slots)
-    if intent is None and (names or ambiguous) and _data_words(asking_part(text)):
+    intent = _numeric_intent(asked, {**slots, "institution": inherited} if inherited else slots)
+    if intent is None and (names or ambiguous) and _data_words(asked):
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
@@ -686,9 +687,10 @@ def _data_words(text: str) -> bool:
 
 # Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
 # totals are asked only where the table has no word ("用了多少电", "水用了多少").
-_PER_PERSON = re.compile(r"按人头|平均每人|平均每个人|每个?人(的|平均)?(能耗|用能|用水|用多少|综合能耗)|一个人(用|耗)")
-_SPOKEN_PER_AREA = ((re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,8}(用水|水)"), "water_per_capita"),
-                    (re.compile(r"(按人头|平均每个?人|每个?人的?|一个人).{0,8}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
+_PERSON = r"(按人头|平均每个?人|每个?人的?|一个人)"  # per person, as said: 按人头, 平均每人, 一个人用多少水
+_PER_PERSON = re.compile(_PERSON + r"(平均)?(能耗|用能|用水|用多少|综合能耗|用|耗)|按人头|平均每个?人")
+_SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,8}(用水|水)"), "water_per_capita"),
+                    (re.compile(_PERSON + r".{0,8}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
                     (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积)(.{0,4}|[^，,能]{0,10}二氧化)碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
