@@ -1100,3 +1100,24 @@ def test_each_unit_of_a_category_and_over_in_a_budget_conversation(assistant):
     calls = _calls(assistant, ["今年上半年预算执行率最高的三家", "二中3月电量是不是不正常", "全年下来有哪些单位超了"])
     assert calls[2][0] == "budget_status" and calls[2][1]["institution"] == "全部"  # over the budget, not a ranking
     assert "through_month" not in calls[2][1]
+
+
+def test_a_figure_no_answering_sentence_gives_is_declined_with_the_closest_document(assistant):
+    # the articles the 2017 revision changed are in no passage; 第三十七条 answers something else
+    answer = assistant.ask("麻烦问下，17年那次条例修订动了哪几条")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations
+    assert "没有给出所问的具体数字" in answer.answer
+
+
+def test_a_figure_sentence_is_read_with_its_passages_title(assistant):
+    # "年减少二氧化碳排放约759吨" names neither 舟山 nor 行政中心: the case study's title does
+    answer = assistant.ask("舟山行政中心托管改造 年减碳 多少吨")
+    assert answer.citations and "759吨" in answer.answer.split("\n")[0]
+
+
+def test_some_units_wanting_something_is_not_a_count_asked():
+    from assistant.answering.direct import asked_figures, asking_clauses
+
+    question = "有几家单位想冲能效领跑者，但还得先做点改造，改完过多久再申报比较稳？"
+    assert asked_figures(question) is None  # how long to wait is asked, not how many units
+    assert asking_clauses(question) == ["改完过多久再申报比较稳"]

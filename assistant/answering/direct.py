@@ -106,7 +106,8 @@ ASKED_FIGURES = (
 )
 
 
-_ASKING = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
+# "有几家单位想冲领跑者" tells that some do; "改完过多久再申报" asks
+_ASKING = re.compile(r"多少|多久|多长时间|(?<!有)几(?![家个位]单位[想要打准])|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
 
 
 def _asking(text: str, separators: str) -> tuple[list[str], int]:
@@ -279,6 +280,9 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                         (value is not None and not states_value(quoted, value)):
                     continue
                 tokens = set(kb.tokenizer.tokens(sentence))
+                if figure is not None and figure.pattern.startswith(_FIGURE):
+                    # "行政中心托管改造年减碳多少吨" → "……年减少二氧化碳排放约759吨": the subject is the passage's title
+                    tokens |= set(kb.tokenizer.tokens(hit.chunk.title))
                 share = sum(w for t, w in own.items() if t in tokens) / total
                 context = sum(w for t, w in whole.items() if t in tokens) / (sum(whole.values()) or 1.0)
                 score = share + 0.3 * context - 0.02 * rank

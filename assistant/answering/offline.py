@@ -266,9 +266,7 @@ class OfflineEngine:
         if figures and not any(f.search(s) for f in figures for h in near for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
             # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
-            closest = Citation.from_hit(max(hits, key=lambda h: h.coverage)).title
-            return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的具体数字、日期、"
-                                "名称或条款。", "knowledge")
+            return self._no_figure(hits)
         weights = self.kb.query_weights(question)
         used = _distinct_documents(near, USED_PASSAGES)
         if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
@@ -306,6 +304,10 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
+        if figures and not lead:
+            # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
+            # one answers the question (it is about something else)
+            return self._no_figure(hits)
         short = self._lead_falls_short(question, lead)
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
@@ -331,6 +333,12 @@ class OfflineEngine:
             return Answer(f"{lead}\n\n依据：\n{body}\n\n来源：\n{sources}", "offline", citations, [],
                           intent="knowledge")
         return Answer(f"根据知识库：\n{body}\n\n来源：\n{sources}", "offline", citations, [], intent="knowledge")
+
+    def _no_figure(self, hits: list[SearchHit]) -> Answer:
+        """The answer when the question asks a figure, date, name or article that no passage read gives."""
+        closest = Citation.from_hit(max(hits, key=lambda h: h.coverage)).title
+        return self._answer(f"{NOT_FOUND}检索到的文件（最相关的是《{closest}》）里没有给出所问的具体数字、日期、"
+                            "名称或条款。", "knowledge")
 
     def _primary_source(self, lead: str, citations: list[Citation]) -> SearchHit | None:
         """The article a lead sentence cites ("《公共机构节能条例》第十五条要求……"), when the knowledge base holds that
