@@ -1121,3 +1121,21 @@ def test_some_units_wanting_something_is_not_a_count_asked():
     question = "有几家单位想冲能效领跑者，但还得先做点改造，改完过多久再申报比较稳？"
     assert asked_figures(question) is None  # how long to wait is asked, not how many units
     assert asking_clauses(question) == ["改完过多久再申报比较稳"]
+
+
+def test_a_place_in_the_last_ranking_compared_with_last_year(assistant):
+    data = SampleData()
+    history = [("用电量前五的单位列出来", assistant.ask("用电量前五的单位列出来").answer)]
+    latest = max(year for _, year in data.months)
+    ranked = sorted((n for n in data.category if (n, latest) in data.months),
+                    key=lambda n: -data.metric(n, latest, "electricity"))
+    answer = assistant.ask("排第三的那家同去年比怎么样", history)  # 同去年比: against the year before
+    assert answer.intent == "compare" and ranked[2] in answer.answer
+    assert f"{latest}年" in answer.answer and f"{latest - 1}年" in answer.answer
+
+
+def test_a_scene_about_something_else_does_not_stop_a_figure_follow_up(assistant):
+    history = [("市机关事务管理中心2016年综合能耗多少", "")]
+    u = assistant.offline.understand("17年车改以后油耗降了，17年和16年比综合能耗变了多少", history)
+    assert u.intent == "compare" and u.slots["institution"] == "市机关事务管理中心"
+    assert (u.slots["year"], u.slots["base_year"]) == (2017, 2016)

@@ -196,7 +196,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and (bool(foreign_topic(text, institutions, tagger)) or
+        not ALL_UNITS.search(text) and (bool(foreign_topic(asked, institutions, tagger)) or
                                         bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
@@ -230,7 +230,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
-        relative = re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年|前年)", text)
+        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(去年|上年|上一年|前年)", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
@@ -677,7 +677,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
-                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|差了|差多少|相差|差距|对一下|对照一下|比对|"
+                          r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|同.{1,12}比|差了|差多少|相差|差距|对一下|对照一下|比对|"
                           r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
 
 
@@ -727,7 +727,7 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     # "今年" is the latest year that has data; when the calendar year has none yet, 去年 and 前年 count back from that
     # year too, so that 今年 and 去年 never name the same year (the answer states the year it used).
     anchor = latest_year if latest_year and latest_year < today.year else today.year
-    if not years and re.search(r"(跟|和|与|比|较|对比|相比)(去年|上年|上一年)", text) and "前年" not in text:
+    if not years and re.search(r"(跟|和|与|同|比|较|对比|相比)(去年|上年|上一年)", text) and "前年" not in text:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
