@@ -1139,3 +1139,13 @@ def test_a_scene_about_something_else_does_not_stop_a_figure_follow_up(assistant
     u = assistant.offline.understand("17年车改以后油耗降了，17年和16年比综合能耗变了多少", history)
     assert u.intent == "compare" and u.slots["institution"] == "市机关事务管理中心"
     assert (u.slots["year"], u.slots["base_year"]) == (2017, 2016)
+
+
+def test_a_category_across_the_city_is_that_categorys_total_and_ranking(assistant):
+    data = SampleData()
+    schools = [n for n, c in data.category.items() if c == "学校" and (n, 2025) in data.months]
+    total = sum(data.year(n, 2025)["electricity"] for n in schools)
+    answer = assistant.ask("全市学校今年用电多少")
+    assert f"{total:,.0f} kWh" in answer.answer and "全部单位（46家）" not in answer.answer
+    ranked = assistant.ask("去年全市党政机关人均用水前五")  # 全市 does not drop the category
+    assert "党政机关类" in ranked.answer and "市人民医院" not in ranked.answer

@@ -90,6 +90,22 @@ def test_compare_whole_set_is_area_weighted_not_a_mean_of_ratios(tmp_path):
     assert d["change_pct"] == pytest.approx(-25.0, abs=1e-6)  # a mean of ratios would give −45%
 
 
+def test_one_category_across_the_city_is_summed_over_its_units_only(tmp_path):
+    store = open_store(tmp_path, "甲,党政机关,2024,100,10,1000,,,,1\n丙,学校,2024,300,30,2000,,,,1\n"
+                                 "丁,学校,2024,100,10,1000,,,,1\n丁,学校,2023,100,10,500,,,,1\n"
+                                 "丙,学校,2023,300,30,1500,,,,1\n")
+    schools = indicators(store, "全部", 2024, category="学校").to_dict()
+    assert schools["electricity_kwh"] == 3000 and schools["members"] == 2  # 甲 is not a school
+    assert schools["energy_per_area_kgce_m2"] == pytest.approx(3000 * 0.1229 / 400, abs=1e-4)
+    assert indicators(store, "全部", 2024).to_dict()["electricity_kwh"] == 4000
+    change = compare(store, "全部", "electricity", 2024, 2023, category="学校").to_dict()
+    assert (change["value"], change["base_value"]) == (3000, 2000) and change["institution"] == "全部学校单位"
+    series = trend(store, "全部", "electricity", 2023, 2024, category="学校").to_dict()
+    assert [p["value"] for p in series["points"]] == [2000, 3000]
+    with pytest.raises(LookupFailed, match="单位类型“幼儿园”不存在"):
+        indicators(store, "全部", 2024, category="幼儿园")
+
+
 def test_rank_orders_filters_and_cuts(tmp_path):
     store = open_store(tmp_path, "甲,党政机关,2024,100,10,1000,,,,1\n乙,党政机关,2024,100,10,3000,,,,1\n"
                                  "丙,学校,2024,100,10,2000,,,,1\n")

@@ -14,9 +14,9 @@ from assistant.records.store import DataStore
 
 EXPECTED = [
     ("indicators", "查询某单位某年的能耗指标：综合能耗（kgce，当量值）、单位建筑面积能耗、人均综合能耗、用水量、人均用水量、碳排放。",
-     ["store", "institution", "year"]),
+     ["store", "institution", "year", "category"]),
     ("compare", "比较某单位（或全部单位）某项指标在两个年份之间的变化量和变化率。",
-     ["store", "institution", "metric", "year", "base_year"]),
+     ["store", "institution", "metric", "year", "base_year", "category"]),
     ("rank", "按某项指标给各单位排名（从高到低），可限定单位类型。", ["store", "metric", "year", "category", "top"]),
     ("check_quota", "把某单位（或全部单位）某年的单位面积能耗、人均能耗、人均用水量与能耗定额（约束值、引导值）对比，给出是否超定额及差距。",
      ["store", "institution", "year", "category"]),
@@ -32,7 +32,7 @@ EXPECTED = [
     ("anomalies", "AI 诊断：找出某单位（或全部单位）某年哪些月份的用电、用气、用水、用油明显偏离往年同月或本单位自身规律，并说明可能原因。",
      ["store", "institution", "year", "metric"]),
     ("trend", "给出某单位（或全部单位）某项指标的逐年序列，用于画趋势图和看十四五目标进度。",
-     ["store", "institution", "metric", "from_year", "to_year"]),
+     ["store", "institution", "metric", "from_year", "to_year", "category"]),
     ("data_coverage", "查询系统中已导入的能耗数据覆盖哪些年份、多少家单位（按类型），以及最新数据是哪一年、最后一期是几月。", ["store"]),
 ]
 JSON_SIMPLE = {str, int, float, bool, type(None)}

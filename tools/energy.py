@@ -237,20 +237,33 @@ def aggregate_indicators(store: DataStore, year: int, factors: Factors, category
     return compute_indicators(total, factors, inputs=inputs, notes=notes, members=len(records))
 
 
-def indicators(store: DataStore, institution: str, year: int) -> IndicatorResult:
+def indicators(store: DataStore, institution: str, year: int, category: str | None = None) -> IndicatorResult:
     """查询某单位某年的能耗指标：综合能耗（kgce，当量值）、单位建筑面积能耗、人均综合能耗、用水量、人均用水量、碳排放。
     用户问“某单位某年能耗多少、单位面积能耗、人均能耗、用水、碳排放”时使用；单位名称可用简称，填“全部”得全部单位合计。
 
     Args:
         institution: 单位名称或简称，例如“市行政中心”“行政中心”；“全部”表示所有单位合计（按面积加权）。
         year: 年份，四位数字，例如 2024。
+        category: 单位类型（党政机关、学校、医院、文化场馆、其他），只在 institution 为“全部”时使用：该类全部单位合计。
     """
-    return _indicators_for(store, institution, check_year(year), factors_for(store))
+    return _indicators_for(store, institution, check_year(year), factors_for(store), _category(category))
 
 
-def _indicators_for(store: DataStore, institution: str, year: int, factors: Factors) -> IndicatorResult:
+def _category(category: str | None) -> str | None:
+    """A unit type argument checked: None for none or all ("全部"), a clear error for one that does not exist."""
+    from assistant.records.store import CATEGORIES
+
+    if category is None or str(category).strip() in ("", "全部", "all"):
+        return None
+    if category not in CATEGORIES:
+        raise LookupFailed(f"单位类型“{category}”不存在，可用：{'、'.join(CATEGORIES)}。", list(CATEGORIES))
+    return category
+
+
+def _indicators_for(store: DataStore, institution: str, year: int, factors: Factors,
+                    category: str | None = None) -> IndicatorResult:
     if is_all(institution):
-        return aggregate_indicators(store, year, factors)
+        return aggregate_indicators(store, year, factors, category)
     return compute_indicators(store.annual(institution, year), factors)
 
 
@@ -333,7 +346,7 @@ def _metric_factors(key: str, ind: IndicatorResult) -> tuple[Factor, ...]:
 
 
 def compare(store: DataStore, institution: str, metric: str, year: int,
-            base_year: int | None = None) -> ComparisonResult:
+            base_year: int | None = None, category: str | None = None) -> ComparisonResult:
     """比较某单位（或全部单位）某项指标在两个年份之间的变化量和变化率。
     用户问“比去年降了多少”“比2020年（十四五基期）下降多少”时使用；全部单位按面积加权（Σ能耗÷Σ面积）。
 
@@ -342,18 +355,20 @@ def compare(store: DataStore, institution: str, metric: str, year: int,
         metric: 指标，例如 energy_per_area（单位建筑面积能耗）、energy_per_capita（人均综合能耗）、water_per_capita（人均用水量）、carbon_per_area（单位建筑面积碳排放）、energy、water、carbon、electricity，也可用中文名。
         year: 要看的年份，例如 2025。
         base_year: 对比的基准年份；不填为上一年；与十四五基期比较填 2020。
+        category: 单位类型（党政机关、学校、医院、文化场馆、其他），只在 institution 为“全部”时使用：该类全部单位合计。
     """
     key = resolve_metric(metric)
     year = check_year(year)
     base_year = year - 1 if base_year is None else check_year(base_year)
     factors = factors_for(store)
-    now = _indicators_for(store, institution, year, factors)
-    base = _indicators_for(store, institution, base_year, factors)
+    category = _category(category) if is_all(institution) else None
+    now = _indicators_for(store, institution, year, factors, category)
+    base = _indicators_for(store, institution, base_year, factors, category)
     notes = list(dict.fromkeys(now.notes + base.notes))
     if now.members != base.members:
         notes.append(f"注意：两年参与合计的单位数不同（{year}年{now.members}家，{base_year}年{base.members}家）。")
     return ComparisonResult(
-        institution=now.institution if not is_all(institution) else "全部单位",
+        institution=now.institution if not is_all(institution) else f"全部{category or ''}单位",
         metric=key, year=year, base_year=base_year, value=now.metric(key), base_value=base.metric(key),
         inputs=(_summary(now), _summary(base)),
         factors=_merge_factors(_metric_factors(key, now), _metric_factors(key, base)), notes=tuple(notes),
@@ -411,14 +426,9 @@ def rank(store: DataStore, metric: str, year: int, category: str | None = None, 
         category: 单位类型，可选：党政机关、学校、医院、文化场馆、其他；不填为全部单位。
         top: 返回前几名，默认 10；填 0 返回全部。
     """
-    from assistant.records.store import CATEGORIES
-
     key = resolve_metric(metric)
     year = check_year(year)
-    if category is not None and str(category).strip() in ("", "全部", "all"):
-        category = None
-    if category is not None and category not in CATEGORIES:
-        raise LookupFailed(f"单位类型“{category}”不存在，可用：{'、'.join(CATEGORIES)}。", list(CATEGORIES))
+    category = _category(category)
     factors = factors_for(store)
     results = [compute_indicators(store.annual(i.name, year), factors)
                for i in store.institutions(category) if year in i.years]
@@ -503,7 +513,8 @@ class TrendResult:
         return text + "".join(self.notes)
 
 
-def trend(store: DataStore, institution: str, metric: str, from_year: int, to_year: int) -> TrendResult:
+def trend(store: DataStore, institution: str, metric: str, from_year: int, to_year: int,
+          category: str | None = None) -> TrendResult:
     """给出某单位（或全部单位）某项指标的逐年序列，用于画趋势图和看十四五目标进度。
     单位面积能耗、人均能耗、人均用水量、单位面积碳排放会附上十四五目标线（2020年基数 × (1 − 目标降幅)）。
 
@@ -512,9 +523,11 @@ def trend(store: DataStore, institution: str, metric: str, from_year: int, to_ye
         metric: 指标，例如 energy_per_area、energy_per_capita、water_per_capita、carbon_per_area，也可用中文名。
         from_year: 起始年份，例如 2020。
         to_year: 截止年份，例如 2025。
+        category: 单位类型（党政机关、学校、医院、文化场馆、其他），只在 institution 为“全部”时使用：该类全部单位合计。
     """
     key = resolve_metric(metric)
     from_year, to_year = check_year(from_year), check_year(to_year)
+    category = _category(category) if is_all(institution) else None
     if from_year > to_year:
         from_year, to_year = to_year, from_year
     factors = factors_for(store)
@@ -526,12 +539,12 @@ def trend(store: DataStore, institution: str, metric: str, from_year: int, to_ye
     results: dict[int, IndicatorResult] = {}
     for y in range(from_year, to_year + 1):
         if y in available:
-            results[y] = _indicators_for(store, institution, y, factors)
+            results[y] = _indicators_for(store, institution, y, factors, category)
     if not results:
         have = "、".join(map(str, sorted(available))) or "无"
         raise LookupFailed(f"{institution}在{from_year}–{to_year}年没有数据，可用年份：{have}。")
     base_year = 2020 if 2020 in available else min(results)
-    base = results.get(base_year) or _indicators_for(store, institution, base_year, factors)
+    base = results.get(base_year) or _indicators_for(store, institution, base_year, factors, category)
     base_value = base.metric(key)
     points = tuple(
         TrendPoint(y, results[y].metric(key) if y in results else None,
@@ -546,7 +559,7 @@ def trend(store: DataStore, institution: str, metric: str, from_year: int, to_ye
         notes.append(f"注意：{'、'.join(missing)}年没有数据。")
     if base_year != 2020:
         notes.append(f"注意：没有2020年数据，变化率以{base_year}年为基数，未给出十四五目标线。")
-    name = next(iter(results.values())).institution if not is_all(institution) else "全部单位"
+    name = next(iter(results.values())).institution if not is_all(institution) else f"全部{category or ''}单位"
     all_factors = _merge_factors(*(_metric_factors(key, ind) for ind in results.values()))
     return TrendResult(name, key, from_year, to_year, points, base_year, base_value, target_pct, target_value,
                        tuple(_summary(ind) for ind in results.values()), all_factors, tuple(dict.fromkeys(notes)))

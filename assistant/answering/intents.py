@@ -149,7 +149,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if metric:
         slots["metric"] = metric
     programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)", "", text)
-    category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and not names), None)
+    category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and names in ([], ["全部"])), None)
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
@@ -159,7 +159,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
     elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
         slots["top"] = 1  # "只要第一" after a list of five
-    elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来", text):
+    elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft

@@ -623,13 +623,16 @@ class OfflineEngine:
         if "人均" in question and not metric.endswith("per_capita"):
             # "人均用电": no such indicator; say what is shown instead of passing a total off as per person
             note += f"（系统的人均指标只有人均综合能耗和人均用水量，没有人均{vocab.metric(metric).name}，以下为{vocab.metric(metric).name}）"
+        # "全市学校今年用电多少": the total of that category's units, not of every unit
+        category = {"category": slots["category"]} if institution == "全部" and slots.get("category") else {}
         if u.intent == "indicator":
-            answer = self._call("indicators", {"institution": institution, "year": year}, u.intent)
+            answer = self._call("indicators", {"institution": institution, "year": year, **category}, u.intent)
             return self._focus(answer, metric, note)
         if u.intent == "compare":
             if slots.get("other_institution"):
                 return self._compare_two(institution, slots["other_institution"], metric, year, note)
-            args = {"institution": institution, "metric": metric, "year": year, "base_year": slots.get("base_year")}
+            args = {"institution": institution, "metric": metric, "year": year, "base_year": slots.get("base_year"),
+                    **category}
             return self._call("compare", args, u.intent, note=note)
         if u.intent == "rank":
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
@@ -652,7 +655,7 @@ class OfflineEngine:
             return self._call("anomalies", args, u.intent, note=note)
         start = slots.get("base_year") or 2015
         args = {"institution": institution or "全部", "metric": metric, "from_year": start,
-                "to_year": slots.get("year") or self._latest_year(institution)}
+                "to_year": slots.get("year") or self._latest_year(institution), **category}
         return self._call("trend", args, "trend")
 
     def _runner(self) -> ToolRunner:
