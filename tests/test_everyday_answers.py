@@ -1149,3 +1149,16 @@ def test_a_category_across_the_city_is_that_categorys_total_and_ranking(assistan
     assert f"{total:,.0f} kWh" in answer.answer and "全部单位（46家）" not in answer.answer
     ranked = assistant.ask("去年全市党政机关人均用水前五")  # 全市 does not drop the category
     assert "党政机关类" in ranked.answer and "市人民医院" not in ranked.answer
+
+
+def test_a_place_counted_from_the_end_of_the_last_list(assistant):
+    data = SampleData()
+    ranked = sorted((n for n in data.category if (n, 2025) in data.months),
+                    key=lambda n: -data.metric(n, 2025, "electricity"))
+    first = "全市今年用电全排出来，我要看倒数几名"
+    history = [(first, assistant.ask(first).answer)]
+    last = assistant.ask("倒数第一那家今年用水多少", history)  # not 第一那家
+    assert ranked[-1] in last.answer and ranked[0] not in last.answer
+    history.append(("倒数第一那家今年用水多少", last.answer))
+    assert ranked[-2] in assistant.ask("倒数第二名呢", history).answer
+    assert ranked[-1] in assistant.ask("排最后的那家人均用水多少", history[:1]).answer

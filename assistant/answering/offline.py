@@ -18,7 +18,7 @@ from assistant.answering.direct import (YEAR, asked, asked_figures, asked_item_u
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, Understanding, asks_about_other_than_figures,
                                          institutions_named, understand, with_full_names)
-from assistant.answering.references import resolve
+from assistant.answering.references import points_into_list, resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
 from assistant.errors import LookupFailed
@@ -166,7 +166,7 @@ class OfflineEngine:
             context["limit"] = limits[-1]  # the limit last checked: what "哪些单位超了" is over
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
-        if read != fixed and not any(institutions_named(fixed, names)) and \
+        if read != fixed and not any(institutions_named(fixed, names)) and not points_into_list(fixed) and \
                 asks_about_other_than_figures(fixed, names, self.kb.tokenizer.tagged):
             # "我们单位一年才几百吨标煤，算重点用能单位不" after "我是二中的……": a question about a rule asked of one's
             # own unit is not a question about its figures; 我们 stays as typed

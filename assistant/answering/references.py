@@ -19,6 +19,9 @@ _NUMBER = r"([一二两三四五六七八九十]|\d{1,2})"
 _PLACE = re.compile(rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
                     rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名|"
                     rf"{_WITHIN}第{_NUMBER}个(?!问|说|查|月|季度|年|工作日|单位的)")  # "第四个是谁", "第二个人均用水"
+# "排最后的那所", "最后一名", "倒数第二那家", "垫底的": a place counted from the end of the last list
+_FROM_END = re.compile(rf"{_WITHIN}(?:排(?:在)?)?(?:倒数第{_NUMBER}(?:名|位)?|最后(?:一名|一位|一个)?|垫底)"
+                       r"(?:的那|的|那|这)?(?:家|所|个单位|个|位)?")
 # "一开始问的那家", "刚才第一个问的那家", "最开始那家": the unit of the conversation's first question about one unit
 _FIRST_ASKED = re.compile(r"(?:一开始|最开始|刚开始|开头|刚才第一个|最早|第一个)(?:问的|说的|查的)?(?:那|这)(?:家|个单位|个)")
 # "超定额那家", "超预算的那家": the one unit the last check listed
@@ -36,6 +39,11 @@ _SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?
 # being discussed, when it is of that kind
 _KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
                  "中心": ("中心",)}
+
+
+def points_into_list(question: str) -> bool:
+    """Whether the question points at a place in the last list ("第二名呢", "倒数第一那家"): a unit, whatever is asked."""
+    return bool(_PLACE.search(question) or _FROM_END.search(question))
 
 
 def names_in_order(answer: str, names: Sequence[str]) -> list[str]:
@@ -86,7 +94,8 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if discussed and discussed in listed:
                 # "它这些年有没有降下来" after a ranking that lists the unit talked about before: that unit
                 return question.replace(it.group(0), discussed, 1)
-    place = _PLACE.search(question)
+    end = _FROM_END.search(question)
+    place = _PLACE.search(question) if not end else None  # "倒数第一那家" is not "第一那家"
     if place:
         number = next(g for g in place.groups() if g)
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
@@ -95,6 +104,15 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                 listed = names_in_order(answer, names)
                 if n and 0 < n <= len(listed):
                     return question.replace(place.group(0), listed[n - 1], 1)
+                break
+    if end:
+        n = end.group(1)
+        n = 1 if n is None else int(n) if n.isdigit() else chinese_to_int(n.replace("两", "二"))
+        for _, answer, intent, _ in reversed(turns):
+            if intent in LISTS:
+                listed = names_in_order(answer, names)
+                if n and 0 < n <= len(listed):
+                    return question.replace(end.group(0), listed[-n], 1)
                 break
     first = _FIRST_ASKED.search(question)
     if first:
