@@ -1162,3 +1162,13 @@ def test_a_place_counted_from_the_end_of_the_last_list(assistant):
     history.append(("倒数第一那家今年用水多少", last.answer))
     assert ranked[-2] in assistant.ask("倒数第二名呢", history).answer
     assert ranked[-1] in assistant.ask("排最后的那家人均用水多少", history[:1]).answer
+
+
+def test_who_is_first_and_its_figure_in_one_message(assistant):
+    from assistant.answering.references import resolve
+
+    turns = [("今年全市能耗预算执行率前十", "1. 市第二中学 88%；2. 市统计局 80%", "budget", {"institution": "全部"})]
+    names = ["市第二中学", "市统计局", "市文化和广电旅游体育局"]
+    assert resolve("第一名是哪家？它今年用电跟去年比咋样", turns, names) == "市第二中学今年用电跟去年比咋样"
+    assert resolve("最后一名是哪家，它今年人均综合能耗多少", turns, names) == "市统计局今年人均综合能耗多少"
+    assert resolve("第二名是谁", turns, names) == "市统计局是谁"  # nothing else asked: the name is the answer

@@ -77,7 +77,7 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         kind = next((k for k in _KIND_ENDINGS if ours and ours.group(0).endswith(k)), None)
         if not own and kind and discussed and discussed.endswith(_KIND_ENDINGS[kind]):
             return question.replace(ours.group(0), discussed, 1)
-        it = _IT.search(question)
+        it = _IT.search(question) if not points_into_list(question) else None  # "第一名是哪家？它……": the list decides
         named_before = turns[-1][3].get("institution") if turns and turns[-1][2] in NO_DATA_CONTEXT else None
         if it and it.group(0) != "它们" and named_before not in (None, "全部"):
             # "它2025年一共用了多少度电" right after "大数据中心单位面积能耗四十多，是不是数据录错了"
@@ -103,7 +103,7 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if intent in LISTS:
                 listed = names_in_order(answer, names)
                 if n and 0 < n <= len(listed):
-                    return question.replace(place.group(0), listed[n - 1], 1)
+                    return _put(question, place.group(0), listed[n - 1])
                 break
     if end:
         n = end.group(1)
@@ -112,7 +112,7 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if intent in LISTS:
                 listed = names_in_order(answer, names)
                 if n and 0 < n <= len(listed):
-                    return question.replace(end.group(0), listed[-n], 1)
+                    return _put(question, end.group(0), listed[-n])
                 break
     first = _FIRST_ASKED.search(question)
     if first:
@@ -128,6 +128,18 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                 if len(listed) == 1:
                     return question.replace(one.group(0), listed[0], 1)
                 break
+    return question
+
+
+def _put(question: str, pointer: str, name: str) -> str:
+    """The question with a list place replaced by the unit's name: "第一名是哪家？它今年用电跟去年比咋样" asks about
+    that unit ("市人民医院今年用电跟去年比咋样"), the who having been answered by the list."""
+    question = question.replace(pointer, name, 1)
+    asked_who = re.search(re.escape(name) + r"(?:是|为)(?:哪家|哪一家|哪个单位|哪个|谁)[啊呀呢]?[？?，,。\s]*", question)
+    if asked_who and question[asked_who.end():].strip():
+        rest = question[asked_who.end():]
+        it = _IT.search(rest)
+        return name + (rest.replace(it.group(0), "", 1) if it and it.start() == 0 else rest)
     return question
 
 
