@@ -66,6 +66,10 @@ _YEAR_COMPARED = re.compile(r"(?<=[比较])([12][0-9])(?=年(多|少|高|低|增
 
 # "23年对比20年", "18到22年": two short years on either side of a comparison or a range are both years.
 _YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|到|至|—|-|~)([12][0-9])年")
+# "23到25趋势", "近十年的用水变化，15到25": a range of short years without 年, in a question about change over years
+_BARE_RANGE = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9])(到|至|—|-|~)(1[0-9]|2[0-9])(?![0-9.])"
+                         r"(?=的?(趋势|走势|变化|情况)|[，,。？?\s]*$)")
+_OVER_YEARS = re.compile(r"趋势|走势|变化|这几年|近[两二三四五六七八九十]年|逐年|历年|每年")
 
 
 # Years in Chinese numerals: "二〇二三年", and the spoken two-character form "二一年" / "一五年" (2010–2029).
@@ -91,6 +95,8 @@ def full_years(text: str) -> str:
     if _CN_SHORT_YEAR.search(text):
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
+    if _OVER_YEARS.search(text):
+        text = _BARE_RANGE.sub(lambda m: f"20{m.group(1)}年{m.group(2)}20{m.group(3)}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)
     text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

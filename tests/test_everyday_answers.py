@@ -1172,3 +1172,19 @@ def test_who_is_first_and_its_figure_in_one_message(assistant):
     assert resolve("第一名是哪家？它今年用电跟去年比咋样", turns, names) == "市第二中学今年用电跟去年比咋样"
     assert resolve("最后一名是哪家，它今年人均综合能耗多少", turns, names) == "市统计局今年人均综合能耗多少"
     assert resolve("第二名是谁", turns, names) == "市统计局是谁"  # nothing else asked: the name is the answer
+
+
+def test_short_year_ranges_bare_years_and_polite_openings(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("23到25趋势") == "2023年到2025年趋势"
+    assert full_years("给我看看全市近十年的用水变化，15到25").endswith("2015年到2025年")
+    assert full_years("空调温度设在26到28") == "空调温度设在26到28"  # no change over years asked
+    offline = assistant.offline
+    history = [("文化艺术中心 单位面积能耗 23年", "")]
+    assert offline.understand("24", history).slots["year"] == 2024
+    assert offline.understand("24", []).intent != "indicator"  # "24" alone, with nothing before, is no year asked
+    u = offline.understand("请问与2023年相比变化幅度如何？", [("您好，请问市中医院2024年度综合能耗是多少？", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
+    spoken = offline.understand("瞅瞅今年博物馆用了好多电", [])  # 好多 asks how much
+    assert spoken.intent == "indicator" and spoken.slots["metric"] == "electricity"

@@ -98,7 +98,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     gives (word, part of speech) pairs: the knowledge base's own tokenizer, so jieba's dictionary is loaded once
     per process (jieba's global tokenizer when None)."""
     today = today or date.today()
-    text = _normalise(question)
+    text = _POLITE.sub("", _normalise(question))  # "请问与2023年相比变化幅度如何": what is asked follows
+    if context and context.get("slots", {}).get("year") and re.fullmatch(r"(1[5-9]|2[0-9])年?[呢的吧啊？?。]*", text):
+        text = "20" + text  # "24" right after "文化艺术中心 单位面积能耗 23年": the year 2024
     if _GREETING.match(text):
         return Understanding("greeting")
     if _OUT_OF_SCOPE.search(text):
@@ -495,7 +497,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
-                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)如何|跟什么有关|"
+                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              r"(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
@@ -633,6 +635,9 @@ def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Ta
     return bool(foreign) and (not _metric(asked_part) or any(flag == "x" for _, flag in foreign))
 
 
+_POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你)?(?:问一下|问下)|另外|谢谢|好的)[，,。!！\s]*)+")
+
+
 def _normalise(question: str) -> str:
     text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
     return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
@@ -695,10 +700,10 @@ _SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,8}(用水|水)"), "water_per_cap
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(排|排放)了?(多少|几)(万)?(吨|千克|公斤)?(二氧化碳|碳)"), "carbon"),
-                  (re.compile(r"(用|耗|费)了?(多少|几)(万)?(度|千瓦时|kWh)?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
+                  (re.compile(r"(用|耗|费)了?(多少|几|好多|几多)(万)?(度|千瓦时|kWh)?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
                                r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户"), "electricity"),
                   (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
-                  (re.compile(r"(用|耗)了?多少(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
+                  (re.compile(r"(用|耗)了?(多少|好多|几多)(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
 
 
 def _spoken_metric(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> str | None:
