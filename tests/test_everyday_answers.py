@@ -1188,3 +1188,19 @@ def test_short_year_ranges_bare_years_and_polite_openings(assistant):
     assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
     spoken = offline.understand("瞅瞅今年博物馆用了好多电", [])  # 好多 asks how much
     assert spoken.intent == "indicator" and spoken.slots["metric"] == "electricity"
+
+
+def test_requests_after_remarks_and_figures_after_checks(assistant):
+    offline = assistant.offline
+    asked = offline.understand("咋这么高，全市今年人均综合能耗前五给我看看", [])  # a remark, then a request
+    assert asked.intent == "rank" and asked.slots["top"] == 5
+    assert offline.understand("咋这么高", [("市机关事务管理中心今年人均综合能耗多少", "")]).intent == "knowledge"
+    after_check = [("今年党政机关超约束值的单位有哪些", "")]
+    figure = offline.understand("全市今年人均用水", after_check)
+    assert figure.intent == "indicator" and figure.slots["institution"] == "全部"
+    over = offline.understand("听说市场监管局23年能耗超预算了？23年超预算的单位全列出来", [])
+    assert over.intent == "budget" and over.slots["institution"] == "全部"
+    history = [("今年截至5月预算执行率前五", ""), ("去年同期", "")]
+    latest = offline._latest_year(None)
+    assert offline.understand("前年同期", history).slots["year"] == latest - 2
+    assert "top" not in offline.understand("前年全年超了预算的", history + [("前年同期", "")]).slots

@@ -222,6 +222,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["year"] = latest_year  # "现在呢" after a question about 2020: the latest year
         if re.search(r"(去年|上年)同期", text) and current:
             slots["year"], years = current - 1, [current - 1]  # "去年同期呢？": the same months a year earlier
+        elif re.search(r"前年同期", text) and latest_year:
+            slots["year"], years = latest_year - 2, [latest_year - 2]  # "前年同期" after "去年同期": the calendar's 前年
         elif re.search(r"^(20\d\d)年?同期", text):
             slots.pop("base_year", None)  # "2023年同期": that year, the same months
         if context.get("other_year") and current and not years and not names and _is_compare(text) and \
@@ -258,7 +260,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if names and names[0] != "全部" and _list_asked(text) and context.get("intent") in {"budget", "quota"}:
             merged["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗": the list, where we stand too
             slots.pop("institution", None)
-        if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超|超过?(100|百分之百)|都列|全列|列全", text):
+        if re.search(r"超(预算|定额|标)?了?的?(都)?(有)?哪些|哪些(单位)?超|超过?(100|百分之百)|都列|全列|列全|"
+                     r"超了?.{0,3}的[呢吧？?]?$", text):  # "前年全年超了预算的": every unit over
             merged.pop("top", None)  # "今年全年超预算的有哪些" after the five tightest: every unit over, not five
         if len(years) == 2 and _is_compare(text):
             # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
@@ -306,6 +309,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # period. After a city-wide check, "用水方面呢" checks water.
             merged.pop("month", None)
             return Understanding("indicator", {**merged, **slots})
+        if context.get("intent") in {"quota", "budget"} and own in (None, "indicator") and _metric(text) and \
+                not re.search(r"超|定额|约束|引导|预算|执行|达标|哪|排|前", text) and len(years) <= 1:
+            # "全市今年人均用水" after a quota check: the figure itself, not the check again
+            kept = {k: v for k, v in merged.items() if k in {"year", "institution"}}
+            return Understanding("indicator", {**kept, **slots})
         if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
                 own in (None, "indicator"):
             # "回到一中，它21年呢" after a ranking: that unit's figures again
@@ -549,7 +557,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     city's name (our data are this city's) and no question about reasons or rules. `named`: whether the question
     itself names a unit (a unit carried over from the conversation does not make "全国…" our data)."""
     named = bool(names) if named is None else named
-    if _KNOWLEDGE_ASKS.search(asking_part(text)) or ("因子" not in text and _other_place(text, institutions, tagger)):
+    if _KNOWLEDGE_ASKS.search(_requested(asking_part(text))) or ("因子" not in text and _other_place(text, institutions, tagger)):
         return False
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
@@ -563,8 +571,20 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|全列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
+
+
+_REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮我(查|看|算|列|排)")
+
+
+def _requested(text: str) -> str:
+    """A message's last clause when it requests figures after a remark ("咋这么高，全市今年人均综合能耗前五给我看看":
+    the request, not a why-question); the message otherwise."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
+    if len(clauses) > 1 and _REQUEST.search(clauses[-1]) and _metric(clauses[-1]):
+        return clauses[-1]
+    return text
 
 
 def asking_part(text: str, short_too: bool = False) -> str:
