@@ -1204,3 +1204,10 @@ def test_requests_after_remarks_and_figures_after_checks(assistant):
     latest = offline._latest_year(None)
     assert offline.understand("前年同期", history).slots["year"] == latest - 2
     assert "top" not in offline.understand("前年全年超了预算的", history + [("前年同期", "")]).slots
+
+
+def test_the_year_before_the_plan_began_is_no_unit_name(assistant):
+    history = [("那全市今年综合能耗是多少", ""), ("单位面积能耗呢", "")]
+    u = assistant.offline.understand("跟十四五开局前那年也就是2020年比降了多少", history)  # 开局 is not a 局
+    assert u.intent == "compare" and u.unknown_institution is None
+    assert u.slots["base_year"] == 2020 and u.slots["institution"] == "全部"

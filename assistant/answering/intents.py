@@ -136,6 +136,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["base_year"] = 2020
     elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年)", text) and "base_year" not in slots:
         slots["base_year"] = 2021
+    elif re.search(r"十四五(开局|开始|第一年)?(之?前|以前)(那|的)?一?年|十四五前一年", text) and "base_year" not in slots:
+        slots["base_year"] = 2020  # "跟十四五开局前那年比": 2020, the base year
     if slots.get("year") and slots.get("year") == slots.get("base_year"):
         slots.pop("year")  # "跟十四五开局那年，就是2021年比呢": 2021 is the base, not the year asked
     recent = re.search(r"近([两二三四五六七八九十]|[2-9]|1[0-9])年", text)
@@ -922,7 +924,9 @@ def _longest_common(text: str, name: str) -> str:
 
 def _unit_phrase(text: str) -> str | None:
     """A phrase that names an institution the data does not know ("市税务局2024年能耗多少" → "市税务局")."""
-    match = re.match(r"^(.{2,15}?(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|检察院|部|厅|处|队))", text)
-    if match and not re.search(r"什么|怎么|如何|哪些|哪个", match.group(1)):
+    match = re.match(r"^(.{2,15}?(?<![开格布结大全当])(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|"
+                     r"检察院|部|厅|处|队))", text)
+    # not "跟十四五开局前那年比" (开局, 布局, 格局 are no units), nor a comparison's opening word
+    if match and not re.search(r"什么|怎么|如何|哪些|哪个|^(跟|和|与|同|比|较|对比|相比)", match.group(1)):
         return match.group(1)
     return None
