@@ -90,3 +90,15 @@ def test_a_slip_in_a_units_name_is_corrected_only_when_one_name_fits():
 def test_an_administrative_prefix_is_not_half_of_a_slip(tmp_path: Path):
     with _one_document_kb(tmp_path, "# 行动\n\n十大绿色低碳行动之一是数据中心节能。\n") as kb:
         assert kb.normalise_query("市大数据中心为什么用电高").startswith("市大数据中心")  # not 十大数据中心
+
+
+def test_a_slip_of_a_data_word_that_jieba_splits_into_single_characters():
+    import jieba
+
+    from assistant.retrieval.spelling import fix_terms
+
+    terms = ("能耗", "用电", "排名")
+    for typed, meant in (("体育中心今年能号多少", "体育中心今年能耗多少"), ("交易中心2020年综合能好多少", "交易中心2020年综合能耗多少")):
+        assert fix_terms(typed, jieba.lcut(typed, HMM=False), terms) == meant
+    for typed in ("我们能好好利用这些数据吗", "能号召大家节约用电吗"):  # 好好, 号召 are words: typed on purpose
+        assert fix_terms(typed, jieba.lcut(typed, HMM=False), terms) == typed

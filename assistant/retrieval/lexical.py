@@ -90,6 +90,10 @@ class Tokenizer:
                 out.append(word)
         return out
 
+    def pieces(self, text: str) -> list[str]:
+        """Every word of `text` as jieba's dictionary splits it (precise mode), stop words included."""
+        return [w for w in self._jieba.lcut(text, HMM=False) if w.strip()]
+
     def unknown_runs(self, text: str) -> list[str]:
         """Runs of two or more single characters that jieba's dictionary does not join into a word and that are
         not stop words ("老蓝屏", "加氟", "餐补"): a word it does not know, to be looked up as written."""

@@ -68,6 +68,23 @@ class Speller:
         return text
 
 
+def fix_terms(text: str, pieces: list[str], terms: Iterable[str]) -> str:
+    """`text` with a two-character slip of one of `terms` corrected where jieba leaves the two characters apart
+    (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗.
+    Only when exactly one term sounds like the pair and differs from it in one character."""
+    by_sound: dict[tuple[str, ...], list[str]] = {}
+    for term in terms:
+        if len(term) == 2 and _CJK.match(term):
+            by_sound.setdefault(tuple(_char_sound(c) for c in term), []).append(term)
+    for a, b in zip(pieces, pieces[1:]):
+        if len(a) != 1 or len(b) != 1 or a + b not in text:
+            continue
+        found = [t for t in by_sound.get((_char_sound(a), _char_sound(b)), ()) if sum(x != y for x, y in zip(t, a + b)) == 1]
+        if len(found) == 1:
+            text = text.replace(a + b, found[0], 1)
+    return text
+
+
 @lru_cache(maxsize=16384)
 def _char_sound(char: str) -> str:
     from pypinyin import lazy_pinyin
