@@ -1211,3 +1211,24 @@ def test_the_year_before_the_plan_began_is_no_unit_name(assistant):
     u = assistant.offline.understand("跟十四五开局前那年也就是2020年比降了多少", history)  # 开局 is not a 局
     assert u.intent == "compare" and u.unknown_institution is None
     assert u.slots["base_year"] == 2020 and u.slots["institution"] == "全部"
+
+
+def test_report_language_follow_ups(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("请问科技馆二四年的综合能耗是多少？") == "请问科技馆2024年的综合能耗是多少？"
+    assert full_years("用了二三年") == "用了二三年" and full_years("十二三年前") == "十二三年前"  # durations
+    offline = assistant.offline
+    history = [("请提供西岙区人民政府2025年度用电量。", "")]
+    u = offline.understand("请提供其较2024年度增减情况。", history)  # 其: the unit just asked about
+    assert u.intent == "compare" and u.slots["institution"] == "西岙区人民政府" and u.slots["base_year"] == 2024
+    u = offline.understand("请说明较上年度增减情况。", [("请提供2024年度市公安局单位建筑面积能耗数据。", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
+    u = offline.understand("请提供该局2025年度较2024年度综合能耗变化情况。", [("请提供市审计局2025年度综合能耗数据。", "")])
+    assert u.intent == "compare" and u.slots["institution"] == "市审计局"  # two years against each other, no trend
+    ranking = [("请列示2024年度综合能耗排名前五位的单位。", "1. 市人民医院 1；2. 市体育中心 2；3. 市中医院 3")]
+    assert offline.understand("位列第三者2023年度综合能耗较2022年度变化情况如何？", ranking).slots["institution"] == "市中医院"
+    listed = offline.understand("请列出2024年度全部超预算单位，以核实该单位是否仍在其中。", ranking)
+    assert listed.intent == "budget" and listed.slots["institution"] == "全部"
+    assert offline.understand("截至2024年9月，能耗预算执行率排名前三的单位为？", []).slots["month"] == 9
+    assert offline.understand("大前年", [("法院今年用水多少", "")]).slots["year"] == offline._latest_year(None) - 3

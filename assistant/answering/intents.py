@@ -467,7 +467,8 @@ def _through_month(text: str) -> int | None:
     for word, month in _PERIOD_MONTHS:
         if word in text:
             return month
-    found = re.search(rf"(?<![0-9年]){_CN_MONTH}\s*月(?!份?以来)", text) or \
+    found = re.search(rf"(?:截至|截止|到)(?:20\d\d年)?{_CN_MONTH}\s*月", text) or \
+        re.search(rf"(?<![0-9年]){_CN_MONTH}\s*月(?!份?以来)", text) or \
         re.search(rf"(前|头|开头){_CN_MONTH}个?月", text)
     if not found:
         return None
@@ -507,7 +508,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
-                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何|跟什么有关|"
+                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              r"(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
@@ -573,7 +574,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|都列|全列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
@@ -596,6 +597,10 @@ def asking_part(text: str, short_too: bool = False) -> str:
         return text
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
     asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有", c)]
+    # "请列出2024年度全部超预算单位，以核实该单位是否仍在其中": the list requested is asked too
+    requests = [i for i, c in enumerate(clauses) if re.search(r"列出|列一下|列示|请提供|排名|排序|给我看看", c)]
+    if asking and requests:
+        return "，".join(clauses[min(asking[-1], requests[-1]):])
     return "，".join(clauses[asking[-1]:]) if asking else text
 
 
@@ -623,7 +628,8 @@ _DATA_VOCABULARY = frozenset(
     "幅度 百分点 百分之 百分比 比例 执行率 预算 单位预算 超预算 定额 超定额 约束值 引导值 异常 异常值 读数 电表 水表 电费 "
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
-    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单".split())
+    "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
+    "年度 上年度 本年度 增减 核实 在列 数据".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -657,7 +663,8 @@ def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Ta
     return bool(foreign) and (not _metric(asked_part) or any(flag == "x" for _, flag in foreign))
 
 
-_POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你)?(?:问一下|问下)|另外|谢谢|好的)[，,。!！\s]*)+")
+_POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你)?(?:问一下|问下)|另外|谢谢|好的|并?请(?:提供|说明|给出)|"
+                     r"麻烦提供)[，,。!！\s]*)+")
 
 
 def _normalise(question: str) -> str:
@@ -690,7 +697,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
                  r"(怎么|咋|如何)走的?$|(怎么|咋)走的|走向|"
                  r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来",
-                 text) and has_target:
+                 text) and has_target and not re.search(r"较(上一?年|去年|20\d\d)", text):  # "较2024年度变化情况": two years
         return "trend"
     if has_target and (_is_compare(text) or "other_institution" in slots or
                        ("base_year" in slots and re.search(r"比|较|对比|相比", text))):
@@ -703,7 +710,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 
 def _is_compare(text: str) -> bool:
-    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|下降|降了|上升|增长|"
+    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|下降|降了|上升|增长|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|同.{1,12}比|差了|差多少|相差|差距|对一下|对照一下|比对|"
                           r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
 
@@ -757,7 +764,10 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     if not years and re.search(r"(跟|和|与|同|比|较|对比|相比)(去年|上年|上一年)", text) and "前年" not in text:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
-    for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("前年", -2)):
+    for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
+                         ("前年", -2)):
+        if word == "前年" and re.sub("大前年", "", text).find("前年") < 0:
+            continue  # "大前年" is three years back, not also 前年
         if word in text and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
     return list(dict.fromkeys(years))

@@ -16,7 +16,8 @@ from assistant.numerals import chinese_to_int
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
 _NUMBER = r"([一二两三四五六七八九十]|\d{1,2})"
 # "排第一那家", "第二名", "全市第一名那家", "排名第三的", "第四个": a place in the last list
-_PLACE = re.compile(rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
+_PLACE = re.compile(rf"(?:位列|位居|排在|排名)第{_NUMBER}(?:名|位)?(?:者|的单位|的那家|的)?|"
+                    rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
                     rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名|"
                     rf"{_WITHIN}第{_NUMBER}个(?!问|说|查|月|季度|年|工作日|单位的)")  # "第四个是谁", "第二个人均用水"
 # "排最后的那所", "最后一名", "倒数第二那家", "垫底的": a place counted from the end of the last list
@@ -32,7 +33,9 @@ LISTS = {"rank", "quota", "budget"}
 _SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边|" + SELF_INTRO)
 _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
 # "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
-_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼")
+# (also the written 该局, 该院, 其: "请提供该局2024年度碳排放总量", "请提供其较2024年度增减情况")
+_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼|该(?:局|院|馆|中心|校|委|所)|"
+                 r"(?<![尤极与])其(?=[0-9较单人综用碳年])")
 # "同类的几家排排看": the category of the unit being discussed
 _SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?:单位)?")  # not 合同类型, 不同类
 # "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
