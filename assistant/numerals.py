@@ -69,6 +69,8 @@ _YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|�
 # "23到25趋势", "近十年的用水变化，15到25": a range of short years without 年, in a question about change over years
 _BARE_RANGE = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9])(到|至|—|-|~)(1[0-9]|2[0-9])(?![0-9.])"
                          r"(?=的?(趋势|走势|变化|情况)|[，,。？?\s]*$)")
+# "统计局 23比22", "降了多少 25比20": two short years compared, at the end of a question
+_BARE_PAIR = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9])(比|对比|vs|VS)(1[0-9]|2[0-9])(?=[呢的吧啊？?。\s]*$)")
 _OVER_YEARS = re.compile(r"趋势|走势|变化|这几年|近[两二三四五六七八九十]年|逐年|历年|每年")
 
 
@@ -78,7 +80,7 @@ _CN_DIGIT = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": 
 _CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年|[到至—\-~][一二][〇零○一二三四五六七八九]{3}年)")  # 二〇一九到二〇二二年
 # also right after a word ("科技馆二四年的综合能耗", "实小 二四年 用电"), unless the word makes it a duration or a count
 # ("用了二三年", "第二三年", "十二三年")
-_CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自是])|"
+_CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自是])|(?<=还有)|"
                             r"(?<=[\u4e00-\u9fff])(?<![一二三四五六七八九十百千万两几了过满近约用第每为有修命限期长达续行少多够共届任签]))"
                             r"([一二][〇零○一二三四五六七八九])(?=年(?!了|以上|以下|以内|之内|内|多|后|左右|间|来|期|制|龄|级))")
 # "科技馆24年每平米…", "市监局24年综合能耗": a short year right after a name, when what follows is about data.
@@ -98,6 +100,7 @@ def full_years(text: str) -> str:
     if _CN_SHORT_YEAR.search(text):
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
+    text = _BARE_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(2)}20{m.group(3)}年", text)
     if _OVER_YEARS.search(text):
         text = _BARE_RANGE.sub(lambda m: f"20{m.group(1)}年{m.group(2)}20{m.group(3)}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)

@@ -1232,3 +1232,25 @@ def test_report_language_follow_ups(assistant):
     assert listed.intent == "budget" and listed.slots["institution"] == "全部"
     assert offline.understand("截至2024年9月，能耗预算执行率排名前三的单位为？", []).slots["month"] == 9
     assert offline.understand("大前年", [("法院今年用水多少", "")]).slots["year"] == offline._latest_year(None) - 3
+
+
+def test_spoken_follow_ups_with_remarks_bare_years_and_scenes(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("统计局 23比22") == "统计局 2023年比2022年"
+    offline = assistant.offline
+    u = offline.understand("哦，那人均下来是多少呢，孩子们用水也挺多的", [("实验小学今年的用水量是多少啊", "")])
+    assert u.intent == "indicator" and u.slots["metric"] == "water_per_capita"  # the remark is not asked
+    u = offline.understand("单位面积能耗呢，跟2020年比", [("全市今年综合能耗多少", "")])
+    assert u.intent == "compare" and u.slots["base_year"] == 2020  # what follows the comma is asked
+    assert offline.understand("三小 二五", [("三小 二四年 用电", "")]).slots["year"] == 2025
+    u = offline.understand("一中跟它自己前年比呢", [("一中今年人均综合能耗", "")])
+    assert u.intent == "compare" and u.slots["base_year"] == offline._latest_year(None) - 2
+    scene = ("图书馆去年夏天漏水那事你还记得吗？当时物业拖了好久才找到漏点，馆里领导气得不行。现在年终总结要写，"
+             "我得把数据弄准。图书馆去年全年用水是多少？")
+    assert offline.understand(scene, []).intent == "indicator"  # 馆里 in the scene is no other city
+    assert offline.understand("江苏DB32/T 4001-2021里，党政机关单位建筑面积能耗约束值是多少？", []).intent == "knowledge"
+    told = "哎，年底了，局长让我写个全市公共机构用能的总结，说要有亮点有问题。我先从总量说起吧，全市今年综合能耗一共是多少"
+    assert offline.understand(told, []).intent == "indicator"
+    listed = offline.understand("二中今年预算超了没有？把今年超预算的列一下", [])
+    assert listed.intent == "budget" and listed.slots["institution"] == "全部"

@@ -36,7 +36,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
-_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
+_RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排一遍|再排|重新排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
                r"(怎么|咋|如何)排(?!查|放|水|污|气)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
@@ -99,8 +99,17 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     per process (jieba's global tokenizer when None)."""
     today = today or date.today()
     text = _POLITE.sub("", _normalise(question))  # "请问与2023年相比变化幅度如何": what is asked follows
-    if context and context.get("slots", {}).get("year") and re.fullmatch(r"(1[5-9]|2[0-9])年?[呢的吧啊？?。]*", text):
-        text = "20" + text  # "24" right after "文化艺术中心 单位面积能耗 23年": the year 2024
+    if context and context.get("slots", {}).get("year") and len(re.findall(r"\d+|[一二][〇零一二三四五六七八九](?!年)", text)) <= 1:
+        # "24" right after "文化艺术中心 单位面积能耗 23年": the year 2024; also after a name ("三小 二五")
+        text = re.sub(r"(?:^|(?<=[\u4e00-\u9fff]))(?<!十)(1[5-9]|2[0-9]|二[〇零一二三四五六七八九]|一[五六七八九])"
+                      r"(?=年?[呢的吧啊？?。]*$)", lambda m: full_years(m.group(1) + "年")[:4], text)
+    # "那人均的呢？我们参观人数这几年变化挺大的", "那人均下来是多少呢，孩子们用水也挺多的": a remark follows the question
+    remark = re.match(r"(.+?呢|.+?[？?])[？?，,]+(.+)$", text)
+    if remark and is_followup(re.sub(r"^(哦|噢|嗯|好的?|明白了?)[，,]?", "", remark.group(1))) and \
+            not re.search(r"列|查|看|给我|排|多少|(?<!这)几(?!年)|吗|呢|哪|谁|什么|啥|怎么|如何|[？?]|\d", remark.group(2)) and \
+            re.search(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$",
+                      remark.group(2)):
+        text = remark.group(1)
     if _GREETING.match(text):
         return Understanding("greeting")
     if _OUT_OF_SCOPE.search(text):
@@ -167,8 +176,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
+    last = [c for c in re.split(r"[，,；;。]", text) if c.strip()][-1:] or [""]
+    # (also "局长让我写个全市用能的总结……全市今年综合能耗一共是多少": a figure for the piece, asked now)
     told_to_write = re.search(r"让(我|咱|我们)?写", text) and not re.search(r"帮我|给我|替我|起草|草拟|拟", text) and \
-        re.search(r"有啥|有什么|哪些|什么|吗", text)
+        (re.search(r"有啥|有什么|哪些|什么|吗", text) or (_metric(last[0]) and re.search(r"多少|几", last[0])))
     # "写行政中心节约型机关自评报告，先给我25年的每平米能耗": what is asked now is a figure for the draft
     clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
     figure_first = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and bool(_metric(clauses[-1])) and \
@@ -236,7 +247,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
-        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(去年|上年|上一年|前年)", text)
+        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年)", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
@@ -560,7 +571,11 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     city's name (our data are this city's) and no question about reasons or rules. `named`: whether the question
     itself names a unit (a unit carried over from the conversation does not make "全国…" our data)."""
     named = bool(names) if named is None else named
-    if _KNOWLEDGE_ASKS.search(_requested(asking_part(text))) or ("因子" not in text and _other_place(text, institutions, tagger)):
+    # (a place in the scene of a long message is not what is asked when the question names one of our units:
+    # "图书馆去年夏天漏水……馆里领导……图书馆去年全年用水是多少")
+    asked = asking_part(text)
+    place_in = asked if asked != text and _find_institutions(asked, institutions)[0] else text
+    if _KNOWLEDGE_ASKS.search(_requested(asked)) or ("因子" not in text and _other_place(place_in, institutions, tagger)):
         return False
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
@@ -574,7 +589,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
@@ -761,7 +776,8 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
     # "今年" is the latest year that has data; when the calendar year has none yet, 去年 and 前年 count back from that
     # year too, so that 今年 and 去年 never name the same year (the answer states the year it used).
     anchor = latest_year if latest_year and latest_year < today.year else today.year
-    if not years and re.search(r"(跟|和|与|同|比|较|对比|相比)(去年|上年|上一年)", text) and "前年" not in text:
+    if not years and re.search(r"(跟|和|与|同|比|较|对比|相比)(它自己的?|它的?|自己的?)?(去年|上年|上一年)", text) and \
+            "前年" not in text:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
