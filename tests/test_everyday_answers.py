@@ -1254,3 +1254,21 @@ def test_spoken_follow_ups_with_remarks_bare_years_and_scenes(assistant):
     assert offline.understand(told, []).intent == "indicator"
     listed = offline.understand("二中今年预算超了没有？把今年超预算的列一下", [])
     assert listed.intent == "budget" and listed.slots["institution"] == "全部"
+
+
+def test_report_language_lists_periods_and_duties(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("市机关事务管理中心二五年多少") == "市机关事务管理中心2025年多少"  # 年多少 is no duration
+    assert full_years("保修10年多") == "保修10年多"
+    offline = assistant.offline
+    budgets = [("请提供2025年上半年各单位能耗预算执行率排名前五位。", "")]
+    again = offline.understand("请提供前三季度口径排名前五位。", budgets)
+    assert again.intent == "budget" and again.slots["month"] == 9  # the same list, to September
+    quota = [("请核查2023年度各公共机构能耗定额执行情况，列出超过约束值的单位。", "")]
+    narrowed = offline.understand("其中学校类单位情况如何？", quota)
+    assert narrowed.intent == "quota" and narrowed.slots["category"] == "学校" and narrowed.slots["year"] == 2023
+    assert offline.understand("超定额单位依规应履行何种说明义务？", quota).intent == "knowledge"
+    span = offline.understand("车改那阵子汽油用量降了一大截，我想看看我们中心2016到2018年的综合能耗变化",
+                              [("市机关事务管理中心今年综合能耗多少", "")])
+    assert span.intent == "trend" and (span.slots["base_year"], span.slots["year"]) == (2016, 2018)

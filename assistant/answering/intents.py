@@ -338,6 +338,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             return Understanding(own, {**kept, **{k: v for k, v in slots.items()
                                                   if k not in {"institution", "other_institution"}},
                                        "institution": "全部"})
+        if own == "rank" and context.get("intent") == "budget" and not _metric(text) and not names:
+            own = "budget"  # "请提供前三季度口径排名前五位" after the tightest budgets: the same list, ranked again
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
                 (WHOLE_CITY.search(text) or ("category" in slots and not names) or
                  (merged.get("institution") == "全部" and not names and
@@ -517,7 +519,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+_KNOWLEDGE_ASKS = re.compile(r"何种|依规|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
@@ -711,7 +713,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
                  r"(怎么|咋|如何)走的?$|(怎么|咋)走的|走向|"
-                 r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来",
+                 r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?$|20\d\d年?以来|"
+                 r"(?<!\d)20\d\d年?(到|至)20\d\d年?的?.{0,8}(变化|走势|趋势)",
                  text) and has_target and not re.search(r"较(上一?年|去年|20\d\d)", text):  # "较2024年度变化情况": two years
         return "trend"
     if has_target and (_is_compare(text) or "other_institution" in slots or
@@ -796,7 +799,7 @@ def is_followup(text: str) -> bool:
         return False
     if re.match(CORRECTION, text):
         return True
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
