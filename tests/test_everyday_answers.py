@@ -1272,3 +1272,11 @@ def test_report_language_lists_periods_and_duties(assistant):
     span = offline.understand("车改那阵子汽油用量降了一大截，我想看看我们中心2016到2018年的综合能耗变化",
                               [("市机关事务管理中心今年综合能耗多少", "")])
     assert span.intent == "trend" and (span.slots["base_year"], span.slots["year"]) == (2016, 2018)
+
+
+def test_a_category_word_inside_a_units_name_is_no_category(assistant):
+    history = [("我们机关事务中心今年综合能耗多少", "")]
+    u = assistant.offline.understand("那我们今年人均综合能耗在全市排第几？你把今年人均综合能耗前五排给我看看", history)
+    assert u.intent == "rank" and "category" not in u.slots  # 机关 in 市机关事务管理中心 names no category
+    asked = assistant.offline.understand("我们卫健委领导想看全市医院今年用水排名", [])
+    assert asked.intent == "rank" and asked.slots["category"] == "医院"

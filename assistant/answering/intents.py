@@ -447,7 +447,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if intent == "quota" and kind:
             slots["category"] = kind  # "22年我们学校超定额了吗？学校这一类里有哪些超了约束值": the schools' list
     if intent == "rank" and names and names[0] != "全部" and "category" not in slots and re.search(r"哪几|哪些|排|前", text):
-        category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
+        unnamed = re.sub("|".join(map(re.escape, names)), "", programme_free)  # 机关 in 市机关事务管理中心 is no category
+        category = next((v for k, v in CATEGORY_WORDS.items() if k in unnamed), None)
         if category:
             slots["category"] = category  # "我是二中总务处的……今年学校里用电最多的是哪几所": schools, not 二中
     if intent == "indicator" and ambiguous and "institution" not in slots and "category" in slots and \
