@@ -1280,3 +1280,10 @@ def test_a_category_word_inside_a_units_name_is_no_category(assistant):
     assert u.intent == "rank" and "category" not in u.slots  # 机关 in 市机关事务管理中心 names no category
     asked = assistant.offline.understand("我们卫健委领导想看全市医院今年用水排名", [])
     assert asked.intent == "rank" and asked.slots["category"] == "医院"
+
+
+def test_the_same_list_by_another_metric(assistant):
+    history = [("学校今年综合能耗全排一下", "")]
+    u = assistant.offline.understand("嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看", history)
+    assert u.intent == "rank" and u.slots["metric"] == "energy_per_area"
+    assert u.slots["category"] == "学校" and u.slots["top"] == 0  # the schools again, every one

@@ -796,6 +796,8 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
 def is_followup(text: str) -> bool:
     """A short question that leans on the one before ("那2023年呢？", "换成人均呢", "跟二中比呢", "只看文化场馆",
     "前三就行", "前年学校的", "23年同期")."""
+    if re.search(r"(换成|改成|按).{0,12}(再排|重新排|排一遍|重排)", text):
+        return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
     if len(text) > 20:
         return False
     if re.match(CORRECTION, text):
