@@ -1186,6 +1186,7 @@ def test_short_year_ranges_bare_years_and_polite_openings(assistant):
     assert offline.understand("24", []).intent != "indicator"  # "24" alone, with nothing before, is no year asked
     u = offline.understand("请问与2023年相比变化幅度如何？", [("您好，请问市中医院2024年度综合能耗是多少？", "")])
     assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
+    assert offline.understand("你好", []).intent == "greeting" and offline.understand("谢谢", []).intent == "greeting"
     spoken = offline.understand("瞅瞅今年博物馆用了好多电", [])  # 好多 asks how much
     assert spoken.intent == "indicator" and spoken.slots["metric"] == "electricity"
 

@@ -98,18 +98,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     gives (word, part of speech) pairs: the knowledge base's own tokenizer, so jieba's dictionary is loaded once
     per process (jieba's global tokenizer when None)."""
     today = today or date.today()
-    text = _POLITE.sub("", _normalise(question))  # "请问与2023年相比变化幅度如何": what is asked follows
-    if context and context.get("slots", {}).get("year") and len(re.findall(r"\d+|[一二][〇零一二三四五六七八九](?!年)", text)) <= 1:
-        # "24" right after "文化艺术中心 单位面积能耗 23年": the year 2024; also after a name ("三小 二五")
-        text = re.sub(r"(?:^|(?<=[\u4e00-\u9fff]))(?<!十)(1[5-9]|2[0-9]|二[〇零一二三四五六七八九]|一[五六七八九])"
-                      r"(?=年?[呢的吧啊？?。]*$)", lambda m: full_years(m.group(1) + "年")[:4], text)
-    # "那人均的呢？我们参观人数这几年变化挺大的", "那人均下来是多少呢，孩子们用水也挺多的": a remark follows the question
-    remark = re.match(r"(.+?呢|.+?[？?])[？?，,]+(.+)$", text)
-    if remark and is_followup(re.sub(r"^(哦|噢|嗯|好的?|明白了?)[，,]?", "", remark.group(1))) and \
-            not re.search(r"列|查|看|给我|排|多少|(?<!这)几(?!年)|吗|呢|哪|谁|什么|啥|怎么|如何|[？?]|\d", remark.group(2)) and \
-            re.search(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$",
-                      remark.group(2)):
-        text = remark.group(1)
+    text = _as_asked(_normalise(question), context)
     if _GREETING.match(text):
         return Understanding("greeting")
     if _OUT_OF_SCOPE.search(text):
@@ -522,7 +511,8 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
 _KNOWLEDGE_ASKS = re.compile(r"何种|依规|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
-                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
+                             r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
+                             r"(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
                              r"与什么有关|和什么有关|多少(才|算)?合理|要求(是)?多少|一般(用|是|在)?多少|要降多少|目标是|怎么办|咋办|咋整|"
                              r"如何处理|怎么处理|办法|措施|建议|妙招|招数|窍门|注意(点|些)?啥|注意什么|"
                              r"(通常|一般|平时|平常)(是)?(怎么|咋|如何)|"
@@ -683,6 +673,29 @@ def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Ta
 
 _POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你)?(?:问一下|问下)|另外|谢谢|好的|并?请(?:提供|说明|给出)|"
                      r"麻烦提供)[，,。!！\s]*)+")
+
+
+_BARE_YEAR = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?<!十)(1[5-9]|2[0-9]|二[〇零一二三四五六七八九]|一[五六七八九])"
+                        r"(?=年?[呢的吧啊？?。]*$)")
+_REMARK = re.compile(r"(.+?呢|.+?[？?])[？?，,]+(.+)$")
+_ASKS_SOMETHING = re.compile(r"列|查|看|给我|排|多少|(?<!这)几(?!年)|吗|呢|哪|谁|什么|啥|怎么|如何|[？?]|\d")
+_COMMENT = re.compile(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$")
+
+
+def _as_asked(text: str, context: dict | None) -> str:
+    """A normalised message as asked: without a polite opening ("请问与2023年相比变化幅度如何"), a bare year after a
+    question with a year written out ("24", "三小 二五" → 2024, 2025), and without a remark after a follow-up
+    ("那人均的呢？我们参观人数这几年变化挺大的", "那人均下来是多少呢，孩子们用水也挺多的")."""
+    rest = _POLITE.sub("", text)
+    text = rest if rest.strip("，,。!！？? ") else text  # "你好", "谢谢" alone are greetings
+    if context and context.get("slots", {}).get("year") and \
+            len(re.findall(r"\d+|[一二][〇零一二三四五六七八九](?!年)", text)) <= 1:
+        text = _BARE_YEAR.sub(lambda m: full_years(m.group(1) + "年")[:4], text)
+    remark = _REMARK.match(text)
+    if remark and is_followup(re.sub(r"^(哦|噢|嗯|好的?|明白了?)[，,]?", "", remark.group(1))) and \
+            not _ASKS_SOMETHING.search(remark.group(2)) and _COMMENT.search(remark.group(2)):
+        text = remark.group(1)
+    return text
 
 
 def _normalise(question: str) -> str:

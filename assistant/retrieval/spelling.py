@@ -79,7 +79,8 @@ def fix_terms(text: str, pieces: list[str], terms: Iterable[str]) -> str:
     for a, b in zip(pieces, pieces[1:]):
         if len(a) != 1 or len(b) != 1 or a + b not in text:
             continue
-        found = [t for t in by_sound.get((_char_sound(a), _char_sound(b)), ()) if sum(x != y for x, y in zip(t, a + b)) == 1]
+        found = [t for t in by_sound.get((_char_sound(a), _char_sound(b)), ())
+                 if sum(x != y for x, y in zip(t, a + b)) == 1]
         if len(found) == 1:
             text = text.replace(a + b, found[0], 1)
     return text
