@@ -67,7 +67,8 @@ _YEAR_COMPARED = re.compile(r"(?<=[比较])([12][0-9])(?=年(多|少|高|低|增
 # "23年对比20年", "18到22年": two short years on either side of a comparison or a range are both years.
 _YEAR_PAIR = re.compile(r"(?<![0-9.])([12][0-9])(年?)(对比|比|和|与|跟|到|至|—|-|~)([12][0-9])年")
 # "23到25趋势", "近十年的用水变化，15到25": a range of short years without 年, in a question about change over years
-_BARE_RANGE = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9])(到|至|—|-|~)(1[0-9]|2[0-9])(?![0-9.])"
+_BARE_RANGE = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9]|一[〇零○一二三四五六七八九]|二[〇零○一二三四五六七八九])(到|至|—|-|~)"
+                         r"(1[0-9]|2[0-9]|一[〇零○一二三四五六七八九]|二[〇零○一二三四五六七八九])(?![0-9.〇零○一二三四五六七八九])"
                          r"(?=的?(趋势|走势|变化|情况)|[，,。？?\s]*$)")
 # "统计局 23比22", "降了多少 25比20": two short years compared, at the end of a question
 _BARE_PAIR = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9])(比|对比|vs|VS)(1[0-9]|2[0-9])(?=[呢的吧啊？?。\s]*$)")
@@ -93,6 +94,11 @@ def _cn_digits(text: str) -> str:
     return "".join(_CN_DIGIT[c] for c in text)
 
 
+def _short(year: str) -> str:
+    """A two-digit short year in digits: "23" or "二三" → "23"."""
+    return year if year.isdigit() else _cn_digits(year)
+
+
 def full_years(text: str) -> str:
     """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
     "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone)."""
@@ -102,7 +108,7 @@ def full_years(text: str) -> str:
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
     text = _BARE_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(2)}20{m.group(3)}年", text)
     if _OVER_YEARS.search(text):
-        text = _BARE_RANGE.sub(lambda m: f"20{m.group(1)}年{m.group(2)}20{m.group(3)}年", text)
+        text = _BARE_RANGE.sub(lambda m: f"20{_short(m.group(1))}年{m.group(2)}20{_short(m.group(3))}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)
     text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

@@ -1288,3 +1288,20 @@ def test_the_same_list_by_another_metric(assistant):
     u = assistant.offline.understand("嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看", history)
     assert u.intent == "rank" and u.slots["metric"] == "energy_per_area"
     assert u.slots["category"] == "学校" and u.slots["top"] == 0  # the schools again, every one
+
+
+def test_courtesy_endings_two_asking_clauses_ranges_and_checks_again(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("它二三到二五趋势") == "它2023年到2025年趋势"
+    offline = assistant.offline
+    intro = ("你好，我是北岙街道的老林，上面通知说要报上一年度的能耗数据，我想先看看我们街道去年的综合能耗是个什么数，"
+             "你帮我查一下好吗")  # 好吗 is courtesy: the question came before
+    assert offline.understand(intro, []).intent == "indicator"
+    both = offline.understand("还有啊，北岙街道办事处街道去年人均用水量是多少，跟前年比怎么样", [])
+    latest = offline._latest_year(None)
+    assert both.intent == "compare" and (both.slots["year"], both.slots["base_year"]) == (latest - 1, latest - 2)
+    checked = [("请对市财政局2025年度能耗及用水数据进行异常月份排查。", "")]
+    again = offline.understand("请单独就用水量进行排查。", checked)
+    assert again.intent == "anomaly" and again.slots["metric"] == "water" and again.slots["institution"] == "市财政局"
+    assert offline.understand("今年人均综合能耗排个明", []).intent == "rank"  # a same-pinyin slip of 排个名

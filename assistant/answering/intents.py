@@ -305,6 +305,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "全年下来有哪些单位超了" in a conversation about budgets: over the budget, not a ranking of use
             own = context["limit"]
             merged.pop("metric", None)
+        if context.get("intent") == "anomaly" and re.search(r"排查|筛查|筛一遍|查一查|查查", text) and \
+                not _KNOWLEDGE_ASKS.search(text) and not re.search(r"咋|怎么|如何|啥|什么", text):
+            # "请单独就用水量进行排查" after checking a unit for anomalies: the same check, of that metric
+            return Understanding("anomaly", {**merged, **slots})
         if context.get("intent") == "anomaly" and not _ANOMALY.search(text) and own in (None, "indicator") and \
                 _metric(text) and (merged.get("institution") not in (None, "全部") or re.search(r"多少|几", text)):
             # "那它24年的用电呢" after checking one unit for anomalies: its figure; the month checked is not a
@@ -586,6 +590,7 @@ def _list_asked(text: str) -> bool:
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
 
 
+_COURTESY = re.compile(r"^.{0,8}(好吗|可以吗|行吗|好不好|行不行|成吗)$")
 _REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮我(查|看|算|列|排)")
 
 
@@ -605,11 +610,16 @@ def asking_part(text: str, short_too: bool = False) -> str:
         return text
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
     asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有", c)]
+    if len(asking) > 1 and _COURTESY.search(clauses[asking[-1]]):
+        asking.pop()  # "……去年的综合能耗是个什么数，你帮我查一下好吗": 好吗 is courtesy, the question came before
     # "请列出2024年度全部超预算单位，以核实该单位是否仍在其中": the list requested is asked too
     requests = [i for i, c in enumerate(clauses) if re.search(r"列出|列一下|列示|请提供|排名|排序|给我看看", c)]
-    if asking and requests:
-        return "，".join(clauses[min(asking[-1], requests[-1]):])
-    return "，".join(clauses[asking[-1]:]) if asking else text
+    if not asking:
+        return text
+    start = asking[-1]
+    while start - 1 in asking:
+        start -= 1  # "我们街道去年人均用水量是多少，跟前年比怎么样": both clauses ask
+    return "，".join(clauses[min(start, requests[-1]) if requests else start:])
 
 
 def _other_place(text: str, institutions: list[str], tagger: Tagger | None = None) -> str | None:
@@ -637,7 +647,7 @@ _DATA_VOCABULARY = frozenset(
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
-    "年度 上年度 本年度 增减 核实 在列 数据".split())
+    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -828,7 +838,7 @@ def is_followup(text: str) -> bool:
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
         bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
-                       r"都列|全列|全年|上半年|下半年|季度", text) or
+                       r"都列|全列|全年|上半年|下半年|季度|进行排查|单独.{0,6}排查", text) or
                  (len(text) <= 8 and _metric(text)))
 
 
