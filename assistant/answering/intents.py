@@ -165,12 +165,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
-    last = [c for c in re.split(r"[，,；;。]", text) if c.strip()][-1:] or [""]
+    clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
+    last = clauses[-1] if clauses else ""
     # (also "局长让我写个全市用能的总结……全市今年综合能耗一共是多少": a figure for the piece, asked now)
     told_to_write = re.search(r"让(我|咱|我们)?写", text) and not re.search(r"帮我|给我|替我|起草|草拟|拟", text) and \
-        (re.search(r"有啥|有什么|哪些|什么|吗", text) or (_metric(last[0]) and re.search(r"多少|几", last[0])))
+        (re.search(r"有啥|有什么|哪些|什么|吗", text) or (_metric(last) and re.search(r"多少|几", last)))
     # "写行政中心节约型机关自评报告，先给我25年的每平米能耗": what is asked now is a figure for the draft
-    clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
     figure_first = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and bool(_metric(clauses[-1])) and \
         bool(re.search(r"先|帮我(查|看|算)|给我", clauses[-1]))
     if not told_to_write and not figure_first and (_DRAFT.search(text) or
@@ -807,11 +807,10 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
             "前年" not in text:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
+    # (大前年 is three years back, and not also 前年)
     for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
-                         ("前年", -2)):
-        if word == "前年" and re.sub("大前年", "", text).find("前年") < 0:
-            continue  # "大前年" is three years back, not also 前年
-        if word in text and not re.search(word + r"(度)?(同期|以来)", text):
+                         ("(?<!大)前年", -2)):
+        if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
     return list(dict.fromkeys(years))
 

@@ -60,7 +60,8 @@ STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb o
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 # The data's own words, for same-pinyin slips jieba splits into single characters (能号, 能好 → 能耗; 排明 → 排名)
-_DATA_TERMS = tuple(w for w in vocab.metric_synonyms() if len(w) == 2) + ("排名", "预算", "定额", "同比", "趋势", "用电", "用水", "前三", "前五", "前十")
+_DATA_TERMS = tuple(dict.fromkeys([w for w in vocab.metric_synonyms() if len(w) == 2] +
+                                   ["排名", "预算", "定额", "同比", "趋势", "用电", "用水", "前三", "前五", "前十"]))
 _PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # "十五五": a five-year plan is named like a year
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
@@ -354,9 +355,6 @@ class OfflineEngine:
         elif short:
             # the knowledge base's own name for it (节能法 → 节约能源法); 条例 is the one whose article it holds
             named, article = self.kb.normalise_query(short.group(1)), find_article(short.group(2))
-            return next((h for h in self.kb.search(f"{named}{article}", k=3).hits
-                         if h.chunk.article == article and named in h.chunk.title and
-                         (h.chunk.doc_id, article) not in cited), None)
         else:
             # "第四条规定了管理体制：……" in a guide about one law: the law is the one its passage named last before it
             article = find_article(lead)
@@ -366,11 +364,11 @@ class OfflineEngine:
             if not named_before:
                 return None
             named = named_before[-1]
-        if len(_title_core(named)) < 4 or not article:
+        if not article or (not short and len(_title_core(named)) < 4):
             return None
         for hit in self.kb.search(f"{named}{article}", k=3).hits:
-            if hit.chunk.article == article and _same_document(named, hit.chunk.title) and \
-                    (hit.chunk.doc_id, article) not in cited:
+            same = named in hit.chunk.title if short else _same_document(named, hit.chunk.title)
+            if hit.chunk.article == article and same and (hit.chunk.doc_id, article) not in cited:
                 return hit
         return None
 

@@ -98,25 +98,13 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                 # "它这些年有没有降下来" after a ranking that lists the unit talked about before: that unit
                 return question.replace(it.group(0), discussed, 1)
     end = _FROM_END.search(question)
-    place = _PLACE.search(question) if not end else None  # "倒数第一那家" is not "第一那家"
-    if place:
-        number = next(g for g in place.groups() if g)
+    pointer = end or _PLACE.search(question)  # "倒数第一那家" is not "第一那家"
+    if pointer:
+        number = next((g for g in pointer.groups() if g), "一")  # "最后一名", "垫底的": the last
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
-        for _, answer, intent, _ in reversed(turns):
-            if intent in LISTS:
-                listed = names_in_order(answer, names)
-                if n and 0 < n <= len(listed):
-                    return _put(question, place.group(0), listed[n - 1])
-                break
-    if end:
-        n = end.group(1)
-        n = 1 if n is None else int(n) if n.isdigit() else chinese_to_int(n.replace("两", "二"))
-        for _, answer, intent, _ in reversed(turns):
-            if intent in LISTS:
-                listed = names_in_order(answer, names)
-                if n and 0 < n <= len(listed):
-                    return _put(question, end.group(0), listed[-n])
-                break
+        listed = _last_listed(turns, names, LISTS)
+        if n and 0 < n <= len(listed):
+            return _put(question, pointer.group(0), listed[-n] if end else listed[n - 1])
     first = _FIRST_ASKED.search(question)
     if first:
         for _, _, _, slots in turns:
@@ -125,13 +113,15 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                 return question.replace(first.group(0), unit, 1)
     one = _THE_ONE_OVER.search(question)
     if one:
-        for _, answer, intent, _ in reversed(turns):
-            if intent in {"quota", "budget"}:
-                listed = names_in_order(answer, names)
-                if len(listed) == 1:
-                    return question.replace(one.group(0), listed[0], 1)
-                break
+        listed = _last_listed(turns, names, {"quota", "budget"})
+        if len(listed) == 1:
+            return question.replace(one.group(0), listed[0], 1)
     return question
+
+
+def _last_listed(turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str], kinds: set[str]) -> list[str]:
+    """The units the last answer of one of `kinds` (a ranking, a quota or budget check) names, in its order."""
+    return next((names_in_order(answer, names) for _, answer, intent, _ in reversed(turns) if intent in kinds), [])
 
 
 def _put(question: str, pointer: str, name: str) -> str:

@@ -68,14 +68,11 @@ class Speller:
         return text
 
 
-def fix_terms(text: str, pieces: list[str], terms: Iterable[str]) -> str:
+def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
     """`text` with a two-character slip of one of `terms` corrected where jieba leaves the two characters apart
     (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗.
     Only when exactly one term sounds like the pair and differs from it in one character."""
-    by_sound: dict[tuple[str, ...], list[str]] = {}
-    for term in terms:
-        if len(term) == 2 and _CJK.match(term):
-            by_sound.setdefault(tuple(_char_sound(c) for c in term), []).append(term)
+    by_sound = _pair_sounds(terms)
     for a, b in zip(pieces, pieces[1:]):
         if len(a) != 1 or len(b) != 1 or a + b not in text:
             continue
@@ -84,6 +81,16 @@ def fix_terms(text: str, pieces: list[str], terms: Iterable[str]) -> str:
         if len(found) == 1:
             text = text.replace(a + b, found[0], 1)
     return text
+
+
+@lru_cache(maxsize=8)
+def _pair_sounds(terms: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
+    """The sounds of each two-character term, character by character -> those terms (made once per term list)."""
+    by_sound: dict[tuple[str, ...], list[str]] = {}
+    for term in dict.fromkeys(terms):
+        if len(term) == 2 and _CJK.match(term):
+            by_sound.setdefault(tuple(_char_sound(c) for c in term), []).append(term)
+    return by_sound
 
 
 @lru_cache(maxsize=16384)
