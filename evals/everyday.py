@@ -35,6 +35,9 @@ NOT_FOUND = "知识库中未找到相关内容"
 #   (units' own staff, rules between), nm01-nm40 (a new employee and a leader's secretary), nn01-nn40 (year-end
 #   reports), no01-no40 (staff who look after several units).
 # Dialogues x01-x04, z01-z30, v01-v30 and u01-u30 are dev only.
+# Dialogues sd001-sd100, se001-se100 (tenth session) and sf001-sf100 (phone voice input, rules between data turns,
+# dialect and budget periods), sg001-sg100 (list places, one change at a time, report language and shorthand such as
+# kWh, TOP5, YoY; eleventh session) were written by helpers who saw no code and no gold file: dev only.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.
