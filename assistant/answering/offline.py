@@ -61,7 +61,7 @@ AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage ne
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 # The data's own words, for same-pinyin slips jieba splits into single characters (能号, 能好 → 能耗; 排明 → 排名)
 _DATA_TERMS = tuple(dict.fromkeys([w for w in vocab.metric_synonyms() if len(w) == 2] +
-                                   ["排名", "预算", "定额", "同比", "趋势", "用电", "用水", "前三", "前五", "前十"]))
+                                   ["排名", "预算", "定额", "同比", "趋势", "用电", "用水", "人均", "前三", "前五", "前十"]))
 _PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # "十五五": a five-year plan is named like a year
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"

@@ -69,17 +69,26 @@ class Speller:
 
 
 def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
-    """`text` with a two-character slip of one of `terms` corrected where jieba leaves the two characters apart
-    (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗.
+    """`text` with a two-character slip of one of `terms` corrected where jieba does not read the two characters as
+    one word (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗,
+    and across a word jieba made of the slip's second character and the next ("人军用睡": 人|军用|睡 → 人均用水).
     Only when exactly one term sounds like the pair and differs from it in one character."""
     by_sound = _pair_sounds(terms)
-    for a, b in zip(pieces, pieces[1:]):
-        if len(a) != 1 or len(b) != 1 or a + b not in text:
-            continue
-        found = [t for t in by_sound.get((_char_sound(a), _char_sound(b)), ())
-                 if sum(x != y for x, y in zip(t, a + b)) == 1]
+    words = set(pieces)
+    fixes: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text) - 1:
+        pair = text[start:start + 2]
+        found = [] if pair in words else [
+            t for t in by_sound.get((_char_sound(pair[0]), _char_sound(pair[1])), ())
+            if sum(x != y for x, y in zip(t, pair)) == 1]
         if len(found) == 1:
-            text = text.replace(a + b, found[0], 1)
+            fixes.append((start, found[0]))
+            start += 2
+        else:
+            start += 1
+    for position, term in reversed(fixes):
+        text = text[:position] + term + text[position + 2:]
     return text
 
 
@@ -105,7 +114,8 @@ def _name_forms(names: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
     """The sounds of each unit name's forms (the name, without 市, without 人民) -> those forms."""
     forms: dict[tuple[str, ...], list[str]] = {}
     for name in names:
-        for form in {name, name.removeprefix("市"), name.replace("人民", "")}:
+        bare = name.removeprefix("市")
+        for form in {name, bare, name.replace("人民", ""), bare.replace("人民", "")}:
             if len(form) >= 3 and _CJK.match(form):
                 forms.setdefault(tuple(_char_sound(c) for c in form), []).append(form)
     return forms
@@ -125,4 +135,6 @@ def fix_names(text: str, names: Iterable[str]) -> str:
                 window = text[start:start + n]
                 if sum(a != b for a, b in zip(window, form)) == 1:
                     fixes.add((window, form))
+    # "市财正局" fits 市财政局 and, inside it, 财政局: the same slip, read once
+    fixes = {(w, f) for w, f in fixes if not any(w != other and w in other for other, _ in fixes)}
     return text.replace(*fixes.pop()) if len(fixes) == 1 else text
