@@ -710,7 +710,52 @@ def _as_asked(text: str, context: dict | None) -> str:
 
 def _normalise(question: str) -> str:
     text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
+    text = _shorthand(text)
     return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
+
+
+# Shorthand typed into a data question: a metric by its unit ("资规局 2025 kgce/m²", "发改委 2023 kWh", "人均m³"),
+# TOP5, YoY, vs, arrows and dashes between years ("20→25", "2019-2025", "24 vs 23"). A unit in a conversion ("100 kWh
+# 折多少标煤", "1万千瓦时折多少kgce") or in a question about units stays as typed.
+_UNIT_METRICS = ((r"kgce\s*/\s*(m²|m2|㎡|平方米|平米)|千克标准?煤\s*/\s*(平方米|平米|m²)", "单位建筑面积能耗"),
+                 (r"kgCO2\s*/\s*(m²|m2|㎡|平方米|平米)|kgCO₂\s*/\s*(m²|m2|㎡)", "单位建筑面积碳排放"),
+                 (r"kgce\s*/\s*人|千克标准?煤\s*/\s*人", "人均综合能耗"),
+                 (r"(m³|m3|立方米?)\s*/\s*人|人均\s*(m³|m3)", "人均用水量"),
+                 (r"(tCO2|tCO₂)(?![/A-Za-z0-9])", "碳排放"),
+                 (r"kWh(?![/A-Za-z0-9])", "用电量"),
+                 (r"(kgce|tce)(?![/A-Za-z0-9])", "综合能耗"),
+                 (r"(m³|m3)(?![/A-Za-z0-9])", "用水量"))
+# a conversion, or a question about the unit itself ("kgce和tce有啥区别", "kWh是什么单位")
+TERSE_CHARS = 12
+_CONVERSION_WORDS = re.compile(r"折|换算|等于|相当于|合多少|是多少(吨|千克|公斤)|什么|啥|区别|意思|怎么|如何|为什么|是不是|哪个")
+_SHORT = r"(?<![0-9.])((?:19|20)[0-9]{2}|1[0-9]|2[0-9])"
+
+
+def _year_word(year: str) -> str:
+    return f"{year if len(year) == 4 else '20' + year}年"
+
+
+def _shorthand(text: str) -> str:
+    # units are read as metrics only in a terse request ("资规局 2025 kgce/m²"), not in a sentence that mentions one
+    terse = len(re.findall(r"[\u4e00-\u9fff]", text)) <= TERSE_CHARS and not _CONVERSION_WORDS.search(text)
+    if terse and not (_metric(text) or re.search(r"天然气|燃气|用气|汽油|柴油", text)):
+        # a unit beside a metric word is that metric's unit ("天然气用了多少m³"); after a figure, a quantity
+        for pattern, name in _UNIT_METRICS:
+            text = re.sub(r"(?<![0-9./万千百亿两一二三四五六七八九十])(" + pattern + ")", name, text, flags=re.I)
+    elif terse:
+        for pattern, _ in _UNIT_METRICS:  # "综合能耗kgce也给个YoY": the metric's own unit, said twice
+            text = re.sub(r"(?<![0-9./万千百亿两一二三四五六七八九十])(" + pattern + ")", "", text, flags=re.I)
+    text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)", r"前\1", text, flags=re.I)
+    text = re.sub(r"(?<![A-Za-z])YoY(?![A-Za-z])", "同比", text, flags=re.I)
+    text = re.sub(r"(?<![A-Za-z])trend(?![A-Za-z])", "趋势", text, flags=re.I)
+    # "24 vs 23", "20→25", "2019-2025", "2015 → 2025": two years compared, a range of years
+    text = re.sub(_SHORT + r"\s*(?:vs\.?|VS)\s*" + _SHORT[len("(?<![0-9.])"):] + r"(?![0-9.])",
+                  lambda m: f"{_year_word(m.group(1))}比{_year_word(m.group(2))}", text)
+    text = re.sub(r"(?<![A-Za-z])vs\.?(?![A-Za-z])", "比", text, flags=re.I)
+    return re.sub(_SHORT + r"\s*(?:→|->|=>|—|–|-|~|～)\s*" + _SHORT[len("(?<![0-9.])"):] + r"(?![0-9.])",
+                  lambda m: f"{_year_word(m.group(1))}到{_year_word(m.group(2))}", text)
+
+
 
 
 _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏|"
