@@ -19,10 +19,18 @@ _NUMBER = r"([一二两三四五六七八九十]|\d{1,2})"
 _PLACE = re.compile(rf"(?:位列|位居|排在|排名)第{_NUMBER}(?:名|位)?(?:者|的单位|的那家|的)?|"
                     rf"{_WITHIN}(?:排名?)?第{_NUMBER}(?:名|位)?(?:的|那|的那|这)(?:家|个单位|个)|"
                     rf"{_WITHIN}排名?第{_NUMBER}(?:的|名)?|{_WITHIN}第{_NUMBER}名|"
-                    rf"{_WITHIN}第{_NUMBER}个(?!问|说|查|月|季度|年|工作日|单位的)")  # "第四个是谁", "第二个人均用水"
+                    rf"{_WITHIN}第{_NUMBER}个(?!问|说|查|月|季度|年|工作日|单位的)|"  # "第四个是谁", "第二个人均用水"
+                    rf"{_WITHIN}第{_NUMBER}位(?:的?单位|的)?|"  # "第五位的人均是多少", "第3位单位 kWh 2023"
+                    # the first, without a number: "榜首那家", "排头那家", "头一名", "排名首位单位", "超得最多的那家"
+                    r"(?:排名)?(?:榜首|首位|排头|头一名|头名|超得最多)(?:的?(?:那|这)?(?:家|个单位|个|位|单位))?(?:的)?")
 # "排最后的那所", "最后一名", "倒数第二那家", "垫底的": a place counted from the end of the last list
-_FROM_END = re.compile(rf"{_WITHIN}(?:排(?:在)?)?(?:倒数第{_NUMBER}(?:名|位)?|最后(?:一名|一位|一个)?|垫底)"
-                       r"(?:的那|的|那|这)?(?:家|所|个单位|个|位)?")
+_FROM_END = re.compile(rf"{_WITHIN}(?:排(?:在)?|排名)?(?:倒数第{_NUMBER}(?:名|位)?|最后(?:一名|一位|一个)?|垫底|末位|末尾|最末)"
+                       r"(?:的那|的|那|这)?(?:家|所|个单位|个|位|单位)?")
+# "上面那几个里的学校": the one unit of that category in the last list
+_OF_KIND_IN_LIST = re.compile(r"(?:上面|刚才|前面|上述)?(?:那|这)?(?:几个|几家|些)(?:单位)?(?:里|中|里面|当中|之中)的?"
+                              r"(学校|医院|文化场馆|场馆|党政机关|机关)")
+_KIND_WORDS = {"学校": "学校", "医院": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "党政机关": "党政机关",
+               "机关": "党政机关"}
 # "一开始问的那家", "刚才第一个问的那家", "最开始那家": the unit of the conversation's first question about one unit
 _FIRST_ASKED = re.compile(r"(?:一开始|最开始|刚开始|开头|刚才第一个|最早|第一个)(?:问的|说的|查的)?(?:那|这)(?:家|个单位|个)")
 # "超定额那家", "超预算的那家": the one unit the last check listed
@@ -97,6 +105,12 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if discussed and discussed in listed:
                 # "它这些年有没有降下来" after a ranking that lists the unit talked about before: that unit
                 return question.replace(it.group(0), discussed, 1)
+    of_kind = _OF_KIND_IN_LIST.search(question)
+    if of_kind and category_of is not None:
+        kind = _KIND_WORDS[of_kind.group(1)]
+        matching = [n for n in _last_listed(turns, names, LISTS) if category_of(n) == kind]
+        if len(matching) == 1:
+            return question.replace(of_kind.group(0), matching[0], 1)
     end = _FROM_END.search(question)
     pointer = end or _PLACE.search(question)  # "倒数第一那家" is not "第一那家"
     if pointer:
