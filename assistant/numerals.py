@@ -78,7 +78,10 @@ _OVER_YEARS = re.compile(r"趋势|走势|变化|这几年|近[两二三四五六
 # Years in Chinese numerals: "二〇二三年", and the spoken two-character form "二一年" / "一五年" (2010–2029).
 _CN_DIGIT = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年|[到至—\-~][一二][〇零○一二三四五六七八九]{3}年)")  # 二〇一九到二〇二二年
+_CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年|[到至—\-~][一二][〇零○一二三四五六七八九]{3}年)|"  # 二〇一九到二〇二二年
+                      r"二[〇零○][一二][〇零○一二三四五六七八九](?![〇零○一二三四五六七八九])")  # 2010-2029 alone: 二零二三比二零二二
+# The year said as a number, as voice input writes it: "两千二十四年", "二千零二十三年", "两千二十年"
+_SPOKEN_YEAR = re.compile(r"[两二]千零?([一二])十([一二三四五六七八九])?(?=年)")
 # also right after a word ("科技馆二四年的综合能耗", "实小 二四年 用电"), unless the word makes it a duration or a count
 # ("用了二三年", "第二三年", "十二三年")
 _CN_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[\s，,。？?！!、；;：:（(“\"那在从到至和跟与比较及自是])|(?<=还有)|"
@@ -102,6 +105,7 @@ def _short(year: str) -> str:
 def full_years(text: str) -> str:
     """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
     "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone)."""
+    text = _SPOKEN_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)) + _cn_digits(m.group(2) or "零"), text)
     text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(0)), text)
     if _CN_SHORT_YEAR.search(text):
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
