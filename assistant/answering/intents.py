@@ -354,9 +354,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 slots["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗"
             return Understanding(own, {**kept, **{k: v for k, v in slots.items() if v is not None}})
         if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
-                and previous.get("base_year") and "base_year" not in slots:
+                and previous.get("base_year") and "base_year" not in slots and not re.search(r"到|至|截[至止]|终点", text):
             # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
             slots["base_year"] = years[0] - (previous["year"] - previous["base_year"])
+        if context.get("intent") == "trend" and len(years) == 1 and "base_year" not in slots and \
+                re.search(r"起点|起始|开始|起算|从", text):
+            # "起点改成2021", "不对，起始年份是2021": the same trend from another first year
+            slots["base_year"] = slots.pop("year")
         merged.update(slots)
         asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
         if asked_now in {"trend", "compare"}:
@@ -647,7 +651,7 @@ _DATA_VOCABULARY = frozenset(
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
-    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查".split())
+    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
