@@ -412,6 +412,10 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
             not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
         intent = limit  # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking
+    elif limit and not names and not _metric(text) and re.search(r"超(了|过了)?的?(有|是)?(哪|谁)|(哪|谁).{0,4}超了", text):
+        # "截至十一月底呢 超了的有哪个" after a unit's figure, in a conversation about budgets: every unit over
+        intent = limit
+        slots["institution"] = "全部"
     elif intent in NUMERIC_INTENTS and not _about_data(text, slots, names or ([inherited] if inherited else []),
                                                        institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
@@ -558,7 +562,7 @@ _KNOWLEDGE_ASKS = re.compile(r"何种|依规|应履行|为什么|为何|为啥|�
                              r"(?<![预计核折估清结])算.{1,10}(部位|范围|单位|设备)吗|"
                              # whether a rule counts or covers something, suits or befalls a unit ("用能人数要不要算学生",
                              # "综合能耗里面包括水吗", "适合搞托管不", "会被重点检查吗"), what a statement holds
-                             r"要不要算(?!一下|下)|包括.{0,8}(吗|么|不)$|包含.{0,8}(吗|么|不)$|包不包括|含不含|"
+                             r"要不要算(?!一下|下)|算进(去|来)?(吗|么|不)$|包括.{0,8}(吗|么|不)$|包含.{0,8}(吗|么|不)$|包不包括|含不含|"
                              r"适合.{0,12}(吗|么|不)$|适不适合|会被.{0,10}(吗|么|不)$|写(些|点)?(啥|什么)|找(哪个|哪里|哪儿)")
 # A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
 _WHAT_IF_SAVED = re.compile(r"(少|省|节约|节省|减少)(用|耗|了|下)?了?[\d.,万千百]+\s*(度|千瓦时|kWh|立方|方|吨|升|公斤|千克)", re.I)
