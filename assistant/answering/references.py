@@ -40,9 +40,9 @@ LISTS = {"rank", "quota", "budget"}
 # "我们"/"咱们单位" later in the conversation means it, "我们这类场馆" its category
 _SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边|" + SELF_INTRO)
 _OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
-# "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about
+# "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about ("就它一家？" asks about the list)
 # (also the written 该局, 该院, 其: "请提供该局2024年度碳排放总量", "请提供其较2024年度增减情况")
-_IT = re.compile(r"它们|它|这家单位|这家|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼|该(?:局|院|馆|中心|校|委|所)|"
+_IT = re.compile(r"它们|(?<!就)(?<!只有)它(?!一家)|这家单位|这家|那家单位|那家(?![^，,。？?]{0,6}(超|最))|该单位|这个单位|(?:这|那)(?:栋|幢|座|个)?大?楼|该(?:局|院|馆|中心|校|委|所)|"
                  r"(?<![尤极与])其(?=[0-9较单人综用碳年])")
 # "同类的几家排排看": the category of the unit being discussed
 _SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?:单位)?")  # not 合同类型, 不同类
@@ -105,6 +105,9 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if discussed and discussed in listed:
                 # "它这些年有没有降下来" after a ranking that lists the unit talked about before: that unit
                 return question.replace(it.group(0), discussed, 1)
+            if listed and last is turns[-1] and intent in LISTS:
+                # "它二三年人均能耗几多" after "预算执行率最高的是哪家": the list's first
+                return question.replace(it.group(0), listed[0], 1)
     of_kind = _OF_KIND_IN_LIST.search(question)
     if of_kind and category_of is not None:
         kind = _KIND_WORDS[of_kind.group(1)]
