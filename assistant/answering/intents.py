@@ -491,6 +491,9 @@ def _through_month(text: str) -> int | None:
     return int(number) if number.isdigit() else chinese_to_int(number)
 
 
+_BARE_SOURCE = re.compile(r"(那|那么|换成|改成)?(用)?(水|电)(呢|的呢|的|量呢|量)?[?？]?")  # "那水呢", "电"
+
+
 def _metric_switch(text: str, previous: str | None) -> str | None:
     """The metric a short follow-up switches to: "那人均呢？" keeps energy or water and goes per person."""
     water = bool(previous and "water" in previous) or bool(re.search(r"水(?!平)", text))  # not 水平 ("是啥水平")
@@ -499,7 +502,7 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
-    bare = re.fullmatch(r"(那|那么|换成|改成)?(用)?(水|电)(呢|的呢|的|量呢|量)?[?？]?", text)
+    bare = _BARE_SOURCE.fullmatch(text)
     if bare:  # "那水呢" after a unit's electricity: its water (per person after a per-person figure)
         if bare.group(3) == "电":
             return "electricity"
@@ -627,7 +630,13 @@ def asking_part(text: str, short_too: bool = False) -> str:
     # "请列出2024年度全部超预算单位，以核实该单位是否仍在其中": the list requested is asked too
     requests = [i for i, c in enumerate(clauses) if re.search(r"列出|列一下|列示|请提供|排名|排序|给我看看", c)]
     if not asking:
-        return text
+        # "按照"十四五"…考核要求，……。请提供全市2025年人均用水量较2020年的变化": the request is what is asked
+        if not requests:
+            return text
+        start = requests[-1]
+        if start and not _data_words(clauses[start]):
+            start -= 1  # "……还缺一个数：2025年全市用电总量（kWh），请提供": what is requested came just before
+        return "，".join(clauses[start:])
     start = asking[-1]
     while start - 1 in asking:
         start -= 1  # "我们街道去年人均用水量是多少，跟前年比怎么样": both clauses ask
@@ -880,8 +889,8 @@ def is_followup(text: str) -> bool:
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
     if len(text) > 20:
         return False
-    if re.match(CORRECTION, text):
-        return True
+    if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text):
+        return True  # "电" after a unit's water trend; "电力消耗同口径": the same question of another metric
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
