@@ -236,13 +236,18 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
-        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年)", text)
+        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年)", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
-            # are counted as _years counts them, from the latest year with data when this year has none)
+            # are counted as _years counts them, from the latest year with data when this year has none); "跟今年比一下"
+            # after a question about 2023: this year against 2023
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
-            year, base = (max(years), min(years)) if len(years) == 2 else (current, others[0])
+            switched = _metric_switch(text, merged.get("metric"))
+            if switched and "metric" not in kept:
+                kept["metric"] = switched  # "人均的呢，和去年比"
+            year, base = (max(years), min(years)) if len(years) == 2 else \
+                (others[0], current) if relative.group(3) == "今年" else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
         against = re.search(r"(跟|和|与|比|较|对比|相比|对(?=20))[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢", "也是对2020"
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
