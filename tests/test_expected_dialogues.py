@@ -131,6 +131,8 @@ def test_gold_dialogues_well_formed(sample):
             got = expected_calc(sample, spec)  # raises on unknown metric or a compare base year without data
             if spec["calc"] == "knowledge":  # a question about the rules: the document that answers it exists
                 assert (REPO_ROOT / "corpus" / spec["doc"]).is_file(), (d["id"], spec["doc"])
+            elif spec["calc"] == "anomaly_scope" and "year" not in spec:
+                assert got["year"] is None and got["all"], d["id"]  # "哪些单位数据有异常": no year asked, none checked
             else:
                 assert isinstance(got["year"], int) and 2015 <= got["year"] <= 2025, d["id"]  # the sample data: 2015-2025
 

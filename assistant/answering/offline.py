@@ -62,6 +62,7 @@ NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses 
 # The data's own words, for same-pinyin slips jieba splits into single characters (能号, 能好 → 能耗; 排明 → 排名)
 _DATA_TERMS = tuple(dict.fromkeys([w for w in vocab.metric_synonyms() if len(w) == 2] +
                                    ["排名", "预算", "定额", "同比", "趋势", "用电", "用水", "人均", "前三", "前五", "前十"]))
+_DATA_PHRASES = tuple(w for w in vocab.metric_synonyms() if len(w) > 2)  # 人均用水, 碳排放: what confirms a slip
 _PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # "十五五": a five-year plan is named like a year
 # A bare conversion ("1万千瓦时折合多少吨标煤"): the tool's answer is the whole answer.
 _CONVERSION_ONLY = re.compile(r"(请问|帮我算一下|算一下|帮忙算)?[\d.,万千百]+\s*[^\d]{0,8}?(折合|折算|折成|换算成?|等于|相当于|合|是)"
@@ -184,7 +185,7 @@ class OfflineEngine:
         if not any(institutions_named(question, names)):
             question = fix_names(question, names)
         fixed = self.kb.correct_slips(question)
-        fixed = fix_terms(fixed, self.kb.tokenizer.pieces(fixed), _DATA_TERMS)  # "体育中心今年能号多少": 能耗
+        fixed = fix_terms(fixed, self.kb.tokenizer.pieces(fixed), _DATA_TERMS + _DATA_PHRASES)  # 能号 → 能耗
         return fixed if fixed == question or institutions_named(fixed, names) == institutions_named(question, names) \
             else question
 

@@ -69,26 +69,39 @@ class Speller:
 
 
 def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
-    """`text` with a two-character slip of one of `terms` corrected where jieba does not read the two characters as
-    one word (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗,
-    and across a word jieba made of the slip's second character and the next ("人军用睡": 人|军用|睡 → 人均用水).
+    """`text` with a two-character slip of one of `terms` corrected where jieba leaves the two characters apart
+    (`pieces` are its words in order, stop words included): "体育中心今年能号多少" → 能耗, "综合能好多少" → 能耗.
+    A slip whose second character jieba joined to the next word ("人军用睡": 人|军用|睡) is corrected only when the
+    corrected text then holds a longer term of `terms` over it (人均用水, 碳排放), so that "能好好利用" stays.
     Only when exactly one term sounds like the pair and differs from it in one character."""
     by_sound = _pair_sounds(terms)
-    words = set(pieces)
-    fixes: list[tuple[int, str]] = []
+    starts, position = {i for i, c in enumerate(text) if c.isspace()}, 0
+    for piece in pieces:  # where jieba's words (and spaces) begin
+        found_at = text.find(piece, position)
+        if found_at >= 0:
+            starts.add(found_at)
+            position = found_at + len(piece)
+    fixes: list[tuple[int, str, bool]] = []  # (position, term, whether the pair is not two one-character words)
     start = 0
     while start < len(text) - 1:
         pair = text[start:start + 2]
-        found = [] if pair in words else [
+        found = [] if pair in pieces else [
             t for t in by_sound.get((_char_sound(pair[0]), _char_sound(pair[1])), ())
             if sum(x != y for x, y in zip(t, pair)) == 1]
         if len(found) == 1:
-            fixes.append((start, found[0]))
+            alone = {start, start + 1, start + 2} <= starts | {len(text)}  # two single-character words
+            fixes.append((start, found[0], not alone))
             start += 2
         else:
             start += 1
-    for position, term in reversed(fixes):
-        text = text[:position] + term + text[position + 2:]
+    fixed = text
+    for at, term, _ in reversed(fixes):
+        fixed = fixed[:at] + term + fixed[at + 2:]
+    longer = [t for t in terms if len(t) > 2]
+    covered = {i for t in longer for m in re.finditer(re.escape(t), fixed) for i in range(m.start(), m.end())}
+    for at, term, straddles in reversed(fixes):
+        if not straddles or {at, at + 1} <= covered:
+            text = text[:at] + term + text[at + 2:]
     return text
 
 
