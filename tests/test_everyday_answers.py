@@ -1305,3 +1305,101 @@ def test_courtesy_endings_two_asking_clauses_ranges_and_checks_again(assistant):
     again = offline.understand("请单独就用水量进行排查。", checked)
     assert again.intent == "anomaly" and again.slots["metric"] == "water" and again.slots["institution"] == "市财政局"
     assert offline.understand("今年人均综合能耗排个明", []).intent == "rank"  # a same-pinyin slip of 排个名
+
+
+# ---------------------------------------------------------------- eleventh session: voice input, shorthand, places
+
+
+def test_voice_input_years_and_slips_across_a_word(assistant):
+    from assistant.numerals import full_years
+    from assistant.retrieval.spelling import fix_terms
+
+    assert full_years("市图书馆两千二十四年用水量") == "市图书馆2024年用水量"
+    assert full_years("那全市碳排放二零二三比二零二二") == "那全市碳排放2023比2022"
+    assert full_years("两千多年前") == "两千多年前"  # no year
+    terms = ("人均", "用水", "碳排", "能耗", "人均用水", "碳排放")
+    assert fix_terms("它人军用睡多少", ["它", "人", "军用", "睡", "多少"], terms) == "它人均用水多少"
+    assert fix_terms("单位面积谈排放", ["单位面积", "谈", "排放"], terms) == "单位面积碳排放"
+    # a slip straddling a word is corrected only when a longer term then covers it
+    assert fix_terms("我们能好好利用", ["我们", "能", "好好", "利用"], terms) == "我们能好好利用"
+    offline = assistant.offline
+    u = offline.understand("市财正局今年用水多少", [])  # the name's slip, read once with or without 市
+    assert u.intent == "indicator" and u.slots["institution"] == "市财政局"
+    assert offline.understand("我说的是检查院", [("市人民法院今年用电多少", "")]).slots["institution"] == "市人民检察院"
+
+
+def test_shorthand_units_top_yoy_and_arrows_in_a_terse_request(assistant):
+    from assistant.answering.intents import _normalise
+
+    offline = assistant.offline
+    u = offline.understand("资规局 2025 kgce/m²", [])
+    assert u.intent == "indicator" and u.slots["metric"] == "energy_per_area" and u.slots["year"] == 2025
+    u = offline.understand("交通局 24 vs 23 kWh", [])
+    assert u.intent == "compare" and u.slots["metric"] == "electricity"
+    assert (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
+    u = offline.understand("疾控 2019-2025 kgce 趋势", [])
+    assert u.intent == "trend" and (u.slots["base_year"], u.slots["year"]) == (2019, 2025)
+    assert offline.understand("党政机关 人均 TOP10 2024", []).slots["top"] == 10
+    history = [("市人民医院2024年用电量", "")]
+    assert offline.understand("YoY?", history).intent == "compare"
+    # a unit in a conversion, beside a metric word, or in a question about units stays as typed
+    assert "kWh" in _normalise("100 kWh折合多少标煤") and "kgce" in _normalise("kgce和tce有啥区别")
+    assert offline.understand("1万千瓦时折多少kgce", []).intent == "convert"
+
+
+def test_list_places_in_other_words(assistant):
+    from assistant.answering.references import resolve
+
+    turns = [("去年用电TOP5", "1. 市人民医院 1；2. 市体育中心 2；3. 市第二中学 3；4. 市大数据中心 4；5. 市科技馆 5", "rank",
+              {"institution": "全部"})]
+    names = ["市人民医院", "市体育中心", "市第二中学", "市大数据中心", "市科技馆"]
+    category = {"市第二中学": "学校", "市科技馆": "文化场馆"}.get
+    assert resolve("榜首那家的综合能耗跟2023年比", turns, names).startswith("市人民医院")
+    assert resolve("第四位是谁，碳排放多少吨", turns, names).startswith("市大数据中心")
+    assert resolve("排名末位单位的碳排放", turns, names).startswith("市科技馆")
+    assert resolve("上面那几个里的学校，用电多少", turns, names, category).startswith("市第二中学")
+    assert resolve("它今年人均能耗几多", turns, names).startswith("市人民医院")  # right after the list: its first
+    assert "它" in resolve("就它一家？去年同期呢", turns, names)
+
+
+def test_trend_and_comparison_follow_ups_move_one_end(assistant):
+    offline = assistant.offline
+    latest = offline._latest_year(None)
+    trend = [("全市碳排放2020到2025变化", "")]
+    u = offline.understand("起点改成2021", trend)
+    assert u.intent == "trend" and (u.slots["base_year"], u.slots["year"]) == (2021, 2025)
+    compared = [("市商品交易中心大楼2020到2023年用电变化", "")]
+    u = offline.understand("改成到2025", compared)
+    assert (u.slots["base_year"], u.slots["year"]) == (2020, 2025)  # the base year stays
+    u = offline.understand("中医院2021到今年", [("妇幼 单位面积能耗 2022", "")])
+    assert u.intent == "trend" and (u.slots["base_year"], u.slots["year"]) == (2021, latest)
+    asked = [("全市用水总量 前年", ""), ("不对 我要的是人均", "")]
+    u = offline.understand("跟今年比一下", asked)
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (latest, latest - 2)
+    u = offline.understand("电力消耗（kWh）同口径", [("市人民检察院2022年度综合能耗（kgce）及同比情况", "")])
+    assert u.intent == "compare" and u.slots["metric"] == "electricity"
+
+
+def test_rules_asked_inside_a_data_conversation_and_report_requests(assistant):
+    offline = assistant.offline
+    data = [("今年全市有哪几家超定额了", "")]
+    for question in ("超定额的单位会被重点检查吗", "超定额说明里要写些啥", "医院用能人数门诊住院的要算进去吗",
+                     "综合能耗里面包括水吗"):
+        assert offline.understand(question, data).intent == "knowledge", question
+    report = ("按照“十四五”公共机构节能工作考核要求，我们需要对照2020年基准年评估全市完成情况。"
+              "请提供全市2025年人均用水量较2020年的变化")
+    u = offline.understand(report, [])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2025, 2020)
+    budget = [("去年上半年预算执行率前五", ""), ("第一那家去年人均用水几多", "")]
+    u = offline.understand("截至十一月底呢 超了的有哪个", budget)
+    assert u.intent == "budget" and u.slots["institution"] == "全部" and u.slots["month"] == 11
+
+
+def test_an_indicator_asked_by_name_needs_a_figure_in_its_unit(assistant):
+    from assistant.answering.direct import asked_figures
+
+    (figure,) = asked_figures("2021年全国公共机构人均综合能耗是多少")
+    assert figure.search("人均综合能耗为329.56千克标准煤/人") and not figure.search("人均综合能耗下降6%")
+    assert asked_figures("人均综合能耗下降多少") is not None  # a change asked: a percentage, not a kgce figure
+    answer = assistant.ask("2021年全国公共机构人均综合能耗是多少 写总结要用")
+    assert NOT_FOUND in answer.answer and not answer.citations

@@ -771,7 +771,7 @@ def _shorthand(text: str) -> str:
     elif terse:
         for pattern, _ in _UNIT_METRICS:  # "综合能耗kgce也给个YoY": the metric's own unit, said twice
             text = re.sub(r"(?<![0-9./万千百亿两一二三四五六七八九十])(" + pattern + ")", "", text, flags=re.I)
-    text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)", r"前\1", text, flags=re.I)
+    text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)", r"前\1名", text, flags=re.I)  # 名: "TOP10 2024" is not 前102024
     text = re.sub(r"(?<![A-Za-z])YoY(?![A-Za-z])", "同比", text, flags=re.I)
     text = re.sub(r"(?<![A-Za-z])trend(?![A-Za-z])", "趋势", text, flags=re.I)
     # "24 vs 23", "20→25", "2019-2025", "2015 → 2025": two years compared, a range of years
