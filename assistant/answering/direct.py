@@ -62,6 +62,13 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
+
+
+def _value_of(indicator: str) -> re.Pattern:
+    """"<indicator>是多少", "<indicator>大概几": its value asked, not how it changed ("人均综合能耗下降多少")."""
+    return re.compile(f"({indicator})(?![^，,。？?]{{0,8}}(降|减|升|增|提高|变化|幅度))[^，,。？?]{{0,8}}(多少|几)")
+
+
 ASKED_FIGURES = (
     (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I),
      re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
@@ -103,15 +110,11 @@ ASKED_FIGURES = (
      re.compile(r"[0-9]{4}\s*年.{0,25}(印发|发布|出台|公布|颁布)|(印发|发布|出台|公布|颁布).{0,25}[0-9]{4}\s*年")),
     # An indicator's value asked by its name ("2021年全国人均综合能耗是多少"): a figure in that indicator's unit, not
     # its target change ("下降6%") or a year
-    (re.compile(r"(人均(综合)?能耗|人均耗能|人均用能)(?![^，,。？?]{0,8}(降|减|升|增|提高|变化|幅度))[^，,。？?]{0,8}(多少|几)"),
-     re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
-    (re.compile(r"(单位(建筑)?面积能耗|每平(方)?米?能耗)(?![^，,。？?]{0,8}(降|减|升|增|提高|变化|幅度))[^，,。？?]{0,8}"
-                r"(多少|几)"),
-     re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
-    (re.compile(r"(人均用水量?|人均水耗)(?![^，,。？?]{0,8}(降|减|升|增|提高|变化|幅度))[^，,。？?]{0,8}(多少|几)"),
-     re.compile(_FIGURE + r"(立方米|m³|吨)", re.I)),
-    (re.compile(r"(排放因子|碳因子|碳系数|电网系数)(?![^，,。？?]{0,8}(降|减|升|增|提高|变化|幅度))[^，,。？?]{0,8}(多少|几)"),
-     # a table row under a "排放因子（千克二氧化碳/千瓦时）" header gives the bare factor ("华东：0.5617")
+    (_value_of(r"人均(综合)?能耗|人均耗能|人均用能"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
+    (_value_of(r"单位(建筑)?面积能耗|每平(方)?米?能耗"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
+    (_value_of(r"人均用水量?|人均水耗"), re.compile(_FIGURE + r"(立方米|m³|吨)", re.I)),
+    # a table row under a "排放因子（千克二氧化碳/千瓦时）" header gives the bare factor ("华东：0.5617")
+    (_value_of(r"排放因子|碳因子|碳系数|电网系数"),
      re.compile(_FIGURE + r"(千克|kg|吨|t)\s*(二氧化碳|CO2|CO₂)|(?<![0-9.])0\.[0-9]{3,4}(?![0-9])", re.I)),
     # "单位数、表计数是多少": a count of units or meters (last: a rate asked beside it decides)
     (re.compile(r"(单位|表计|计量表|水表|电表)(个)?数"), re.compile(_FIGURE + r"(家|块|个|台|只)")),

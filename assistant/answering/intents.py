@@ -751,10 +751,11 @@ _UNIT_METRICS = ((r"kgce\s*/\s*(m²|m2|㎡|平方米|平米)|千克标准?煤\s*
                  (r"kWh(?![/A-Za-z0-9])", "用电量"),
                  (r"(kgce|tce)(?![/A-Za-z0-9])", "综合能耗"),
                  (r"(m³|m3)(?![/A-Za-z0-9])", "用水量"))
+TERSE_CHARS = 12  # Chinese characters at most in a terse request ("资规局 2025 kgce/m²" has 3)
 # a conversion, or a question about the unit itself ("kgce和tce有啥区别", "kWh是什么单位")
-TERSE_CHARS = 12
 _CONVERSION_WORDS = re.compile(r"折|换算|等于|相当于|合多少|是多少(吨|千克|公斤)|什么|啥|区别|意思|怎么|如何|为什么|是不是|哪个")
-_SHORT = r"(?<![0-9.])((?:19|20)[0-9]{2}|1[0-9]|2[0-9])"
+_YEAR_DIGITS = r"((?:19|20)[0-9]{2}|1[0-9]|2[0-9])"  # 2019, or 19 for it
+_NOT_AFTER_A_FIGURE = r"(?<![0-9./万千百亿两一二三四五六七八九十])"  # "100 kWh", "1万kWh", "kgce/kWh": quantities, units
 
 
 def _year_word(year: str) -> str:
@@ -762,23 +763,21 @@ def _year_word(year: str) -> str:
 
 
 def _shorthand(text: str) -> str:
+    """`text` with shorthand written out as words (see _UNIT_METRICS above)."""
     # units are read as metrics only in a terse request ("资规局 2025 kgce/m²"), not in a sentence that mentions one
-    terse = len(re.findall(r"[\u4e00-\u9fff]", text)) <= TERSE_CHARS and not _CONVERSION_WORDS.search(text)
-    if terse and not (_metric(text) or re.search(r"天然气|燃气|用气|汽油|柴油", text)):
-        # a unit beside a metric word is that metric's unit ("天然气用了多少m³"); after a figure, a quantity
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) <= TERSE_CHARS and not _CONVERSION_WORDS.search(text):
+        # beside a metric word a unit is that metric's, said twice ("综合能耗kgce也给个YoY", "天然气用了多少m³")
+        named = bool(_metric(text) or re.search(r"天然气|燃气|用气|汽油|柴油", text))
         for pattern, name in _UNIT_METRICS:
-            text = re.sub(r"(?<![0-9./万千百亿两一二三四五六七八九十])(" + pattern + ")", name, text, flags=re.I)
-    elif terse:
-        for pattern, _ in _UNIT_METRICS:  # "综合能耗kgce也给个YoY": the metric's own unit, said twice
-            text = re.sub(r"(?<![0-9./万千百亿两一二三四五六七八九十])(" + pattern + ")", "", text, flags=re.I)
+            text = re.sub(_NOT_AFTER_A_FIGURE + "(" + pattern + ")", "" if named else name, text, flags=re.I)
     text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)", r"前\1名", text, flags=re.I)  # 名: "TOP10 2024" is not 前102024
     text = re.sub(r"(?<![A-Za-z])YoY(?![A-Za-z])", "同比", text, flags=re.I)
     text = re.sub(r"(?<![A-Za-z])trend(?![A-Za-z])", "趋势", text, flags=re.I)
     # "24 vs 23", "20→25", "2019-2025", "2015 → 2025": two years compared, a range of years
-    text = re.sub(_SHORT + r"\s*(?:vs\.?|VS)\s*" + _SHORT[len("(?<![0-9.])"):] + r"(?![0-9.])",
+    text = re.sub(r"(?<![0-9.])" + _YEAR_DIGITS + r"\s*(?:vs\.?|VS)\s*" + _YEAR_DIGITS + r"(?![0-9.])",
                   lambda m: f"{_year_word(m.group(1))}比{_year_word(m.group(2))}", text)
     text = re.sub(r"(?<![A-Za-z])vs\.?(?![A-Za-z])", "比", text, flags=re.I)
-    return re.sub(_SHORT + r"\s*(?:→|->|=>|—|–|-|~|～)\s*" + _SHORT[len("(?<![0-9.])"):] + r"(?![0-9.])",
+    return re.sub(r"(?<![0-9.])" + _YEAR_DIGITS + r"\s*(?:→|->|=>|—|–|-|~|～)\s*" + _YEAR_DIGITS + r"(?![0-9.])",
                   lambda m: f"{_year_word(m.group(1))}到{_year_word(m.group(2))}", text)
 
 

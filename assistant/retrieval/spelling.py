@@ -81,7 +81,7 @@ def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
         if found_at >= 0:
             starts.add(found_at)
             position = found_at + len(piece)
-    fixes: list[tuple[int, str, bool]] = []  # (position, term, whether the pair is not two one-character words)
+    fixes: list[tuple[int, str, bool]] = []  # (position, term, whether the pair is two one-character words)
     start = 0
     while start < len(text) - 1:
         pair = text[start:start + 2]
@@ -90,7 +90,7 @@ def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
             if sum(x != y for x, y in zip(t, pair)) == 1]
         if len(found) == 1:
             alone = {start, start + 1, start + 2} <= starts | {len(text)}  # two single-character words
-            fixes.append((start, found[0], not alone))
+            fixes.append((start, found[0], alone))
             start += 2
         else:
             start += 1
@@ -99,8 +99,8 @@ def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
         fixed = fixed[:at] + term + fixed[at + 2:]
     longer = [t for t in terms if len(t) > 2]
     covered = {i for t in longer for m in re.finditer(re.escape(t), fixed) for i in range(m.start(), m.end())}
-    for at, term, straddles in reversed(fixes):
-        if not straddles or {at, at + 1} <= covered:
+    for at, term, alone in reversed(fixes):
+        if alone or {at, at + 1} <= covered:
             text = text[:at] + term + text[at + 2:]
     return text
 
