@@ -161,7 +161,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
     elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
         slots["top"] = 1  # "只要第一" after a list of five
-    elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部", text):
+    elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
+                   r"从高到低.{0,3}全部|全部.{0,3}从高到低", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
 
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
@@ -920,7 +921,7 @@ def institutions_named(text: str, names: list[str]) -> tuple[list[str], list[str
 # Abbreviations of government departments everyone uses (疾控中心, 人社局, 住建局): written out before matching.
 _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力资源和社会保障", "住建": "住房和城乡建设",
                              "市监": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
-                             "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划",
+                             "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划", "资规": "自然资源和规划",
                              "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局",
                              "机关事务中心": "机关事务管理中心", "职院": "职业技术学院", "职业学院": "职业技术学院",
                              "妇幼": "妇幼保健"}
