@@ -88,7 +88,7 @@ SELF_INTRO = r"^[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财�
 # "我是说全市的综合能耗，不是行政中心的": the unit the user turns away from is not asked about
 _NOT_THIS = re.compile(r"(而?不是|并非|不要)[^，,。？?]{1,14}?(的|了|呢|$|(?=[，,。？?]))")
 # "搞错了 是我们第一实验中学", "不对，我说的是中医院": a correction of the question just asked
-CORRECTION = r"^(不对|搞错了|弄错了|说错了|错了|我说的是|我是说|我问的是|我指的是)"
+CORRECTION = r"^(不对|搞错了|弄错了|说错了|错了|我说的是|我是说|我问的是|我指的是|不是.{1,12}[，,]\s*(而)?是)"  # 不是疾控，是…
 
 
 def understand(question: str, institutions: list[str], context: dict | None = None,
@@ -674,7 +674,7 @@ _DATA_VOCABULARY = frozenset(
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
-    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径".split())
+    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
