@@ -824,7 +824,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 
 def _is_compare(text: str) -> bool:
-    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|下降|降了|上升|增长|"
+    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|下降|降了|上升|增长|变了(多少|几)|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|同.{1,12}比|差了|差多少|相差|差距|对一下|对照一下|比对|"
                           r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
 
@@ -968,6 +968,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
         start = text.find(span) + length if span else 0
         if span and length < len(bare) and text[start:start + 2] in ("机构", "部门"):
             span, length = "", 0  # "机关事务管理机构": any such organ, not our 市机关事务管理中心
+        if span and text[max(text.find(span) - 1, 0):text.find(span) + 1] == "其中":
+            span, length = "", 0  # "其中医院": 其中 and a category, not 中医院
         if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
                      or (length >= 4 and length >= 0.5 * len(bare))):
             scored.append((text.find(span), -length, name))
