@@ -148,6 +148,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if month:
         slots["month"] = month
     metric = _metric(text)
+    first = re.search(r"先(给|要|看|查|报)(我)?([^，,。；;]*)", text)
+    if first and _metric(first.group(3)):
+        metric = _metric(first.group(3))  # "……人均综合能耗、单位建筑面积能耗两项指标，先给人均综合能耗"
     if metric:
         slots["metric"] = metric
     programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)", "", text)
