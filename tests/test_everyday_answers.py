@@ -1403,3 +1403,29 @@ def test_an_indicator_asked_by_name_needs_a_figure_in_its_unit(assistant):
     assert asked_figures("人均综合能耗下降多少") is not None  # a change asked: a percentage, not a kgce figure
     answer = assistant.ask("2021年全国公共机构人均综合能耗是多少 写总结要用")
     assert NOT_FOUND in answer.answer and not answer.citations
+
+
+def test_corrections_nicknames_and_narrowing_the_last_list(assistant):
+    from assistant.answering.references import resolve
+    from assistant.numerals import full_years
+
+    offline = assistant.offline
+    assert full_years("二五比二四") == "2025年比2024年"
+    assert offline.understand("资规局 2025 kgce/m²", []).slots["institution"] == "市自然资源和规划局"
+    assert offline.understand("给我拉个单子 二一年全市用电从高到低全部", []).slots["top"] == 0
+    asked = [("市疾病预防控制中心2025年碳排放", "")]
+    u = offline.understand("不是疾控，是公共资源交易中心", asked)
+    assert u.intent == "indicator" and u.slots["institution"] == "市公共资源交易中心" and u.slots["metric"] == "carbon"
+    asked = [("职院2021年单位面积能耗", ""), ("2022呢", "")]
+    u = offline.understand("不对我要的是总能耗", asked)
+    assert u.intent == "indicator" and u.slots["metric"] == "energy" and u.slots["institution"] == "市职业技术学院"
+    quota = [("2016年超约束值的单位", "")]
+    u = offline.understand("其中医院", quota)
+    assert u.intent == "quota" and u.slots.get("category") == "医院" and u.slots.get("institution") != "市中医院"
+    turns = [("23年有哪些单位超了定额约束值", "超过约束值的有 2 家：市大数据中心；市职业技术学院", "quota", {"year": 2023})]
+    kinds = {"市大数据中心": "其他", "市职业技术学院": "学校"}.get
+    assert resolve("里面那个学校，人均能耗多少", turns, list(kinds.__self__), kinds).startswith("市职业技术学院")
+    u = offline.understand("报送材料需要市第三小学2025年度人均综合能耗、单位建筑面积能耗两项指标，先给人均综合能耗", [])
+    assert u.slots["metric"] == "energy_per_capita"
+    u = offline.understand("到二零二四年变了多少", [("市妇幼保健院二零一九年用水多少", ""), ("嗯人均呢", "")])
+    assert u.intent in ("compare", "trend") and (u.slots["base_year"], u.slots["year"]) == (2019, 2024)

@@ -740,7 +740,7 @@ def _as_asked(text: str, context: dict | None) -> str:
 
 def _normalise(question: str) -> str:
     text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
-    text = _shorthand(text)
+    text = re.sub(r"其中(?=医院)", "其中的", _shorthand(text))  # "其中医院": 其中 and a category, not 中医院
     return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
 
 
@@ -971,8 +971,6 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
         start = text.find(span) + length if span else 0
         if span and length < len(bare) and text[start:start + 2] in ("机构", "部门"):
             span, length = "", 0  # "机关事务管理机构": any such organ, not our 市机关事务管理中心
-        if span and text[max(text.find(span) - 1, 0):text.find(span) + 1] == "其中":
-            span, length = "", 0  # "其中医院": 其中 and a category, not 中医院
         if span and (length >= len(bare) or (length >= 3 and length >= 0.6 * len(bare))
                      or (length >= 4 and length >= 0.5 * len(bare))):
             scored.append((text.find(span), -length, name))
