@@ -16,8 +16,8 @@ from assistant.answering.direct import (YEAR, asked, asked_figures, asked_item_u
                                         direct_answers, is_unverified_note, question_parts, quotable_sentences,
                                         states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
-from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, Understanding, asks_about_other_than_figures,
-                                         institutions_named, understand, with_full_names)
+from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
+                                         asks_about_other_than_figures, institutions_named, understand, with_full_names)
 from assistant.answering.references import points_into_list, resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -178,8 +178,15 @@ class OfflineEngine:
             # "我们单位一年才几百吨标煤，算重点用能单位不" after "我是二中的……": a question about a rule asked of one's
             # own unit is not a question about its figures; 我们 stays as typed
             read = fixed
-        return understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged), \
-            (resolve(question, turns, names, self.store.category) if read != fixed else question), context
+        understood = understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
+        if read != fixed and context and context["intent"] in {"rank", "quota", "budget"} and \
+                understood.intent in NUMERIC_INTENTS and "year" not in understood.slots and \
+                context["slots"].get("year") and not re.search(r"今年|去年|前年|20\d\d|[一二]\S年", fixed):
+            # "第十位是谁 碳排放总量多少" after 2024's ranking: that unit in 2024, the year of the list
+            understood = Understanding(understood.intent, {**understood.slots, "year": context["slots"]["year"]},
+                                       understood.unknown_institution, understood.ambiguous)
+        return understood, (resolve(question, turns, names, self.store.category) if read != fixed else question), \
+            context
 
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
