@@ -73,6 +73,9 @@ _BARE_RANGE = re.compile(r"(?<![0-9.])(1[0-9]|2[0-9]|一[〇零○一二三四�
 # "统计局 23比22", "降了多少 25比20": two short years compared, at the end of a question
 _BARE_PAIR = re.compile(r"(?<![0-9.〇零○一二三四五六七八九])(1[0-9]|2[0-9]|[一二][〇零○一二三四五六七八九])(比|对比|vs|VS)"
                         r"(1[0-9]|2[0-9]|[一二][〇零○一二三四五六七八九])(?=[呢的吧啊？?。\s]*$)")  # also 二五比二四
+# "二一到今年的用水趋势", "21到现在": a short year before a range up to now
+_UNTIL_NOW = re.compile(r"(?<![0-9.〇零○一二三四五六七八九十])(1[5-9]|2[0-9]|一[五六七八九]|二[〇零○一二三四五六七八九])"
+                        r"(到|至)(?=今年|去年|现在|目前|本年)")
 _OVER_YEARS = re.compile(r"趋势|走势|变化|这几年|近[两二三四五六七八九十]年|逐年|历年|每年")
 
 
@@ -112,6 +115,7 @@ def full_years(text: str) -> str:
         text = _CN_SHORT_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)), text)
     text = _YEAR_PAIR.sub(lambda m: f"20{m.group(1)}年{m.group(3)}20{m.group(4)}年", text)
     text = _BARE_PAIR.sub(lambda m: f"20{_short(m.group(1))}年{m.group(2)}20{_short(m.group(3))}年", text)
+    text = _UNTIL_NOW.sub(lambda m: f"20{_short(m.group(1))}年{m.group(2)}", text)
     if _OVER_YEARS.search(text):
         text = _BARE_RANGE.sub(lambda m: f"20{_short(m.group(1))}年{m.group(2)}20{_short(m.group(3))}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)

@@ -1429,3 +1429,23 @@ def test_corrections_nicknames_and_narrowing_the_last_list(assistant):
     assert u.slots["metric"] == "energy_per_capita"
     u = offline.understand("到二零二四年变了多少", [("市妇幼保健院二零一九年用水多少", ""), ("嗯人均呢", "")])
     assert u.intent in ("compare", "trend") and (u.slots["base_year"], u.slots["year"]) == (2019, 2024)
+
+
+def test_years_typed_apart_ranges_up_to_now_and_a_places_metric(assistant):
+    from assistant.answering.intents import _normalise
+    from assistant.answering.references import resolve
+    from assistant.numerals import full_years
+
+    assert _normalise("海洋渔业局 23 24 25 用水") == "海洋渔业局2023年到2025年用水"
+    assert _normalise("24 25 用水") == "2024年和2025年用水"  # not the number 2425
+    assert _normalise("前5 2024") == "前5名2024"
+    assert full_years("那二一到今年的用水趋势") == "那2021年到今年的用水趋势"
+    turns = [("全市碳排放最高的5家，2024", "1. 市人民医院 6,048.68；2. 市体育中心 2,186.42", "rank", {"year": 2024})]
+    assert resolve("榜首单位面积碳排是多少", turns, ["市人民医院", "市体育中心"]) == "市人民医院单位面积碳排是多少"
+    offline = assistant.offline
+    asked = [("全市2023年碳排放", "")]
+    u = offline.understand("碳排放减了几多 跟2022比", asked)
+    assert u.intent == "compare"
+    listed = [("去年全市单位面积碳排放前十", assistant.ask("去年全市单位面积碳排放前十").answer)]
+    u = offline.understand("第十位是谁 碳排放总量多少", listed)
+    assert u.slots["year"] == offline._latest_year(None) - 1  # the list's year

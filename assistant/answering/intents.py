@@ -774,7 +774,14 @@ def _shorthand(text: str) -> str:
         named = bool(_metric(text) or re.search(r"天然气|燃气|用气|汽油|柴油", text))
         for pattern, name in _UNIT_METRICS:
             text = re.sub(_NOT_AFTER_A_FIGURE + "(" + pattern + ")", "" if named else name, text, flags=re.I)
-    text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)", r"前\1名", text, flags=re.I)  # 名: "TOP10 2024" is not 前102024
+    # "海洋渔业局 23 24 25 用水": three or more years typed apart are a range
+    text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])(?:\s+(?:1[5-9]|2[0-9])){1,}\s+(1[5-9]|2[0-9])(?![0-9.])",
+                  lambda m: f"20{m.group(1)}年到20{m.group(2)}年", text)
+    # two ("24 25 用水") are two years, not the number 2425 once the space is gone
+    text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])\s+(1[5-9]|2[0-9])(?![0-9.])", r"20\1年和20\2年", text)
+    # 名: "TOP10 2024", "前5 2024" are not 前102024, 前52024
+    text = re.sub(r"(?<![A-Za-z])TOP\s*(\d+)|前(\d+)(?=\s+\d)", lambda m: f"前{m.group(1) or m.group(2)}名", text,
+                  flags=re.I)
     text = re.sub(r"(?<![A-Za-z])YoY(?![A-Za-z])", "同比", text, flags=re.I)
     text = re.sub(r"(?<![A-Za-z])trend(?![A-Za-z])", "趋势", text, flags=re.I)
     # "24 vs 23", "20→25", "2019-2025", "2015 → 2025": two years compared, a range of years
