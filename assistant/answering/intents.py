@@ -775,7 +775,7 @@ def _shorthand(text: str) -> str:
         for pattern, name in _UNIT_METRICS:
             text = re.sub(_NOT_AFTER_A_FIGURE + "(" + pattern + ")", "" if named else name, text, flags=re.I)
     # "海洋渔业局 23 24 25 用水": three or more years typed apart are a range
-    text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])(?:\s+(?:1[5-9]|2[0-9])){1,}\s+(1[5-9]|2[0-9])(?![0-9.])",
+    text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])(?:\s+(?:1[5-9]|2[0-9]))+\s+(1[5-9]|2[0-9])(?![0-9.])",
                   lambda m: f"20{m.group(1)}年到20{m.group(2)}年", text)
     # two ("24 25 用水") are two years, not the number 2425 once the space is gone
     text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])\s+(1[5-9]|2[0-9])(?![0-9.])", r"20\1年和20\2年", text)
@@ -932,7 +932,8 @@ def institutions_named(text: str, names: list[str]) -> tuple[list[str], list[str
 # Abbreviations of government departments everyone uses (疾控中心, 人社局, 住建局): written out before matching.
 _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力资源和社会保障", "住建": "住房和城乡建设",
                              "市监": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
-                             "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划", "资规": "自然资源和规划",
+                             "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划",
+                             "资规": "自然资源和规划",
                              "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局",
                              "机关事务中心": "机关事务管理中心", "职院": "职业技术学院", "职业学院": "职业技术学院",
                              "妇幼": "妇幼保健"}
