@@ -247,9 +247,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # are counted as _years counts them, from the latest year with data when this year has none); "跟今年比一下"
             # after a question about 2023: this year against 2023
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
-            switched = _metric_switch(text, merged.get("metric"))
-            if switched and "metric" not in kept:
-                kept["metric"] = switched  # "人均的呢，和去年比"
+            _switch_metric(kept, text, merged.get("metric"))  # "人均的呢，和去年比"
             year, base = (max(years), min(years)) if len(years) == 2 else \
                 (others[0], current) if relative.group(3) == "今年" else (current, others[0])
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
@@ -257,9 +255,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
             # "人均能耗呢，也是跟20年比": the year being discussed against 2020, for the metric now asked
             kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
-            switched = _metric_switch(text, merged.get("metric"))
-            if switched and "metric" not in kept:
-                kept["metric"] = switched
+            _switch_metric(kept, text, merged.get("metric"))
             return Understanding("compare", {**merged, **kept, "year": current, "base_year": years[0]})
         if "category" in slots and not names and re.search(r"(跟|和|与|同)(别的|其他|其它)|比一下|比比|比较一下", text) \
                 and len(years) < 2 and not re.search(r"去年|上年|前年|同比|(跟|和|与|比)20\d\d", text):
@@ -287,9 +283,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if until and merged.get("year") and len(years) == 1 and years[0] > merged["year"]:
             # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024; "那到今年降了多少"
             slots["base_year"], slots["year"] = merged["year"], years[0]
-        switched = _metric_switch(text, merged.get("metric"))
-        if switched and "metric" not in slots:
-            slots["metric"] = switched  # "那人均呢？" after 单位面积能耗: 人均综合能耗
+        _switch_metric(slots, text, merged.get("metric"))  # "那人均呢？" after 单位面积能耗: 人均综合能耗
         per = next((p for p in ("_per_capita", "_per_area") if str(merged.get("metric", "")).endswith(p)), None)
         if per and slots.get("metric") == "energy" and not re.search(r"综合|总", text):
             slots["metric"] = "energy" + per  # "能耗的呢" after 人均用水: 人均综合能耗
@@ -501,6 +495,13 @@ def _through_month(text: str) -> int | None:
 
 
 _BARE_SOURCE = re.compile(r"(那|那么|换成|改成)?(用)?(水|电)(呢|的呢|的|量呢|量)?[?？]?")  # "那水呢", "电"
+
+
+def _switch_metric(slots: dict, text: str, previous: str | None) -> None:
+    """Sets the metric a short follow-up switches to (`_metric_switch`), unless `slots` already name one."""
+    switched = _metric_switch(text, previous)
+    if switched and "metric" not in slots:
+        slots["metric"] = switched
 
 
 def _metric_switch(text: str, previous: str | None) -> str | None:

@@ -116,18 +116,22 @@ class OfflineEngine:
         understanding, read, context = self._read(question, history)
         about_data = context is not None
         if understanding.intent == "knowledge":
+            names = self.store.institution_names()
             if history:
                 # in a conversation about our units, "二中" is 市第二中学, as the sample data's notes write it
-                read = with_full_names(read, self.store.institution_names())
-            if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)) \
-                    and self._best_coverage(read) >= self._best_coverage(question):
-                # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
-                # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
-                question = read
-            fixed = self._without_slips(question, self.store.institution_names())
-            if fixed != question and self._best_coverage(fixed) > self._best_coverage(question):
+                read = with_full_names(read, names)
+            covered = None  # how well the documents cover `question`, once measured
+            if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
+                covered, read_covered = self._best_coverage(question), self._best_coverage(read)
+                if read_covered >= covered:
+                    # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
+                    # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
+                    question, covered = read, read_covered
+            fixed = self._without_slips(question, names)
+            if fixed != question and self._best_coverage(fixed) > (
+                    self._best_coverage(question) if covered is None else covered):
                 question = fixed  # "十四五人军用睡目标降几个点": the data terms' slips, when the documents then cover more
-            named = institutions_named(question, self.store.institution_names())[0]
+            named = institutions_named(question, names)[0]
             if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question):
                 unit = (context or {}).get("slots", {}).get("institution")
                 if unit and unit != "全部" and not named:
