@@ -38,6 +38,9 @@ NOT_FOUND = "知识库中未找到相关内容"
 # Dialogues sd001-sd100, se001-se100 (tenth session) and sf001-sf100 (phone voice input, rules between data turns,
 # dialect and budget periods), sg001-sg100 (list places, one change at a time, report language and shorthand such as
 # kWh, TOP5, YoY; eleventh session) were written by helpers who saw no code and no gold file: dev only.
+# Twelfth session, the same way (dev only): colloquial ta001-ta120, decline tb001-tb120 (tb108 and tb112 dropped:
+# the same question as an existing item), dialogues sh001-sh100 (other cities' metric words, two changes at once,
+# whole-city questions by category, units as people say them, rules between).
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.
