@@ -202,6 +202,10 @@ class Lead:
     part: str  # the question part this sentence answers
     sentence: str | None  # None: the knowledge base does not answer this part
     hit: SearchHit | None
+    # A note that what this part asks is not held or verified, when it covers the part better than the sentence chosen
+    # and is that sentence's document's own or a passage closer to the question ("本知识库没有舟山屋顶光伏的装机容量……"
+    # against a 全国 figure in 千瓦)
+    note: tuple[str, SearchHit] | None = None
 
 
 def question_parts(question: str) -> list[str]:
@@ -281,12 +285,18 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         years = YEAR.findall(part)
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
-        best: tuple[float, str, SearchHit] | None = None
+        best: tuple[float, str, SearchHit, float] | None = None
+        note: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
             sentences = quotable_sentences(hit.chunk.text)
             for index, raw in enumerate(sentences):
                 sentence = clean(raw)
                 quoted = _with_what_it_introduces(sentence, sentences[index + 1:])  # scored as itself, quoted whole
+                if is_unverified_note(sentence) and (figure is not None or value is not None):
+                    tokens = set(kb.tokenizer.tokens(sentence))
+                    held = sum(w for t, w in own.items() if t in tokens) / total
+                    if note is None or held > note[0]:
+                        note = (held, sentence, hit)
                 # no table cells, no FAQ question ("问：年中搬进了新办公楼，建筑面积填哪一个？"; dev half: skipping it
                 # over quoting the answer after it); the figure or the named value asked
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
@@ -311,12 +321,14 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 if is_unverified_note(sentence):
                     score -= UNVERIFIED_PENALTY  # "……尚未核实": a sentence nearly as close that answers comes first
                 if share >= min_share and (best is None or score > best[0]):
-                    best = (score, quoted, hit)
+                    best = (score, quoted, hit, share)
         if best is None:
             leads.append(Lead(part, None, None))
         else:
             used.add(best[1])
-            leads.append(Lead(part, best[1], best[2]))
+            unheld = (note[1], note[2]) if note is not None and note[0] > best[3] and (
+                note[2].chunk.doc_id == best[2].chunk.doc_id or note[2].coverage > best[2].coverage) else None
+            leads.append(Lead(part, best[1], best[2], unheld))
     return leads
 
 

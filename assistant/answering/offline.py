@@ -91,6 +91,12 @@ _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guide
 # alone are noisy (东西, 城市, 海洋 are tagged as places too).
 _PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
                  "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
+# A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
+#里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
+_LAW_NAME = re.compile(r"(?:^|[\s，,。？?！!、：:（(]|请问|问一?下|那个|这个|按照|根据|依据|关于)"
+                       r"([\u4e00-\u9fff]{2,16}?(?:(?<![办方做算说写想看用手违合依执守非司立宪提位])法|条例))(?![律规则定案])")
+# jieba's tags of words a name does not begin after: pronoun, preposition, number, time, quantity, particle, conjunction
+_NOT_IN_NAMES = set("rpmtquc")
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)|"
                       r"把.{0,12}(知识库|文档|数据|记录|预算|定额).{0,8}(删除|删掉|删了|清空|移除|改成|覆盖|重置)")  # "把这个预算数据删除掉"
 
@@ -295,7 +301,9 @@ class OfflineEngine:
                            h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
             if source is not None:
                 used = used + [source]
-        years = set(YEAR.findall(question))
+        # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
+        spaced = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", "，", question)  # a space parts clauses
+        years = set(YEAR.findall("".join(asking_clauses(spaced)))) or set(YEAR.findall(question))
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
@@ -313,8 +321,13 @@ class OfflineEngine:
             lines.append(f"{''.join(sentences)}[{len(citations)}]")
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
-        lead = self._lead(question, quoted + [h for h in hits if h not in quoted and
-                                              h.coverage >= floor * 0.8], citations, weights)
+        lead, noted = self._lead(question, quoted + [h for h in hits if h not in quoted and
+                                                     h.coverage >= floor * 0.8], citations, weights)
+        if noted and not self._asks_what_or_how(question):
+            # "舟山屋顶光伏一共装了多少千瓦": the sentence with a figure in 千瓦 is about the whole country, and the
+            # case's own note, as close to the question, says its capacity is not held
+            return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
+                                "knowledge")
         if years and lead and YEAR.search(lead) and not any(y in lead for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
@@ -391,14 +404,26 @@ class OfflineEngine:
         """A title the question names in book-title marks that no stored document has and no passage mentions. Users
         shorten titles (《十四五规划》, 《能耗定额编制通则》): a stored title holding the named one's characters in order
         counts as that document."""
-        for named in re.findall(r"《([^》]{4,40})》", question):
+        for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question):
             core = _title_core(named)
-            if len(core) < 4 or any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
+            if len(core) < 3 or any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
                                     for d in self.kb.documents()):
                 continue
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
         return None
+
+    def _laws_named(self, question: str) -> list[str]:
+        """Laws and regulations the question names without book-title marks ("可再生能源法对……有没有规定"): each
+        from where its words begin, after any preposition, pronoun, number or particle ("能源审计按条例" names none)."""
+        names = []
+        for found in _LAW_NAME.findall(self.kb.normalise_query(question)):
+            words = list(self.kb.tokenizer.tagged(found))
+            starts = [i + 1 for i, (_, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES]
+            name = "".join(w for w, _ in words[max(starts, default=0):])
+            if len(name) >= 3 and name.endswith(("法", "条例")):
+                names.append(name)
+        return names
 
     def _stated_source(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
         """What a quoted FAQ answer names as its own source ("来源：《公共机构节能条例》第三十五条", "来源：《"十四五"
@@ -458,6 +483,17 @@ class OfflineEngine:
             if core in _PROVINCES and core not in said and any(o != core for o in others):
                 # "江苏党政机关能耗定额的基准值": the sentence is about 山东
                 return f"检索到的文件里没有{place}的这项内容。"
+        if others and "全国" in question and "全国" not in said and not self._places(question):
+            # "全国公共机构2021年人均用水量几多": the sentence gives 广东's
+            return f"检索到的文件里没有全国的这项内容，找到的是{others[0]}的。"
+        if asked_figures(question) and "全国" in said:
+            named = [(w, w[:-1] if len(w) > 2 and w[-1] in "省市县" else w)
+                     for w, flag in self.kb.tokenizer.tagged(question) if flag == "ns" and len(w) >= 2]
+            for place, core in named:
+                # "舟山屋顶光伏一共装了多少千瓦": the figure in 千瓦 is the whole country's. A city's figure may rest
+                # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
+                if core not in said and (core in _PROVINCES or re.search(r"全国(?!电网|电力)", said)):
+                    return f"检索到的文件里没有{place}的这个数字，找到的是全国的数字。"
         value = asked_value(question)
         if value and not (lead and states_value(said, value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
@@ -526,12 +562,17 @@ class OfflineEngine:
         return best < STRONG_COVERAGE and any(asked_about(run) for run in self.kb.unseen_runs(question))
 
     def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation],
-              weights: dict[str, float]) -> str:
+              weights: dict[str, float]) -> tuple[str, list[str]]:
         """The direct answer: per question part, the quoted sentence that answers it, with its source; a part
-        the passages do not answer is named. Empty when no sentence answers the question well enough."""
+        the passages do not answer is named. Empty when no sentence answers the question well enough. Second: the
+        titles of the documents whose own note says what is asked is not held, when such a note covers every
+        answered part at least as well as its sentence."""
         leads = direct_answers(question, hits, self.kb, weights=weights)
         if not any(lead.sentence for lead in leads):
-            return ""
+            return "", []
+        answered = [lead for lead in leads if lead.sentence]
+        noted = [] if not all(lead.note for lead in answered) else \
+            list(dict.fromkeys(lead.note[1].chunk.title for lead in answered))
         lines = []
         for lead in leads:
             if lead.sentence is None:
@@ -548,7 +589,7 @@ class OfflineEngine:
             verdict = yes_or_no(lead.part, sentence)
             text = f"{verdict + '。' if verdict else ''}{sentence}（{label}）。[{number}]"
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
-        return "\n".join(lines)
+        return "\n".join(lines), noted
 
     def _title_named_in(self, question: str) -> Callable[[SearchHit], bool]:
         """Whether the question names a hit's document: by its number (40498, 国务院令第531号), by its title without

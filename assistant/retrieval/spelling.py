@@ -60,8 +60,9 @@ class Speller:
         spans += [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text
                   and a not in "市省县区镇乡"]
         for span in dict.fromkeys(spans):
-            if re.fullmatch(r"[前第头][一二两三四五六七八九十]", span):
-                continue  # "前七" is the first seven, not 前期
+            if re.fullmatch(r"[前第头][一二两三四五六七八九十]", span) or \
+                    re.match(r"[一二两三四五六七八九十百千万零〇]+[点时号天年月周个]", span):
+                continue  # "前七" is the first seven, not 前期; "十点多了" is a time, not 试点
             fixed = self.correct(span)
             if fixed:
                 text = text.replace(span, fixed)
