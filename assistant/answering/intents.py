@@ -37,7 +37,7 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排一遍|再排|重新排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
-               r"(怎么|咋|如何)排(?!查|放|水|污|气)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
+               r"(怎么|咋|如何)排(?!查|放|水|污|气)|按[^，,。；]{1,10}(?<![安编])排(?!查|放|水|污|气|除|名|行|序|班)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
 _RANKING = _RANK_WORDS + "|最紧"
@@ -364,6 +364,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 re.search(r"起点|起始|开始|起算|从", text):
             # "起点改成2021", "不对，起始年份是2021": the same trend from another first year
             slots["base_year"] = slots.pop("year")
+        if context.get("intent") in {"budget", "quota"} and "top" not in slots and \
+                re.search(r"超(了|过|出)?(能耗|用能|电力|用水)?(预算|定额|约束值)?的|超了", text) and not re.search(r"前|最", text):
+            merged.pop("top", None)  # "那全年下来有没有超能耗预算的" after the five tightest: every unit over
         merged.update(slots)
         asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
         if asked_now in {"trend", "compare"}:
@@ -512,8 +515,8 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
-    bare = _BARE_SOURCE.fullmatch(text)
-    if bare:  # "那水呢" after a unit's electricity: its water (per person after a per-person figure)
+    bare = _BARE_SOURCE.fullmatch(text) or _BARE_SOURCE.fullmatch(re.split(r"[，,\s]", text)[0])
+    if bare:  # "那水呢" (", 用了好多方") after a unit's electricity: its water (per person after a per-person figure)
         if bare.group(3) == "电":
             return "electricity"
         return "water_per_capita" if previous and previous.endswith("_per_capita") else "water"
@@ -664,7 +667,8 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
         pairs = tagger(text)
     own = "".join(institutions)
     for word, flag in pairs:
-        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市"):
+        # (jieba tags 东西, "thing", as a place: "好多东西还不太熟")
+        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市", "东西"):
             return word
     return None
 
@@ -678,7 +682,8 @@ _DATA_VOCABULARY = frozenset(
     "电量 水量 用量 油耗 月份 季度 年份 时间段 段时间 全年 上半年 下半年 用电 用水 用气 用能 能耗 人均 面积 碳排放 排放 "
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
-    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量".split())
+    "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量 "
+    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 能耗定额".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -904,11 +909,13 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if re.search(r"(换成|改成|按).{0,12}(再排|重新排|排一遍|重排)", text):
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
+    if re.match(r"还是(看|按|回到)", text):
+        return True  # "还是看医院，回到单位面积能耗，看2025年": back to what was asked before, however long
     if len(text) > 20:
         return False
     if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text):
         return True  # "电" after a unit's water trend; "电力消耗同口径": the same question of another metric
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|回到|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):

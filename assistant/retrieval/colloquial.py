@@ -1,7 +1,8 @@
 """Questions as staff type them, in the documents' words: the colloquial lexicon (corpus/colloquial.tsv).
 
 Rows are `spoken, standard, kind, note`: `replace` and `typo` rows rewrite a spoken form or an input-method slip
-(啥→什么, 节能宣传州→节能宣传周), `filler` rows are dropped (请问, 麻烦问一下; a note saying 句首/句末 limits them to
+(啥→什么, 节能宣传州→节能宣传周), `dialect` rows a dialect word that data questions read too (成个市→全市, 超咗→超了),
+`filler` rows are dropped (请问, 麻烦问一下; a note saying 句首/句末 limits them to
 the start/end of the question), and `question` rows name question words with their type (什么时候 → when). A note
 saying 数字后 limits a row to right after a digit ("30方"). Question words stay in the text: they say what is
 asked, but `topic()` removes them so that only what the question is about counts as evidence.
@@ -34,7 +35,7 @@ class Lexicon:
     leading: set[str] = field(default_factory=set)
     trailing: set[str] = field(default_factory=set)
     questions: dict[str, str] = field(default_factory=dict)  # question word -> type
-    typos: dict[str, str] = field(default_factory=dict)  # input-method slips only (also fixed in data questions)
+    typos: dict[str, str] = field(default_factory=dict)  # slips and dialect words (also rewritten in data questions)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -48,9 +49,9 @@ class Lexicon:
             spoken, standard, kind, note = (p.strip() for p in parts)
             if not spoken or line.startswith("#"):
                 continue
-            if kind in ("replace", "typo"):
+            if kind in ("replace", "typo", "dialect"):
                 (lexicon.after_digit if "数字后" in note else lexicon.replace)[spoken] = standard
-                if kind == "typo" and "数字后" not in note:
+                if kind in ("typo", "dialect") and "数字后" not in note:
                     lexicon.typos[spoken] = standard
             elif kind == "filler":
                 (lexicon.leading if "句首" in note else lexicon.trailing if "句末" in note else lexicon.fillers).add(spoken)
@@ -107,8 +108,8 @@ class Lexicon:
         return Normalised(text.strip(), types, tuple(removed))
 
     def fix_typos(self, text: str) -> str:
-        """`text` with the lexicon's input-method slips fixed and nothing else rewritten ("医院里人均用水排一夏"):
-        for data questions, whose own words must stay as typed."""
+        """`text` with the lexicon's input-method slips and dialect words rewritten and nothing else ("医院里人均用水排
+        一夏", "成个市有边啲单位超咗"): for data questions, whose own words must stay as typed."""
         return self._typo.sub(lambda m: self.typos[m.group(0)], text) if self._typo is not None else text
 
     def topic(self, text: str) -> str:
