@@ -204,8 +204,7 @@ class Lead:
     sentence: str | None  # None: the knowledge base does not answer this part
     hit: SearchHit | None
     # A note that what this part asks is not held or verified, when it covers the part better than the sentence chosen
-    # and is that sentence's document's own or a passage closer to the question ("本知识库没有舟山屋顶光伏的装机容量……"
-    # against a 全国 figure in 千瓦)
+    # ("本知识库没有舟山屋顶光伏的装机容量……" against a 全国 figure in 千瓦)
     note: tuple[str, SearchHit] | None = None
 
 
@@ -239,6 +238,10 @@ def asked(question: str) -> str:
 _UNVERIFIED = re.compile(r"尚未核实|待核实|未经核实|未核实|尚未掌握|不能给出|无法给出|待查证|本知识库没有|没有找到可靠")
 # A note that the asked item is unverified leads only when no other sentence comes this close (dev: 0.5 over 0, 0.2)
 UNVERIFIED_PENALTY = 0.5
+
+# Provinces by their short names: a sentence about one of them does not answer for the whole country
+PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
+                 "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
 
 
 def is_unverified_note(sentence: str) -> bool:
@@ -286,6 +289,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         years = YEAR.findall(part)
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
+        nationwide = "全国" in part and not any(p in part for p in PROVINCES)
         best: tuple[float, str, SearchHit, float] | None = None
         note: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
@@ -303,8 +307,9 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
                         (figure is not None and not figure.search(quoted)) or \
-                        (value is not None and not states_value(quoted, value)):
-                    continue
+                        (value is not None and not states_value(quoted, value)) or \
+                        (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)):
+                    continue  # (the last: "十三五期间全国人均能耗降了多少" is not answered by 浙江's)
                 tokens = set(kb.tokenizer.tokens(sentence))
                 if figure is not None and figure.pattern.startswith(_FIGURE):
                     # "行政中心托管改造年减碳多少吨" → "……年减少二氧化碳排放约759吨": the subject is the passage's title
@@ -327,8 +332,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
             leads.append(Lead(part, None, None))
         else:
             used.add(best[1])
-            unheld = (note[1], note[2]) if note is not None and note[0] > best[3] and (
-                note[2].chunk.doc_id == best[2].chunk.doc_id or note[2].coverage > best[2].coverage) else None
+            unheld = (note[1], note[2]) if note is not None and note[0] > best[3] else None
             leads.append(Lead(part, best[1], best[2], unheld))
     return leads
 

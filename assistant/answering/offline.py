@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (YEAR, asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
+from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
                                         direct_answers, is_unverified_note, question_parts, quotable_sentences,
                                         states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
@@ -89,8 +89,6 @@ def _title_core(title: str) -> str:
 _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 # Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
 # alone are noisy (东西, 城市, 海洋 are tagged as places too).
-_PROVINCES = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
-                 "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
 # A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
 #里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
 _LAW_NAME = re.compile(r"(?:^|[\s，,。？?！!、：:（(]|请问|问一?下|那个|这个|按照|根据|依据|关于)"
@@ -421,6 +419,12 @@ class OfflineEngine:
             words = list(self.kb.tokenizer.tagged(found))
             starts = [i + 1 for i, (_, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES]
             name = "".join(w for w, _ in words[max(starts, default=0):])
+            if name.endswith("条例"):
+                # "公务用车节能条例是怎么要求的", "电梯和照明条例有啥要求": a topic, then the 条例 the knowledge base
+                # holds; a regulation's own name is longer and no part of it ends a held title ("机关事务管理条例")
+                titles = [_title_core(d.title) for d in self.kb.documents()]
+                if len(name) < 8 or any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
+                    continue
             if len(name) >= 3 and name.endswith(("法", "条例")):
                 names.append(name)
         return names
@@ -471,16 +475,16 @@ class OfflineEngine:
     def _places(self, text: str) -> list[tuple[str, str]]:
         """The places a text names (江苏省, 杭州市, 山东), each with its core (江苏, 杭州, 山东)."""
         places = [w for w, flag in self.kb.tokenizer.tagged(text)
-                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in _PROVINCES)]
+                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in PROVINCES)]
         return [(p, p[:-1] if len(p) > 2 and p[-1] in "省市县" else p) for p in places]
 
     def _lead_falls_short(self, question: str, lead: str) -> str | None:
         """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
         None when it does or there is none."""
         said = lead.split("（《")[0]  # the sentence without its source
-        others = [core for _, core in self._places(said) if core in _PROVINCES]
+        others = [core for _, core in self._places(said) if core in PROVINCES]
         for place, core in self._places(question) if others else []:
-            if core in _PROVINCES and core not in said and any(o != core for o in others):
+            if core in PROVINCES and core not in said and any(o != core for o in others):
                 # "江苏党政机关能耗定额的基准值": the sentence is about 山东
                 return f"检索到的文件里没有{place}的这项内容。"
         if others and "全国" in question and "全国" not in said and not self._places(question):
@@ -492,7 +496,7 @@ class OfflineEngine:
             for place, core in named:
                 # "舟山屋顶光伏一共装了多少千瓦": the figure in 千瓦 is the whole country's. A city's figure may rest
                 # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
-                if core not in said and (core in _PROVINCES or re.search(r"全国(?!电网|电力)", said)):
+                if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力)", said)):
                     return f"检索到的文件里没有{place}的这个数字，找到的是全国的数字。"
         value = asked_value(question)
         if value and not (lead and states_value(said, value)):
@@ -571,7 +575,12 @@ class OfflineEngine:
         if not any(lead.sentence for lead in leads):
             return "", []
         answered = [lead for lead in leads if lead.sentence]
-        noted = [] if not all(lead.note for lead in answered) else \
+        best = max(h.coverage for h in hits)
+        # a note from one of the passages that cover the question best, about no province the question does not name
+        # ("其他浙江省目标本知识库未核实" does not answer for the whole country)
+        noted = [] if not all(lead.note and lead.note[1].coverage >= best * NEAR_BEST and
+                              not any(p in lead.note[0] and p not in question for p in PROVINCES)
+                              for lead in answered) else \
             list(dict.fromkeys(lead.note[1].chunk.title for lead in answered))
         lines = []
         for lead in leads:
