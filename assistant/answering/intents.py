@@ -88,7 +88,9 @@ SELF_INTRO = r"^[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财�
 # "我是说全市的综合能耗，不是行政中心的": the unit the user turns away from is not asked about
 _NOT_THIS = re.compile(r"(而?不是|并非|不要)[^，,。？?]{1,14}?(的|了|呢|$|(?=[，,。？?]))")
 # "搞错了 是我们第一实验中学", "不对，我说的是中医院": a correction of the question just asked
-CORRECTION = r"^(不对|搞错了|弄错了|说错了|错了|我说的是|我是说|我问的是|我指的是|不是.{1,12}[，,]\s*(而)?是)"  # 不是疾控，是…
+# "不是疾控，是……", "不好意思我说错了，是科技馆"
+CORRECTION = (r"^((不好意思|抱歉|对不起|哎呀?|啊)[，,]?(我)?(刚才)?)?"
+              r"(不对|搞错了|弄错了|说错了|打错了|写错了|错了|我说的是|我是说|我问的是|我指的是|不是.{1,12}[，,]\s*(而)?是)")
 
 
 def understand(question: str, institutions: list[str], context: dict | None = None,
@@ -121,8 +123,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             slots["other_institution"] = names[1]
     asked = asking_part(text)  # a long message's question, after the scene it sets
     years = _years(text, today, latest_year)
-    asked_years = _years(asked, today, latest_year)
-    scene_years = bool(asked_years) and len(years) > len(asked_years) and asked != text
+    question_clause = asking_part(text, short_too=True)
+    scene = text[:len(text) - len(question_clause)] if text.endswith(question_clause) else ""
+    # a short message's scene is an event dated before the question ("行政中心2022年起搞托管，2021年它综合能耗多少")
+    scened = question_clause if asked != text or re.search(r"20\d\d年(起|开始|以后|之后|底|初)", scene) else asked
+    asked_years = _years(scened, today, latest_year)
+    scene_years = bool(asked_years) and len(years) > len(asked_years) and scened != text
     if scene_years:
         years = asked_years  # "行政中心22年开始搞能源托管了，你帮我看下2021年它用电多少": the scene's year is not asked
     if len(years) == 1:
@@ -153,8 +159,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         metric = _metric(first.group(3))  # "……人均综合能耗、单位建筑面积能耗两项指标，先给人均综合能耗"
     if metric:
         slots["metric"] = metric
-    programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)", "", text)
-    category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free and names in ([], ["全部"])), None)
+    # (机关 in a programme's name or in 机关事务 is no category)
+    programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)|机关事务", "", text)
+    asked_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)|机关事务", "", asked)
+    # the category of the asking clause first: "……教育局让我们出个通报。你先把6所学校……排出来" is about schools
+    category = next((v for where in (asked_free, programme_free) for k, v in CATEGORY_WORDS.items()
+                     if k in where and names in ([], ["全部"])), None)
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
@@ -204,7 +214,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and (bool(foreign_topic(asked, institutions, tagger)) or
+        not ALL_UNITS.search(text) and (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
                                         bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
@@ -303,11 +313,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
-        if own == "rank" and context.get("limit") and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
-                not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
-            # "全年下来有哪些单位超了" in a conversation about budgets: over the budget, not a ranking of use
+        if own == "rank" and context.get("limit") and re.search(r"超(了|的|过了)|还剩|剩下|还有(哪|几)", text) and \
+                not _metric(text) and not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
+            # "全年下来有哪些单位超了" in a conversation about budgets: over the budget, not a ranking of use;
+            # "到2025年还剩哪几家" after 2019's quota breaches: 2025's
             own = context["limit"]
             merged.pop("metric", None)
+            slots.pop("base_year", None)
         if context.get("intent") == "anomaly" and re.search(r"排查|筛查|筛一遍|查一查|查查", text) and \
                 not _KNOWLEDGE_ASKS.search(text) and not re.search(r"咋|怎么|如何|啥|什么", text):
             # "请单独就用水量进行排查" after checking a unit for anomalies: the same check, of that metric
@@ -367,6 +379,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if context.get("intent") in {"budget", "quota"} and "top" not in slots and \
                 re.search(r"超(了|过|出)?(能耗|用能|电力|用水)?(预算|定额|约束值)?的|超了", text) and not re.search(r"前|最", text):
             merged.pop("top", None)  # "那全年下来有没有超能耗预算的" after the five tightest: every unit over
+        if context.get("intent") in {"rank", "quota", "budget"} and names and names[0] != "全部" and \
+                "base_year" in slots and (_is_compare(text) or re.search(r"20\d\d年?(比|和|与|对比)20\d\d", text)):
+            # "教育局2024比2023" after a ranking: that unit's two years, of the metric ranked
+            kept = {k: v for k, v in merged.items() if k == "metric"}
+            return Understanding("compare", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
         merged.update(slots)
         asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
         if asked_now in {"trend", "compare"}:
@@ -615,7 +632,8 @@ def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
     return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
-                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在", text))
+                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|"
+                          r"最(高|低|多|少|紧张?)的?([2-9]|10|[二两三四五六七八九十])(家|个|位)", text))
 
 
 _COURTESY = re.compile(r"^.{0,8}(好吗|可以吗|行吗|好不好|行不行|成吗)$")
@@ -683,7 +701,7 @@ _DATA_VOCABULARY = frozenset(
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
     "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量 "
-    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度".split())
+    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 时段 同一时段 同期".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -723,9 +741,18 @@ _POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你
 
 _BARE_YEAR = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?<!十)(1[5-9]|2[0-9]|二[〇零一二三四五六七八九]|一[五六七八九])"
                         r"(?=年?[呢的吧啊？?。]*$)")
-_REMARK = re.compile(r"(.+?呢|.+?[？?])[？?，,]+(.+)$")
+_REMARK = re.compile(r"(.+?(?:呢|多少|[？?]))[？?，,]+(.+)$")
 _ASKS_SOMETHING = re.compile(r"列|查|看|给我|排|多少|(?<!这)几(?!年)|吗|呢|哪|谁|什么|啥|怎么|如何|[？?]|\d")
-_COMMENT = re.compile(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$")
+_COMMENT = re.compile(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$|"
+                      r"(应该|估计|可能|大概|肯定)[^，,]{0,10}(吧|了)$")  # "车改以后应该降了不少吧": a guess
+
+
+def _asking_clauses(text: str) -> str:
+    """The clauses of `text` that ask something, without the remarks between or after them ("面积能耗2024比2023怎么样，
+    新病房楼面积加了" → the first); `text` when none does."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
+    asking = [c for c in clauses if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有|呢|比|排|列|查", c)]
+    return "，".join(asking) or text
 
 
 def _as_asked(text: str, context: dict | None) -> str:
@@ -841,7 +868,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 def _is_compare(text: str) -> bool:
     return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|下降|降了|上升|增长|变了(多少|几)|"
-                          r"(减|增)了(多少|几)|"
+                          r"(减|增)了(多少|几)|(降|涨|升|减)(下来|上去|上来)了?(没有?|吗|不)|(降|涨|升)没(降|涨|升)|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|同.{1,12}比|差了|差多少|相差|差距|对一下|对照一下|比对|"
                           r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
 
@@ -897,7 +924,7 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     # (大前年 is three years back, and not also 前年)
-    for word, offset in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
+    for word, offset in (("今年", 0), ("本年", 0), ("最(新|近)(的)?一年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
                          ("(?<!大)前年", -2)):
         if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
@@ -1001,6 +1028,9 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
             scored.append((text.find(core), -len(core), name))
         elif abbrev:
             scored.append((text.find(abbrev), -len(abbrev), name))
+        elif len(school := re.sub(r"^第", "", re.sub(r"(中学|小学)$", "", bare))) >= 3 and school != bare and \
+                school in text:
+            scored.append((text.find(school), -len(school), name))  # "一实验" for 第一实验中学
         elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or (
                 span not in _TOO_GENERIC and _starts_a_word(text, text.find(span)))):
             scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools; "法院": 人民法院
