@@ -297,6 +297,12 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
             for index, raw in enumerate(sentences):
                 sentence = clean(raw)
                 quoted = _with_what_it_introduces(sentence, sentences[index + 1:])  # scored as itself, quoted whole
+                if value is not None and index and re.search(f"(这一?|这个|该|上述|此){value}", sentence) and \
+                        (figure is None or not figure.search(sentence)):
+                    start = index - 1  # with the sentence before, and what a ；joins to it: "一是……；二是……。……这一门槛"
+                    while start and sentences[start - 1].rstrip().endswith(("；", ";")):
+                        start -= 1
+                    quoted = "".join(clean(x) for x in sentences[start:index]) + quoted
                 if is_unverified_note(sentence) and (figure is not None or value is not None):
                     tokens = set(kb.tokenizer.tokens(sentence))
                     held = sum(w for t, w in own.items() if t in tokens) / total
