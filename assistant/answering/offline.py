@@ -187,11 +187,15 @@ class OfflineEngine:
             # own unit is not a question about its figures; 我们 stays as typed
             read = fixed
         understood = understand(read, names, context, latest_year=latest, tagger=self.kb.tokenizer.tagged)
-        if read != fixed and context and context["intent"] in {"rank", "quota", "budget"} and \
-                understood.intent in NUMERIC_INTENTS and "year" not in understood.slots and \
-                context["slots"].get("year") and not re.search(r"今年|去年|前年|20\d\d|[一二]\S年", fixed):
-            # "第十位是谁 碳排放总量多少" after 2024's ranking: that unit in 2024, the year of the list
-            understood = Understanding(understood.intent, {**understood.slots, "year": context["slots"]["year"]},
+        lists = [slots for _, _, intent, slots in turns if intent in {"rank", "quota", "budget"}]
+        listed = lists[-1] if lists and (context["intent"] in {"rank", "quota", "budget"} or
+                                         points_into_list(fixed)) else None
+        if read != fixed and listed and understood.intent in NUMERIC_INTENTS and listed.get("year") and \
+                understood.slots.get("year") in (None, context["slots"].get("year")) and \
+                not re.search(r"今年|去年|前年|20\d\d|[一二]\S年", fixed):
+            # "第十位是谁 碳排放总量多少" after 2024's ranking (and questions about another year since): that unit in
+            # 2024, the year of the list
+            understood = Understanding(understood.intent, {**understood.slots, "year": listed["year"]},
                                        understood.unknown_institution, understood.ambiguous)
         return understood, (resolve(question, turns, names, self.store.category) if read != fixed else question), \
             context
