@@ -37,7 +37,8 @@ _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每�
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排一遍|再排|重新排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
-               r"(怎么|咋|如何)排(?!查|放|水|污|气)|按[^，,。；]{1,10}(?<![安编])排(?!查|放|水|污|气|除|名|行|序|班)|全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
+               r"(怎么|咋|如何)排(?!查|放|水|污|气)|按[^，,。；]{1,10}(?<![安编])排(?!查|放|水|污|气|除|名|行|序|班)|"
+               r"全排|排出来|[从由](高|大|多)到(低|小|少)|[从由](低|小|少)到(高|大|多)|"
                r"前\d+|前[一二两三四五六七八九十]+[名位家]|"
                r"前([2-9]|[二两三四五六七八九十])(?=$|[呢的是吧?？列给都单家有里，,。]|看看)|用能大户|耗能大户|排排")
 _RANKING = _RANK_WORDS + "|最紧"
@@ -159,9 +160,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         metric = _metric(first.group(3))  # "……人均综合能耗、单位建筑面积能耗两项指标，先给人均综合能耗"
     if metric:
         slots["metric"] = metric
-    # (机关 in a programme's name or in 机关事务 is no category)
-    programme_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)|机关事务", "", text)
-    asked_free = re.sub(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)|机关事务", "", asked)
+    programme_free, asked_free = _NOT_A_CATEGORY.sub("", text), _NOT_A_CATEGORY.sub("", asked)
     # the category of the asking clause first: "……教育局让我们出个通报。你先把6所学校……排出来" is about schools
     category = next((v for where in (asked_free, programme_free) for k, v in CATEGORY_WORDS.items()
                      if k in where and names in ([], ["全部"])), None)
@@ -741,6 +740,7 @@ _POLITE = re.compile(r"^(?:(?:您好|你好|请问一下|请问|麻烦(?:您|你
 
 _BARE_YEAR = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?<!十)(1[5-9]|2[0-9]|二[〇零一二三四五六七八九]|一[五六七八九])"
                         r"(?=年?[呢的吧啊？?。]*$)")
+_NOT_A_CATEGORY = re.compile(r"(节约型|节水型|示范|无废|绿色|零碳)(机关|学校|单位|医院)|机关事务")  # 机关 in these
 _REMARK = re.compile(r"(.+?(?:呢|多少|[？?]))[？?，,]+(.+)$")
 _ASKS_SOMETHING = re.compile(r"列|查|看|给我|排|多少|(?<!这)几(?!年)|吗|呢|哪|谁|什么|啥|怎么|如何|[？?]|\d")
 _COMMENT = re.compile(r"^(我们|咱们|他们|孩子们|大家|学生|职工)|(挺|很|太|真|特别|蛮)[^，,]{0,4}(多|大|高|少|低|快|慢)的?了?$|"
@@ -924,8 +924,8 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     # (大前年 is three years back, and not also 前年)
-    for word, offset in (("今年", 0), ("本年", 0), ("最(新|近)(的)?一年", 0), ("去年", -1), ("上年", -1), ("上一年", -1), ("大前年", -3),
-                         ("(?<!大)前年", -2)):
+    for word, offset in (("今年", 0), ("本年", 0), ("最(新|近)(的)?一年", 0), ("去年", -1), ("上年", -1), ("上一年", -1),
+                         ("大前年", -3), ("(?<!大)前年", -2)):
         if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
     return list(dict.fromkeys(years))

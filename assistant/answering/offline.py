@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
-                                        direct_answers, is_unverified_note, question_parts, quotable_sentences,
-                                        states_value, yes_or_no)
+from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value,
+                                        asking_clauses, direct_answers, is_unverified_note, question_parts,
+                                        quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asks_about_other_than_figures, institutions_named, understand, with_full_names)
@@ -87,10 +87,8 @@ def _title_core(title: str) -> str:
 
 
 _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
-# Places named for sure: a word tagged as a place that ends in 省/市/县 (杭州市), or a province's short name. Tags
-# alone are noisy (东西, 城市, 海洋 are tagged as places too).
 # A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
-#里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
+# 里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
 _LAW_NAME = re.compile(r"(?:^|[\s，,。？?！!、：:（(]|请问|问一?下|那个|这个|按照|根据|依据|关于)"
                        r"([\u4e00-\u9fff]{2,16}?(?:(?<![办方做算说写想看用手违合依执守非司立宪提位])法|条例))(?![律规则定案])")
 # jieba's tags of words a name does not begin after: pronoun, preposition, number, time, quantity, particle, conjunction
@@ -476,10 +474,12 @@ class OfflineEngine:
                 return place
         return None
 
-    def _places(self, text: str) -> list[tuple[str, str]]:
-        """The places a text names (江苏省, 杭州市, 山东), each with its core (江苏, 杭州, 山东)."""
-        places = [w for w, flag in self.kb.tokenizer.tagged(text)
-                  if flag == "ns" and (re.fullmatch(r"..+[省市县]", w) or w in PROVINCES)]
+    def _places(self, text: str, loose: bool = False) -> list[tuple[str, str]]:
+        """The places a text names (江苏省, 杭州市, 山东), each with its core (江苏, 杭州, 山东). Named for sure: a word
+        tagged as a place that ends in 省/市/县, or a province's short name; tags alone are noisy (东西, 城市, 海洋 are
+        tagged as places too), and `loose` takes any of two characters or more (舟山, 宁波)."""
+        places = [w for w, flag in self.kb.tokenizer.tagged(text) if flag == "ns" and (
+                  re.fullmatch(r"..+[省市县]", w) or w in PROVINCES or (loose and len(w) >= 2))]
         return [(p, p[:-1] if len(p) > 2 and p[-1] in "省市县" else p) for p in places]
 
     def _lead_falls_short(self, question: str, lead: str) -> str | None:
@@ -495,9 +495,7 @@ class OfflineEngine:
             # "全国公共机构2021年人均用水量几多": the sentence gives 广东's
             return f"检索到的文件里没有全国的这项内容，找到的是{others[0]}的。"
         if asked_figures(question) and "全国" in said:
-            named = [(w, w[:-1] if len(w) > 2 and w[-1] in "省市县" else w)
-                     for w, flag in self.kb.tokenizer.tagged(question) if flag == "ns" and len(w) >= 2]
-            for place, core in named:
+            for place, core in self._places(question, loose=True):
                 # "舟山屋顶光伏一共装了多少千瓦": the figure in 千瓦 is the whole country's. A city's figure may rest
                 # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
                 if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力)", said)):
