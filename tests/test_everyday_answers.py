@@ -1449,3 +1449,59 @@ def test_years_typed_apart_ranges_up_to_now_and_a_places_metric(assistant):
     listed = [("去年全市单位面积碳排放前十", assistant.ask("去年全市单位面积碳排放前十").answer)]
     u = offline.understand("第十位是谁 碳排放总量多少", listed)
     assert u.slots["year"] == offline._latest_year(None) - 1  # the list's year
+
+
+def test_what_the_documents_do_not_hold_is_declined_not_answered_from_a_neighbour(assistant):
+    # a place's figure answered with the whole country's; the whole country's with a province's
+    for question in ("舟山公共建筑屋顶光伏一共装了多少千瓦", "全国公共机构2021年人均用水量几多？",
+                     "四川省2023年度电网排放因子是好多嘛"):
+        answer = assistant.ask(question)
+        assert "知识库中未找到" in answer.answer and not answer.citations, question
+    # a law named without book-title marks that no document holds or mentions
+    answer = assistant.ask("可再生能源法对新建公共建筑装太阳能有没有强制规定，是哪一条")
+    assert "《可再生能源法》" in answer.answer and not answer.citations
+    # the year of the asking clause, not of the remark beside it
+    assert "知识库中未找到" in assistant.ask("2019年全国公共机构人均综合能耗多少 18年和20年的我都查到了").answer
+    # how often, asked of a rule that gives no period
+    assert "知识库中未找到" in assistant.ask("公共机构能源审计多久要做一次 三年一次还是五年一次").answer
+
+
+def test_a_topic_before_the_regulation_held_is_still_answered(assistant):
+    # "公务用车节能条例": 公务用车, then the 条例 the knowledge base holds; not a regulation of that name
+    answer = assistant.ask("公务用车节能条例是怎么要求的")
+    assert any("公共机构节能条例" in c.title for c in answer.citations)
+    answer = assistant.ask("节水型机关评价要多少分才算达标")  # a score in 分 answers it; "这一条" is no count
+    assert "90分" in answer.answer.split("\n")[0]
+    answer = assistant.ask("重点用能单位的门槛是多少吨标煤")  # the figure stated just before "这一门槛"
+    assert "一万吨标准煤" in answer.answer.split("\n")[0]
+
+
+def test_whole_city_and_follow_up_readings_of_the_sh_dialogues(assistant):
+    offline = assistant.offline
+    u = offline.understand("请问一下，市第二中学2024年的单位面积能耗是多少啊？我刚来，好多东西还不太熟", [])
+    assert u.intent == "indicator" and u.slots["institution"] == "市第二中学"  # 东西 is no place
+    tightest = [("2025年截至6月底，能耗预算执行进度最快的前5家是哪几家", "")]
+    u = offline.understand("那全年下来有没有超能耗预算的", tightest)
+    assert u.intent == "budget" and "top" not in u.slots and "month" not in u.slots
+    u = offline.understand("那水呢，用了好多方", [("市实验小学2025年用了好多度电", "")])
+    assert u.slots["metric"] == "water"
+    u = offline.understand("还是看2024的，医院按人均用水量排", [("2025年医院按人均排", "")])
+    assert u.intent == "rank" and u.slots.get("category") == "医院" and u.slots["year"] == 2024
+    u = offline.understand("咁成个市2020年有边啲单位超咗", [("2025年医院有冇边间超定额约束值", "")])
+    assert u.intent == "quota" and u.slots.get("institution") == "全部" and "category" not in u.slots
+    u = offline.understand("一实验2025年用水多少方啊", [])
+    assert u.slots.get("institution") == "市第一实验中学"
+    u = offline.understand("下周教育系统开会，教育局让我们机关事务这边出个通报。你先把6所学校2025年单位面积能耗从高到低排出来", [])
+    assert u.intent == "rank" and u.slots.get("category") == "学校"
+    u = offline.understand("不好意思我说错了，是科技馆", [("市科技局2024年用电量", "")])
+    assert u.slots["institution"] == "市科技馆" and u.slots["metric"] == "electricity"
+    u = offline.understand("到2025年还剩哪几家", [("2019年全市超定额约束值的单位有哪些", "")])
+    assert u.intent == "quota" and u.slots["year"] == 2025
+    u = offline.understand("教育局2024比2023", [("党政机关单位面积能耗2024年全部排一下", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2024, 2023)
+    u = offline.understand("行政中心2022年起搞托管，2021年它综合能耗多少", [])
+    assert u.slots["year"] == 2021 and "base_year" not in u.slots
+    u = offline.understand("到2018年变化多少，车改以后应该降了不少吧", [("市机关事务管理中心2016年综合能耗多少", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2018, 2016)
+    u = offline.understand("面积能耗2024比2023怎么样，新病房楼面积加了", [("人民医院2023年综合能耗", "")])
+    assert u.intent == "compare" and u.slots["institution"] == "市人民医院"
