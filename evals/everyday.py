@@ -40,7 +40,8 @@ NOT_FOUND = "知识库中未找到相关内容"
 # kWh, TOP5, YoY; eleventh session) were written by helpers who saw no code and no gold file: dev only.
 # Twelfth session, the same way (dev only): colloquial ta001-ta120, decline tb001-tb120 (tb108 and tb112 dropped:
 # the same question as an existing item), dialogues sh001-sh100 (other cities' metric words, two changes at once,
-# whole-city questions by category, units as people say them, rules between).
+# whole-city questions by category, units as people say them, rules between), si001-si060 (two rules questions in
+# four turns: figures, dates, places and laws in everyday words, after data turns).
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.

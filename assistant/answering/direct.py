@@ -88,6 +88,8 @@ ASKED_FIGURES = (
      re.compile(r"(每|按)(年|月|季度?|半年|周|天|日)|[0-9一二三四五六七八九十两半]+\s*(个)?(年|月|季度|工作日|日|天|周|小时)|"
                 r"即时|当天|当日|随时")),
     (re.compile(r"(多少|几)(万)?(个)?小时|寿命"), re.compile(_FIGURE + r"(万)?(个)?小时")),
+    (re.compile(r"(多少|几)(万)?平(方)?(米)?(?!均|时|台)|面积(是|有)?多(少|大)"),
+     re.compile(_FIGURE + r"(万)?(平方米|平米|m²|㎡)")),
     (re.compile(r"多少(升|L\b)"), re.compile(_FIGURE + r"(升|L\b)")),
     (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少|"
                 r"罚款(金额|数额|标准)?(是|为|有)?多少"),
@@ -266,6 +268,7 @@ _NOTED_ITEMS = (
     (re.compile(r"比例"), re.compile(r"比例")),
     (re.compile(r"编号|标准号"), re.compile(r"编号")),
     (re.compile(r"多少分|满分|分数线|几分"), re.compile(r"分值|分数")),
+    (re.compile(r"时限|期限|多久|几天|工作日"), re.compile(r"时限|期限|时间")),
 )
 
 
