@@ -133,6 +133,10 @@ class OfflineEngine:
             if fixed != question and self._best_coverage(fixed) > (
                     self._best_coverage(question) if covered is None else covered):
                 question = fixed  # "十四五人军用睡目标降几个点": the data terms' slips, when the documents then cover more
+            metric = (context or {}).get("slots", {}).get("metric")
+            if metric in vocab.METRIC_BY_KEY and re.search(r"(这个|这项|这一?|该)指标", question):
+                # "国家对这个指标的要求是降多少" after 单位面积碳排放's trend: that indicator, by its name
+                question = re.sub(r"(这个|这项|这一?|该)指标", vocab.metric(metric).name, question)
             named = institutions_named(question, names)[0]
             if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question):
                 unit = (context or {}).get("slots", {}).get("institution")
