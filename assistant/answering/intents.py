@@ -218,8 +218,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
-                     (not names and _WIDER_SCOPE.search(text))):
-        return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢": a rule, not the figures again
+                     (not names and (_WIDER_SCOPE.search(text) or _other_place(text, institutions, tagger)))):
+        return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢", "那广东高校的呢": not our figures
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
         if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家", text):
@@ -553,7 +553,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|门槛|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
                              r"(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
