@@ -1505,3 +1505,15 @@ def test_whole_city_and_follow_up_readings_of_the_sh_dialogues(assistant):
     assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2018, 2016)
     u = offline.understand("面积能耗2024比2023怎么样，新病房楼面积加了", [("人民医院2023年综合能耗", "")])
     assert u.intent == "compare" and u.slots["institution"] == "市人民医院"
+
+
+def test_rules_questions_between_data_turns(assistant):
+    offline = assistant.offline
+    trend = [("全市单位面积碳排放2020年到2025年的趋势", "")]
+    answer = assistant.ask("国家对这个指标的要求是降多少", trend)  # 这个指标: the indicator discussed
+    assert "碳排放" in answer.answer.split("\n")[0] and answer.citations
+    u = offline.understand("我是人民医院管能源的 重点用能单位的门槛是一年多少吨标煤啊", [])
+    assert u.intent == "knowledge"
+    u = offline.understand("那广东高校的人均综合能耗几多嘛", [("市第二中学2025年人均综合能耗多少", "")])
+    assert u.intent == "knowledge"
+    assert offline.understand("超定额说明 提交时限", []).intent == "knowledge"
