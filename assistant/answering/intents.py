@@ -635,6 +635,7 @@ def _list_asked(text: str) -> bool:
                           r"最(高|低|多|少|紧张?)的?([2-9]|10|[二两三四五六七八九十])(家|个|位)", text))
 
 
+_ASKING_WORDS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有")  # a clause with one asks something
 _COURTESY = re.compile(r"^.{0,8}(好吗|可以吗|行吗|好不好|行不行|成吗)$")
 _REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮我(查|看|算|列|排)")
 
@@ -654,7 +655,7 @@ def asking_part(text: str, short_too: bool = False) -> str:
     if len(text) <= 30 and not short_too:
         return text
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
-    asking = [i for i, c in enumerate(clauses) if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有", c)]
+    asking = [i for i, c in enumerate(clauses) if _ASKING_WORDS.search(c)]
     if len(asking) > 1 and _COURTESY.search(clauses[asking[-1]]):
         asking.pop()  # "……去年的综合能耗是个什么数，你帮我查一下好吗": 好吗 is courtesy, the question came before
     # "请列出2024年度全部超预算单位，以核实该单位是否仍在其中": the list requested is asked too
@@ -751,7 +752,7 @@ def _asking_clauses(text: str) -> str:
     """The clauses of `text` that ask something, without the remarks between or after them ("面积能耗2024比2023怎么样，
     新病房楼面积加了" → the first); `text` when none does."""
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
-    asking = [c for c in clauses if re.search(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有|呢|比|排|列|查", c)]
+    asking = [c for c in clauses if _ASKING_WORDS.search(c) or re.search(r"呢|比|排|列|查", c)]
     return "，".join(asking) or text
 
 

@@ -420,7 +420,8 @@ class OfflineEngine:
     def _laws_named(self, question: str) -> list[str]:
         """Laws and regulations the question names without book-title marks ("可再生能源法对……有没有规定"): each
         from where its words begin, after any preposition, pronoun, number or particle ("能源审计按条例" names none)."""
-        names = []
+        names: list[str] = []
+        titles: list[str] | None = None  # the held documents' title cores, read once when a 条例 needs them
         for found in _LAW_NAME.findall(self.kb.normalise_query(question)):
             words = list(self.kb.tokenizer.tagged(found))
             starts = [i + 1 for i, (_, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES]
@@ -428,7 +429,7 @@ class OfflineEngine:
             if name.endswith("条例"):
                 # "公务用车节能条例是怎么要求的", "电梯和照明条例有啥要求": a topic, then the 条例 the knowledge base
                 # holds; a regulation's own name is longer and no part of it ends a held title ("机关事务管理条例")
-                titles = [_title_core(d.title) for d in self.kb.documents()]
+                titles = titles if titles is not None else [_title_core(d.title) for d in self.kb.documents()]
                 if len(name) < 8 or any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
                     continue
             if len(name) >= 3 and name.endswith(("法", "条例")):
