@@ -87,6 +87,15 @@ ASKED_FIGURES = (
                 r"周期(是|有|为)?多长|(几|多少)年一次"),
      re.compile(r"(每|按)(年|月|季度?|半年|周|天|日)|[0-9一二三四五六七八九十两半]+\s*(个)?(年|月|季度|工作日|日|天|周|小时)|"
                 r"即时|当天|当日|随时")),
+    # how many days or months ("整改期限一般给多少天", "几个月内"): a number of them, not "及时"
+    (re.compile(r"(?<![哪第前后这那])(多少|几)(个)?(天|周|星期|工作日)(?![前后])"),
+     re.compile(r"(?<![月0-9])[0-9一二三四五六七八九十两半]+\s*(个)?(工作日|天|日|周|星期)")),
+    (re.compile(r"(?<![哪第前后这那])(多少|几)个月(?![前后])"), re.compile(r"[0-9一二三四五六七八九十两半]+\s*个月")),
+    # the day of a deadline ("最晚几月几号之前要备案", "几号前报"): a day of a month
+    (re.compile(r"几月几[号日]|几[号日](之前|前|以前|截止)|截止(日期|时间)是?(哪天|几号|什么时候)"),
+     re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月(底|末|中旬|上旬|下旬)")),
+    # an ordinal ("按第几个百分位取的", "第几批"): a sentence that states one (第几条 is below)
+    (re.compile(r"第几(?!条)"), re.compile(r"第\s*[0-9一二三四五六七八九十百]+")),
     (re.compile(r"(多少|几)(万)?(个)?小时|寿命"), re.compile(_FIGURE + r"(万)?(个)?小时")),
     (re.compile(r"(多少|几)(万)?平(方)?(米)?(?!均|时|台)|面积(是|有)?多(少|大)"),
      re.compile(_FIGURE + r"(万)?(平方米|平米|m²|㎡)")),
@@ -100,7 +109,8 @@ ASKED_FIGURES = (
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
     (re.compile(r"多少(立方米?|方|m³|m3)(?!面|案|式|法)", re.I), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
     # which company: the documents name none by its registered name
-    (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)"),
+    (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)|"
+                r"(公司|企业|方)(又|都|分别)?是哪[家个](?=$|[啊呀呢？?，,。\s])"),
      re.compile(r"有限(责任)?公司|股份有限|集团")),
     # which article ("哪一条是管机关食堂的", "是第几条规定的"): only a sentence that names one gives it
     (re.compile(r"第几条|哪一?条(?=$|[是规说管里在的？?，,\s啊呀])|哪几条(?=$|[是规说管里在？?，,\s啊呀])"),
@@ -110,7 +120,7 @@ ASKED_FIGURES = (
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}")),
     (re.compile(r"公式|计算式"), re.compile(r"[=＝×÷]|除以|乘以|之和|之比|相除|相乘")),
     (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少|"
-                r"(节能|节电|节水|完成|达标|覆盖|利用|执行)率(是|有|达到|能到)?多少"),
+                r"[\u4e00-\u9fff]率(是|有|为|达到|能到|控制在|要|应|要求)?(多少|几)"),
      re.compile(_FIGURE + r"(%|％|个?百分点)|百分之|[一二三四五六七八九]成")),
     # "反食品浪费法是哪天开始施行的": a date of that event, not any date ("每年10月16日是世界粮食日")
     (re.compile(r"(哪年|哪一年|哪天|什么时候|何时|几号|几月).{0,8}(施行|实施|生效)|(施行|实施|生效)(日期|时间)"),
@@ -123,8 +133,10 @@ ASKED_FIGURES = (
     (_value_of(r"单位(建筑)?面积能耗|每平(方)?米?能耗"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (_value_of(r"人均用水量?|人均水耗"), re.compile(_FIGURE + r"(立方米|m³|吨)", re.I)),
     # a table row under a "排放因子（千克二氧化碳/千瓦时）" header gives the bare factor ("华东：0.5617")
-    (_value_of(r"排放因子|碳因子|碳系数|电网系数"),
+    (_value_of(r"排放因子|碳因子|碳系数|电网系数|碳转换系数"),
      re.compile(_FIGURE + r"(千克|kg|吨|t)\s*(二氧化碳|CO2|CO₂)|(?<![0-9.])0\.[0-9]{3,4}(?![0-9])", re.I)),
+    # any other coefficient ("折标系数取多少"): a decimal
+    (_value_of(r"[\u4e00-\u9fff]{0,4}系数"), re.compile(r"(?<![0-9.])[0-9]+\.[0-9]+(?![0-9.])")),
     # "单位数、表计数是多少": a count of units or meters (last: a rate asked beside it decides)
     (re.compile(r"(单位|表计|计量表|水表|电表)(个)?数"), re.compile(_FIGURE + r"(家|块|个|台|只)")),
 )
@@ -145,6 +157,18 @@ def asking_clauses(question: str) -> list[str]:
     2024年的做法，那年的启动仪式在哪个城市办的" → the last); empty when every clause asks or none does."""
     asking, clauses = _asking(question, "，,；;。！!？?")
     return asking if asking and len(asking) < clauses else []
+
+
+_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9.])")
+
+
+def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
+    """Whether `sentence` holds the figure asked, other than one the question itself states: "70%的目标实际完成比例是
+    多少" is not answered by "……不低于70%"."""
+    given = {n for n in _NUMBER.findall(question) if not re.fullmatch(r"(19|20)[0-9]{2}", n)}  # "2025版" names a year
+    if given:
+        sentence = _NUMBER.sub(lambda m: "" if m.group(0) in given else m.group(0), sentence)
+    return figure.search(sentence) is not None
 
 
 def asked_figure(part: str) -> re.Pattern | None:
@@ -175,14 +199,22 @@ def asked_value(question: str) -> str | None:
     return found.group(1) if found else None
 
 
+_CODE_OR_YEAR = re.compile(r"[A-Z]{2,4}[0-9]{0,2}(/[TZ])?\s*[0-9.]+([～~—–-][0-9.]+)*([—–-](19|20)[0-9]{2})?|"
+                           r"(19|20)[0-9]{2}\s*年(度)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|〔[0-9]{4}〕\s*[0-9]+\s*号")
+
+
 def states_value(sentence: str, value: str) -> bool:
     """Whether a sentence gives the value asked: names it with a number ("约束值 12 kgce/m²", not "评价细则的分值和
     达标分数线"), or right after stating it ("……一万吨标准煤及以上的单位……远低于这一门槛"), or gives a share as a
     percentage."""
     if value == "比例" and re.search(r"%|％|百分之|[一二三四五六七八九]成", sentence):
         return True
+    sentence = _CODE_OR_YEAR.sub("", sentence)  # "DB37/T 2672～2674-2019……超过基准值的" states no 基准值
     return value in sentence and (re.search(r"[0-9]|[一二三四五六七八九十百千万两]+(万|千|吨|元|分|家|立方|千克|%)", sentence)
                                   is not None or re.search(f"(这一?|这个|该|上述|此){value}", sentence) is not None)
+
+
+_FILLER_CLAUSE = re.compile(r"(请问|问一?下|那个|这个|就是)?(啥|什么|什么来着|啥来着)?(啊|呀)?")  # "那个啥，到2023年底……"
 
 
 def asked_figures(question: str) -> list[re.Pattern] | None:
@@ -190,7 +222,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
     ("海洋碳汇买了多少吨，一吨啥价钱" → tonnes, yuan); None when any clause asks something else."""
     out = []
     for part in question_parts(question):
-        clauses = _asking(part, "，,；;、。")[0] or [part]
+        clauses = [c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())] or [part]
         for clause in clauses:
             figure = _figure_for(clause)
             if figure is None:
@@ -321,7 +353,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 # over quoting the answer after it); the figure or the named value asked
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
-                        (figure is not None and not figure.search(quoted)) or \
+                        (figure is not None and not holds_figure(figure, quoted, part)) or \
                         (value is not None and not states_value(quoted, value)) or \
                         (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)):
                     continue  # (the last: "十三五期间全国人均能耗降了多少" is not answered by 浙江's)

@@ -392,7 +392,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
     # "……2021年7月起搞了物业+EMC。从2020年到今年，用电量走势如何": with years asked, a scheme named in the scene
     # does not make our figures a case study's
-    asking = asked if "year" in slots else text
+    asking = question_clause if "year" in slots else text  # also "商品交易中心大楼搞了EMC，它2021年用电多少"
     if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
@@ -531,7 +531,9 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if re.search(r"单位面积|每平方?米?|按面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
-    bare = _BARE_SOURCE.fullmatch(text) or _BARE_SOURCE.fullmatch(re.split(r"[，,\s]", text)[0])
+    corrected = re.sub(r"^[，,\s]*(我说的是|我是说|我问的是|我要的是|要的是|是)?", "", re.sub(CORRECTION, "", text))
+    bare = _BARE_SOURCE.fullmatch(text) or _BARE_SOURCE.fullmatch(re.split(r"[，,\s]", text)[0]) or \
+        (corrected != text and _BARE_SOURCE.fullmatch(corrected))  # "不对，我说的是水"
     if bare:  # "那水呢" (", 用了好多方") after a unit's electricity: its water (per person after a per-person figure)
         if bare.group(3) == "电":
             return "electricity"
@@ -546,14 +548,14 @@ _CASE = re.compile(r"舟山|案例|经验|做法|怎么做的|改造|项目|托�
 # Quantities our data never hold (installed capacity, saving rates, PUE, a scheme's savings): always knowledge.
 _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?!时)|kW(?!h)|PUE|节电率|节能率|节水率|回收期", re.I)
 # "省了多少电", "一年能省多少钱": savings are what a case or measure achieved; our data compare two years instead.
-_SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|能省|节电量|节能量|节水量")
+_SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|(年|一年|每年)节(电|水|气)(了|量)?(多少|几)|能省|节电量|节能量|节水量")
 # Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
 # again (offline.py answers it from the data's description in a conversation about our data).
 DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)|"
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|门槛|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|门槛|应履行|(承担|负|追究).{0,4}(啥|什么|哪些)?责任|分(几|哪几)(个)?(环节|步|阶段|部分|档)|(会|才|就)触发|(啥|什么)责任|平时.{0,6}(怎么|咋|该|要|靠)|靠(啥|什么)|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
                              r"(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
@@ -663,7 +665,9 @@ def asking_part(text: str, short_too: bool = False) -> str:
     if not asking:
         # "按照"十四五"…考核要求，……。请提供全市2025年人均用水量较2020年的变化": the request is what is asked
         if not requests:
-            return text
+            # "行政中心2022年起托管的，它2021年综合能耗": a fragment after the scene asks, as a question would
+            return clauses[-1] if short_too and len(clauses) > 1 and _data_words(clauses[-1]) and \
+                not _data_words("，".join(clauses[:-1])) else text
         start = requests[-1]
         if start and not _data_words(clauses[start]):
             start -= 1  # "……还缺一个数：2025年全市用电总量（kWh），请提供": what is requested came just before
@@ -954,7 +958,7 @@ def is_followup(text: str) -> bool:
     rest = re.sub(r"(又是|是)?(什么|啥)(情况|样子?)|(怎么|咋)样了?|(有)?(几|多少)(家|个)", "", text)
     return len(text) <= (12 if re.search(r"哪|谁", text) else 16) and \
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
-        bool(re.search(r"20\d\d年?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
+        bool(re.search(r"20\d\d年?的?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
                        r"都列|全列|全年|上半年|下半年|季度|进行排查|单独.{0,6}排查", text) or
                  (len(text) <= 8 and _metric(text)))

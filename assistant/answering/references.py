@@ -112,6 +112,9 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
             if listed and last is turns[-1] and intent in LISTS:
                 # "它二三年人均能耗几多" after "预算执行率最高的是哪家": the list's first
                 return question.replace(it.group(0), listed[0], 1)
+            if discussed and unit == "全部" and not listed:
+                # "那它呢" after the city's total, asked after one unit's figure: that unit
+                return question.replace(it.group(0), discussed, 1)
     of_kind = _OF_KIND_IN_LIST.search(question)
     if of_kind and category_of is not None:
         kind = _KIND_WORDS[of_kind.group(1)]
