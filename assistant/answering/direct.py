@@ -174,7 +174,7 @@ def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
 def asked_figure(part: str) -> re.Pattern | None:
     """What a sentence must hold to answer a question part that asks a figure in a unit; None if it asks none,
     or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
-    if len(_asking(part, "，,；;、。")[0]) > 1:
+    if len([c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]) > 1:
         return None
     return _figure_for(part)
 
@@ -215,6 +215,16 @@ def states_value(sentence: str, value: str) -> bool:
 
 
 _FILLER_CLAUSE = re.compile(r"(请问|问一?下|那个|这个|就是)?(啥|什么|什么来着|啥来着)?(啊|呀)?")  # "那个啥，到2023年底……"
+
+
+def first_figure(question: str) -> re.Pattern | None:
+    """What a sentence must hold to answer the first asking clause, when that clause asks a figure and later ones
+    ask something that rests on it ("改了哪几条，原来咋写的现在咋写的")."""
+    parts = question_parts(question)
+    clauses = [c for c in _asking(parts[0], "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
+    if len(parts) > 1 or len(clauses) < 2 or re.search(r"^几|[这那好有]几[家个位所]", clauses[0]):
+        return None  # "几家合署办公只有一块总电表，能耗怎么分": some units, not a count asked
+    return _figure_for(clauses[0])
 
 
 def asked_figures(question: str) -> list[re.Pattern] | None:
@@ -325,7 +335,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
     for part in parts:
         own = kb.query_weights(part) if len(parts) > 1 else whole
         types = kb.colloquial.normalise(part).types
-        figure = asked_figure(part)
+        figure = asked_figure(part) or (first_figure(part) if len(parts) == 1 else None)
         value = asked_value(part)
         years = YEAR.findall(part)
         total = sum(own.values()) or 1.0

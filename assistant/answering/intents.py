@@ -1108,6 +1108,8 @@ def _unit_phrase(text: str) -> str | None:
     match = re.match(r"^(.{2,15}?(?<![开格布结大全当])(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|"
                      r"检察院|部|厅|处|队))", text)
     # not "跟十四五开局前那年比" (开局, 布局, 格局 are no units), nor a comparison's opening word
-    if match and not re.search(r"什么|怎么|如何|哪些|哪个|^(跟|和|与|同|比|较|对比|相比)", match.group(1)):
+    # nor a national body ("国务院2024年出的那个节约用水条例")
+    if match and not re.search(r"什么|怎么|如何|哪些|哪个|^(跟|和|与|同|比|较|对比|相比)|^(国务院|国管局|国家|全国|中央)",
+                               match.group(1)):
         return match.group(1)
     return None

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value,
-                                        asking_clauses, direct_answers, holds_figure, is_unverified_note, question_parts,
-                                        quotable_sentences, states_value, yes_or_no)
+                                        asking_clauses, direct_answers, first_figure, holds_figure, is_unverified_note,
+                                        question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asks_about_other_than_figures, institutions_named, understand, with_full_names)
@@ -293,8 +293,9 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
-        if figures and not any(holds_figure(f, s, question) for f in figures for h in near
-                               for s in quotable_sentences(h.chunk.text)):
+        first = [first_figure(question)] if figures is None and first_figure(question) else []
+        if (figures or first) and not any(holds_figure(f, s, question) for f in figures or first for h in near
+                                          for s in quotable_sentences(h.chunk.text)):
             # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
             # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
             return self._no_figure(hits)
@@ -342,7 +343,7 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
-        if figures and not lead:
+        if (figures or first) and not lead:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
@@ -432,7 +433,9 @@ class OfflineEngine:
                 # "公务用车节能条例是怎么要求的", "电梯和照明条例有啥要求": a topic, then the 条例 the knowledge base
                 # holds; a regulation's own name is longer and no part of it ends a held title ("机关事务管理条例")
                 titles = titles if titles is not None else [_title_core(d.title) for d in self.kb.documents()]
-                if len(name) < 8 or any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
+                # ("国务院2024年出的那个节约用水条例": said to be issued, a shorter name is a name too)
+                issued = re.search(r"(出|发|颁布|出台|印发|公布)的(那个|这个|新)?" + re.escape(name), question)
+                if len(name) < (5 if issued else 8) or any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
                     continue
             if len(name) >= 3 and name.endswith(("法", "条例")):
                 names.append(name)
