@@ -31,9 +31,17 @@ def quotable_sentences(text: str) -> list[str]:
     (kept with their ending punctuation and spacing, so that joining them gives the passage back without them).
     A table row reads as a sentence: "| 折算的会议人员 | 4.8 | 300人×2天…… |" → "折算的会议人员：4.8，300人×2天……"."""
     text = _TABLE_ROW.sub(_row_as_sentence, text)
-    return [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s) and not _COMMAND.search(s)]
+    sentences: list[str] = []
+    listed = False  # in a list of what the knowledge base has not verified
+    for s in _SENTENCE.findall(text):
+        # "本知识库尚未核实：……；认定数量和名单；浙江省2023年度电网排放因子。": each item is such a note
+        sentences.append(f"{_LISTED_NOTE}{s.lstrip()}" if listed else s)
+        listed = s.rstrip().endswith(("；", ";")) and (listed or _UNVERIFIED_LIST.search(s) is not None)
+    return [s for s in sentences if not _INJECTION.search(s) and not _COMMAND.search(s)]
 
 
+_UNVERIFIED_LIST = re.compile(r"(尚未核实|待核实|未核实|尚未掌握)[^：:]{0,20}[：:]")
+_LISTED_NOTE = "本知识库尚未核实："
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
 
 

@@ -57,6 +57,10 @@ _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好
 _OUT_OF_SCOPE = re.compile(
     r"天气|股票|股市|基金|彩票|电影|电视剧|明星|菜谱|做菜|怎么做饭|个人所得税|个税|房价|买房|足球|篮球|比赛结果|写诗|作诗|"
     r"笑话|星座|算命|旅游攻略|机票|火车票|减肥|游戏|翻译成英文|世界杯|演唱会|汇率|比特币|高考分数")
+# A household's or a person's own affairs ("家里空调外机滴水", "私家车年检"), with nothing about an institution, its staff
+# or a campaign: not 公共机构 work, whatever domain words it shares
+_PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有])家(里|中)|我家|自己家|私家车|(?<![本该])小区")
+_INSTITUTIONAL = re.compile(r"单位|机关|公共机构|职工|干部|员工|宣传|倡议|活动|带动|示范|学校|医院|办公")
 _DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写一个|写份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
 _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
     (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "event-notice"),
@@ -104,7 +108,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     text = _as_asked(_normalise(question), context)
     if _GREETING.match(text):
         return Understanding("greeting")
-    if _OUT_OF_SCOPE.search(text):
+    if _OUT_OF_SCOPE.search(text) or (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text)):
         return Understanding("out_of_scope")
     slots: dict[str, Any] = {}
     names, ambiguous = _find_institutions(text, institutions)

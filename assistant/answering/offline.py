@@ -335,7 +335,10 @@ class OfflineEngine:
             # case's own note, as close to the question, says its capacity is not held
             return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
                                 "knowledge")
-        if years and lead and YEAR.search(lead) and not any(y in lead for y in years):
+        # "2024年度……排放因子公布了没有": a date in 2024 (2024年4月12日……发布2021年度……) is not that year's figure
+        years_of = {y: re.compile(f"(?<!公告){y}(?!年[0-9一二三四五六七八九十]+月|年第)") if f"{y}年度" in question else re.compile(y)
+                    for y in years}
+        if years and lead and YEAR.search(lead) and not any(years_of[y].search(lead) for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
