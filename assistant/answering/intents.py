@@ -559,7 +559,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|�
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|门槛|应履行|(承担|负|追究).{0,4}(啥|什么|哪些)?责任|分(几|哪几)(个)?(环节|步|阶段|部分|档)|(会|才|就)触发|(啥|什么)责任|平时.{0,6}(怎么|咋|该|要|靠)|靠(啥|什么)|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
+_KNOWLEDGE_ASKS = re.compile(r"何种|依规|时限|期限|门槛|应履行|(承担|负|追究).{0,4}(啥|什么|哪些)?责任|(该|要|得)(做|干)(些|点)?(啥|什么)|会被(咋|怎么)样?(对待|处理|处置)|分(几|哪几)(个)?(环节|步|阶段|部分|档)|(会|才|就)触发|(啥|什么)责任|平时.{0,6}(怎么|咋|该|要|靠)|靠(啥|什么)|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
                              r"(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
@@ -624,6 +624,8 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     place_in = asked if asked != text and _find_institutions(asked, institutions)[0] else text
     if _KNOWLEDGE_ASKS.search(_requested(asked)) or ("因子" not in text and _other_place(place_in, institutions, tagger)):
         return False
+    if any(_KNOWLEDGE_ASKS.search(c) for c in re.split(r"[，,。；;！!？?]", text) if _WANTS_TO_KNOW.match(c)):
+        return False  # "我们医院是用能大户，想知道重点用能单位的门槛，年耗能多少吨标煤算": a rule asked
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
     if not named and _WIDER_SCOPE.search(text):
@@ -631,6 +633,9 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or
                        bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
+
+
+_WANTS_TO_KNOW = re.compile(r"\s*(我)?(想知道|想问问?|想了解|请问|问一?下|想确认)")
 
 
 def _list_asked(text: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value,
-                                        asking_clauses, direct_answers, first_figure, holds_figure, is_unverified_note,
+                                        asking_clauses, counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
                                         question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
@@ -56,6 +56,7 @@ FOCUSED_COVERAGE = 0.6
 FOCUSED_TERMS = 4
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
+WIDER_PASSAGES = 24  # passages read for one that holds the figure asked, when none of the first ones does
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
@@ -294,11 +295,25 @@ class OfflineEngine:
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
         first = [first_figure(question)] if figures is None and first_figure(question) else []
-        if (figures or first) and not any(holds_figure(f, s, question) for f in figures or first for h in near
-                                          for s in quotable_sentences(h.chunk.text)):
-            # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none can
-            # be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
-            return self._no_figure(hits)
+
+        def holding(passages: list[SearchHit]) -> list[SearchHit]:
+            return [h for h in passages if any(holds_figure(f, s, question) for f in figures or first
+                                               for s in quotable_sentences(h.chunk.text))]
+
+        if (figures or first) and not holding(near):
+            # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
+            # (only for a count of a named thing: a figure of a mere unit, 元 or 文号, is in many passages about other
+            # things)
+            wider = _without_data_notes(self.kb.search(question, k=WIDER_PASSAGES).hits, question, about_data) \
+                if doc_type is None and counted_noun(question) else []
+            extra = holding([h for h in wider if h.chunk.text not in {x.chunk.text for x in hits} and
+                             h.coverage >= max(floor * 0.8, best * NEAR_BEST)])
+            if not extra:
+                # "屋顶光伏一共装了多少千瓦": no passage that covers the question gives a figure in that unit, so none
+                # can be quoted (a 立方米 figure in a passage about another topic does not answer "通用值是多少立方米")
+                return self._no_figure(hits)
+            hits = extra[:1] + hits
+            near = extra[:1] + near
         weights = self.kb.query_weights(question)
         used = _distinct_documents(near, USED_PASSAGES)
         if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
