@@ -192,21 +192,31 @@ def _figure_for(text: str) -> re.Pattern | None:
     counted = counted_noun(text)
     if counted:
         # "全国一共有多少家公共机构": a count of 公共机构 ("全国公共机构约158.6万家"), not of 领跑者 ("领跑者184家")
-        noun = re.escape(counted)
+        # (the kind or its last words: "舟山行政中心入驻单位" are counted as "43家入驻单位")
+        noun = "(" + "|".join(re.escape(counted[i:]) for i in range(max(1, len(counted) - 3))) + ")"
         # (the noun alone: not "节水型公共机构3万余家", "184家公共机构能效领跑者")
         return re.compile(f"(?<!型){noun}(约|近|共|共计|总数|数量)?(有|为|达|超过|逾)?\\s*[0-9.]+\\s*万?(余|多)?家|"
-                          f"[0-9.]+\\s*万?(余|多)?家{noun}(?![\\u4e00-\\u9fff])")
+                          f"[0-9.]+\\s*万?(余|多)?家{noun}(?![\\u4e00-\\u9fff]{{0,6}}(者|示范单位))")
     return next((holds for ask, holds in ASKED_FIGURES if ask.search(text)), None)
 
 
 _COUNTED = re.compile(r"(?:多少|几)万?家([\u4e00-\u9fff]{2,8}?)(?=[啊呀吗呢？?，,。\s]|$)")
 
 
+# "2020年全国公共机构一共有多少家": the kind counted, named before the count
+_COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,10}?(机构|单位|机关|学校|医院|者))(一共|总共|共|到底|大概|大约)*有?"
+                             r"(多少|几)万?家(?=[啊呀吗呢？?，,。\s]|$)")
+
+
 def counted_noun(text: str) -> str | None:
-    """What a "多少家……" question counts, when it names a kind of thing ("多少家公共机构", not "多少家单位在办公")."""
+    """What a "多少家……" question counts, when it names a kind of thing ("多少家公共机构", "全国公共机构一共有多少家";
+    not "多少家单位在办公")."""
     counted = _COUNTED.search(text)
-    return counted.group(1) if counted and \
-        not re.match(r"(单位|机构|公司|企业|[在有是])", counted.group(1)) else None
+    if counted and not re.match(r"(单位|机构|公司|企业|[在有是])", counted.group(1)):
+        return counted.group(1)
+    before = _COUNTED_BEFORE.search(text)
+    noun = re.sub(r"^[年的]+", "", before.group(1)) if before else ""
+    return noun if len(noun) >= 4 else None
 
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
