@@ -88,6 +88,10 @@ def _title_core(title: str) -> str:
     return re.sub(r"（[^）]*）|\([^)]*\)|《|》|[\"“”‘’']|^中华人民共和国|^[A-Z/ ]+[0-9.\-—]+\s*", "", title).strip()
 
 
+# Documents named by their short names, and what their titles say instead when it differs
+_SHORT_NAMES = re.compile(r"统计制度|条例|节约能源法|节能法|十四五规划|(?<![0-9])(?:40498|2589|51161|51366)(?![0-9])")
+_SHORT_TITLES = {"节能法": "节约能源法", "十四五规划": "十四五”公共机构节约能源资源工作规划"}
+_RULES_ASKED = re.compile(r"按规定|规定(要|是|了|的|上|里)|法律上|法规上|依规|有(啥|什么)规定")
 _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 # A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
 # 里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
@@ -321,6 +325,14 @@ class OfflineEngine:
             # the passages read covers the question well enough too
             source = next((h for h in hits if h.chunk.doc_type in _AUTHORITATIVE and
                            h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
+            if source is not None:
+                used = used + [source]
+        wanted = self._wanted_source(question)
+        if wanted is not None and not any(wanted(h) for h in used):
+            # "按统计制度填报的话……", "按规定要写说明吗": the document or the kind of document the question rests on is
+            # quoted too, when one of its passages covers the question well enough
+            source = next((h for h in hits if wanted(h) and h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)),
+                          None)
             if source is not None:
                 used = used + [source]
         # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
@@ -629,6 +641,16 @@ class OfflineEngine:
             text = f"{verdict + '。' if verdict else ''}{sentence}（{label}）。[{number}]"
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
         return "\n".join(lines), noted
+
+    def _wanted_source(self, question: str) -> Callable[[SearchHit], bool] | None:
+        """The passages of the document a question names by its short name (统计制度, 条例, 节能法, 40498), or of a
+        law or regulation when it asks what the rules say (按规定, 法律上); None when it asks neither."""
+        named = [n for n in _SHORT_NAMES.findall(question)]
+        if named:
+            return lambda h: any(_SHORT_TITLES.get(n, n) in h.chunk.title for n in named)
+        if _RULES_ASKED.search(question):
+            return lambda h: h.chunk.doc_type == "policy"
+        return None
 
     def _title_named_in(self, question: str) -> Callable[[SearchHit], bool]:
         """Whether the question names a hit's document: by its number (40498, 国务院令第531号), by its title without
