@@ -150,8 +150,8 @@ ASKED_FIGURES = (
 )
 
 
-# "有几家单位想冲领跑者" tells that some do; "改完过多久再申报" asks
-_ASKING = re.compile(r"多少|多久|多长时间|(?<!有)几(?![家个位]单位[想要打准])|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
+# "有几家单位想冲领跑者", "上周去几个单位检查" tell that some do; "改完过多久再申报" asks
+_ASKING = re.compile(r"多少|多久|多长时间|(?<![有去到跑])几(?![家个位]单位[想要打准])|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
 
 
 def _asking(text: str, separators: str) -> tuple[list[str], int]:
