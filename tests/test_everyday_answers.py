@@ -11,6 +11,7 @@ import pytest
 
 from assistant.answering.agent import Assistant
 from assistant.answering.answers import NOT_FOUND
+from assistant.answering.direct import asked_figure, holds_figure
 from assistant.answering.intents import understand
 from assistant.config import REPO_ROOT, Settings
 from assistant.records.store import DataStore
@@ -1517,3 +1518,50 @@ def test_rules_questions_between_data_turns(assistant):
     u = offline.understand("那广东高校的人均综合能耗几多嘛", [("市第二中学2025年人均综合能耗多少", "")])
     assert u.intent == "knowledge"
     assert offline.understand("超定额说明 提交时限", []).intent == "knowledge"
+
+
+def test_a_figure_of_the_kind_asked_or_no_answer(assistant):
+    declined = [
+        "收到节能整改意见书以后 一般给多少天的整改期限",  # days: "及时落实整改" states none
+        "那个啥，到2023年底全国一共有多少家公共机构啊",  # a filler clause does not hide the count asked
+        "2024年度全国电力平均二氧化碳排放因子公布了没有 是多少",  # 公告2024年第12号 gives the 2021 factor
+        "条例2017年修订的时候具体改了哪几条 原来咋写的现在咋写的",  # the articles asked first, then their wording
+        "浙江省2023年度电力排放因子",  # an item of the document's own list of what it has not verified
+    ]
+    for question in declined:
+        answer = assistant.ask(question)
+        assert NOT_FOUND in answer.answer and not answer.citations, question
+    share = asked_figure("实际完成比例多少")
+    assert not holds_figure(share, "到2022年不低于70%建成节约型机关", "70%的目标实际完成比例多少")  # its own 70%
+    assert holds_figure(share, "到2022年不低于70%建成节约型机关", "目标实际完成比例多少")
+    answer = assistant.ask("请问2020年全国公共机构一共有多少家")  # 公共机构 counted, not 领跑者
+    assert "158.6万家" in answer.answer.split("\n")[0]
+    answer = assistant.ask("食堂用的天然气折标煤系数一般取多少")  # a coefficient is a decimal
+    assert re.search(r"1\.2143|1\.3300", answer.answer.split("\n")[0])
+
+
+def test_laws_named_or_wanted_and_households(assistant):
+    offline = assistant.offline
+    answer = assistant.ask("国务院2024年出的那个节约用水条例 对公共机构节水提了哪些要求")
+    assert NOT_FOUND in answer.answer and "节约用水条例" in answer.answer  # a unit is not asked for (国务院)
+    answer = assistant.ask("按统计制度填报的话，医院的用能人数要不要把门诊和住院病人加进去")
+    assert any("统计制度" in c.label for c in answer.citations)  # the document the question names is quoted
+    for question in ("家里空调外机一直在滴水，这正常吗？", "私家车年检要带哪些材料，去哪里检查？"):
+        assert offline.understand(question, []).intent == "out_of_scope"
+    for question in ("各家用水量排个名，给我前十", "去年超的那几家里面 大数据中心每平方米能耗多少"):
+        assert offline.understand(question, []).intent != "out_of_scope"  # 各家用, 几家里 are not a household
+
+
+def test_whole_city_turns_and_corrections_in_a_conversation(assistant):
+    offline = assistant.offline
+    history = [("市博物馆2024年人均能耗", ""), ("全市2024年人均能耗跟2023年比怎么样", "")]
+    u = offline.understand("那它呢", history)  # 它 after the city's figure is the unit discussed before it
+    assert u.intent == "compare" and u.slots["institution"] == "市博物馆"
+    u = offline.understand("不对，我说的是水", [("市第一实验中学2024年用电量是多少", "")])
+    assert u.slots["metric"] == "water" and u.slots["institution"] == "市第一实验中学"
+    u = offline.understand("2024的", [("体育中心的，我们场馆2025年综合能耗多少", "")])
+    assert u.intent == "indicator" and u.slots["year"] == 2024 and u.slots["institution"] == "市体育中心"
+    u = offline.understand("商品交易中心大楼搞了EMC，它2021年用电多少", [])
+    assert u.intent == "indicator" and u.slots["year"] == 2021
+    u = offline.understand("单位超了定额不作说明，要承担啥责任", [("全市2025年综合能耗总量比2024年", "")])
+    assert u.intent == "knowledge"

@@ -151,7 +151,7 @@ ASKED_FIGURES = (
 
 
 # "有几家单位想冲领跑者", "上周去几个单位检查" tell that some do; "改完过多久再申报" asks
-_ASKING = re.compile(r"多少|多久|多长时间|(?<![有去到跑])几(?![家个位]单位[想要打准])|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
+_ASKING = re.compile(r"多少|多久|多长时间|(?<![有去到跑对给跟帮])几(?![家个位]单位[想要打准])|什么|啥|哪|谁|怎么|咋|如何|吗|是否|([能要会可用])不\1|有没有|可不可以")
 
 
 def _asking(text: str, separators: str) -> tuple[list[str], int]:
@@ -182,9 +182,12 @@ def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
 def asked_figure(part: str) -> re.Pattern | None:
     """What a sentence must hold to answer a question part that asks a figure in a unit; None if it asks none,
     or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
-    if len([c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]) > 1:
+    asking = [c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
+    if len(asking) > 1:
         return None
-    return _figure_for(part)
+    # the asking clause's figure, else one asked elsewhere ("……到哪一年、多大比例的学校达标"), but not a number of
+    # units the scene mentions ("下个月要对几家单位做检查，按条例查哪几方面")
+    return (_figure_for(asking[0]) if asking else None) or _figure_for(_SOME_UNITS.sub("", part))
 
 
 def _figure_for(text: str) -> re.Pattern | None:
@@ -252,12 +255,15 @@ def states_value(sentence: str, value: str) -> bool:
 _FILLER_CLAUSE = re.compile(r"(请问|问一?下|那个|这个|就是)?(啥|什么|什么来着|啥来着)?(啊|呀)?")  # "那个啥，到2023年底……"
 
 
+_SOME_UNITS = re.compile(r"(?<=[这那好有对去给到跟帮])几[家个位所]")
+
+
 def first_figure(question: str) -> re.Pattern | None:
     """What a sentence must hold to answer the first asking clause, when that clause asks a figure and later ones
     ask something that rests on it ("改了哪几条，原来咋写的现在咋写的")."""
     parts = question_parts(question)
     clauses = [c for c in _asking(parts[0], "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
-    if len(parts) > 1 or len(clauses) < 2 or re.search(r"^几|[这那好有]几[家个位所]", clauses[0]):
+    if len(parts) > 1 or len(clauses) < 2 or re.search(r"^几", clauses[0]) or _SOME_UNITS.search(clauses[0]):
         return None  # "几家合署办公只有一块总电表，能耗怎么分": some units, not a count asked
     return _figure_for(clauses[0])
 
