@@ -381,7 +381,9 @@ class OfflineEngine:
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
         unverified = _unverified_in(lead)
-        if unverified and not self._asks_what_or_how(question):
+        # (a how-question about a standard whose very content the note says is unverified: "JS/T 301—2024里面托管基准
+        # 咋个定的")
+        if unverified and (not self._asks_what_or_how(question) or _same_code(lead, question)):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
             # number, name) has not been verified; a note can still answer what something is or how to proceed
             return self._answer(f"{NOT_FOUND}{'、'.join(unverified)}注明这一项尚未核实，没有可以引用的确切内容。",
@@ -841,6 +843,16 @@ def _lead_sentences(lead: str, question: str) -> list[str]:
                 break
         out.append(line)
     return out
+
+
+_CODE = re.compile(r"[A-Z]{1,4}\s*/\s*[A-Z]\s*\d{2,5}|\b[A-Z]{2,4}\s*\d{3,5}")
+
+
+def _same_code(lead: str, question: str) -> bool:
+    """Whether the lead names a standard's code the question names too ("JS/T 301")."""
+    def codes(text: str) -> set[str]:
+        return {re.sub(r"\s", "", c) for c in _CODE.findall(text)}
+    return bool(codes(lead) & codes(question))
 
 
 def _unverified_in(lead: str) -> list[str]:
