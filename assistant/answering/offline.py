@@ -59,6 +59,7 @@ SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a wel
 WIDER_PASSAGES = 24  # passages read for one that holds the figure asked, when none of the first ones does
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
+NAMED_FLOOR = 0.4  # the same for a passage of the document the question names (条例, 统计制度)
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
 NOUN_COVERAGE = 0.6  # the same for a common noun the knowledge base never uses (dev half: declines with one lie at 0.52 or below, answerable ones at 0.68; the middle)
 # The data's own words, for same-pinyin slips jieba splits into single characters (能号, 能好 → 能耗; 排明 → 排名)
@@ -327,12 +328,12 @@ class OfflineEngine:
                            h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
             if source is not None:
                 used = used + [source]
-        wanted = self._wanted_source(question)
+        wanted, named = self._wanted_source(question)
         if wanted is not None and not any(wanted(h) for h in used):
             # "按统计制度填报的话……", "按规定要写说明吗": the document or the kind of document the question rests on is
-            # quoted too, when one of its passages covers the question well enough
-            source = next((h for h in hits if wanted(h) and h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)),
-                          None)
+            # quoted too, when one of its passages covers the question well enough (less well when named)
+            share = NAMED_FLOOR if named else AUTHORITY_FLOOR
+            source = next((h for h in hits if wanted(h) and h.coverage >= max(floor * 0.6, best * share)), None)
             if source is not None:
                 used = used + [source]
         # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
@@ -644,15 +645,16 @@ class OfflineEngine:
             lines.append(text if len(leads) == 1 else f"{lead.part}：{text}")
         return "\n".join(lines), noted
 
-    def _wanted_source(self, question: str) -> Callable[[SearchHit], bool] | None:
+    def _wanted_source(self, question: str) -> tuple[Callable[[SearchHit], bool] | None, bool]:
         """The passages of the document a question names by its short name (统计制度, 条例, 节能法, 40498), or of a
-        law or regulation when it asks what the rules say (按规定, 法律上); None when it asks neither."""
-        named = [n for n in _SHORT_NAMES.findall(question)]
+        law or regulation when it asks what the rules say (按规定, 法律上); None when it asks neither. Second: whether
+        the question names the document."""
+        named = _SHORT_NAMES.findall(question)
         if named:
-            return lambda h: any(_SHORT_TITLES.get(n, n) in h.chunk.title for n in named)
+            return (lambda h: any(_SHORT_TITLES.get(n, n) in h.chunk.title for n in named)), True
         if _RULES_ASKED.search(question):
-            return lambda h: h.chunk.doc_type == "policy"
-        return None
+            return (lambda h: h.chunk.doc_type == "policy"), False
+        return None, False
 
     def _title_named_in(self, question: str) -> Callable[[SearchHit], bool]:
         """Whether the question names a hit's document: by its number (40498, 国务院令第531号), by its title without
