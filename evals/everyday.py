@@ -42,6 +42,14 @@ NOT_FOUND = "知识库中未找到相关内容"
 # the same question as an existing item), dialogues sh001-sh100 (other cities' metric words, two changes at once,
 # whole-city questions by category, units as people say them, rules between), si001-si060 (two rules questions in
 # four turns: figures, dates, places and laws in everyday words, after data turns).
+# Thirteenth session, the same way (dev only): colloquial tc001-tc120 (documents named by issuer, nickname or number,
+# lists and steps, two questions at once) and tf001-tf100 (new employees' mixed-up terms, campaign organisers, a
+# unit's energy officer; topics named indirectly); decline td001-td120 (near passages that do not state what is asked,
+# laws the corpus does not hold, home matters in domain words) and tg001-tg100 (a unit's own situation, office life);
+# dialogues sj001-sj100 (briefings, corrections, auditors, whole-city turns between one unit's) and sk001-sk060
+# (year-end reports, budgets through a month, one change per turn). Dropped as the same question as an existing item:
+# tc078, tc090, tc096, tf031, tf065, td020, td049, td096, td103. tc/td/sj were tuned on by their odd ids only (the
+# even ids counted, never read); tf/tg/sk were held back until the end of the session and never read or tuned on.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.
