@@ -13,8 +13,9 @@ from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value,
-                                        asking_clauses, counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
-                                        question_parts, quotable_sentences, states_value, yes_or_no)
+                                        asking_clauses, counted_noun, direct_answers, first_figure, holds_figure,
+                                        is_unverified_note, question_parts, quotable_sentences, states_value,
+                                        yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asks_about_other_than_figures, institutions_named, understand, with_full_names)
@@ -43,8 +44,10 @@ _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|�
                              r"系统里|数据里|(刚好|正好|恰好).{0,8}(一样|相同|一致)|(怎么|为啥|为什么)(老是|总是)")
 # How to fill in a report or what a rule says ("年中面积变了，统计报表建筑面积该填哪个数"): the rules answer it, even in
 # a conversation about our data whose description mentions the same event
-_HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|规定|标准|文件|办法)(里|上|中)?.{0,12}(填|报|算|计|怎么|咋|哪个|哪一|要不要|该)|"
-                            r"平时.{0,6}(怎么|咋|该|要|靠|从)|(有)?(哪些|什么|啥)(管理)?(要点|措施|办法|做法)")  # "管子漏水，平时靠啥能早点发现": practice, not our data
+# (also practice: "管子漏水，平时靠啥能早点发现", "卫生间长流水这种，节水有哪些管理要点")
+_HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|规定|标准|文件|办法)(里|上|中)?.{0,12}"
+                            r"(填|报|算|计|怎么|咋|哪个|哪一|要不要|该)|"
+                            r"平时.{0,6}(怎么|咋|该|要|靠|从)|(有)?(哪些|什么|啥)(管理)?(要点|措施|办法|做法)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -299,7 +302,8 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
-        first = [first_figure(question)] if figures is None and first_figure(question) else []
+        leading = first_figure(question) if figures is None else None
+        first = [leading] if leading else []
 
         def holding(passages: list[SearchHit]) -> list[SearchHit]:
             return [h for h in passages if any(holds_figure(f, s, question) for f in figures or first
@@ -468,7 +472,8 @@ class OfflineEngine:
                 titles = titles if titles is not None else [_title_core(d.title) for d in self.kb.documents()]
                 # ("国务院2024年出的那个节约用水条例": said to be issued, a shorter name is a name too)
                 issued = re.search(r"(出|发|颁布|出台|印发|公布)的(那个|这个|新)?" + re.escape(name), question)
-                if len(name) < (5 if issued else 8) or any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
+                if len(name) < (5 if issued else 8) or \
+                        any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
                     continue
             if len(name) >= 3 and name.endswith(("法", "条例")):
                 names.append(name)
