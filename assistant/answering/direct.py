@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.retrieval.knowledge import SearchHit
 
@@ -70,6 +71,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # A figure asked in a unit ("装了多少千瓦", "收费标准是多少钱", "满分多少"): only a sentence that holds a number in that
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
+STANDARD_CODE = r"(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}"  # a standard's code: GB/T 2589, DB37/T 2672, JS/T 301
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
 
 
@@ -125,7 +127,7 @@ ASKED_FIGURES = (
      re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")),
     # a document's number (文号) or a standard's code: only a sentence that holds one gives it
     (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
-    (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}")),
+    (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b" + STANDARD_CODE)),
     (re.compile(r"公式|计算式"), re.compile(r"[=＝×÷]|除以|乘以|之和|之比|相除|相乘")),
     (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少|"
                 r"[\u4e00-\u9fff]率(是|有|为|达到|能到|控制在|要|应|要求)?(多少|几)"),
@@ -170,19 +172,33 @@ def asking_clauses(question: str) -> list[str]:
 _NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9.])")
 
 
+@lru_cache(maxsize=256)
+def _given_numbers(question: str) -> frozenset[str]:
+    """The numbers a question states itself, years aside ("2025版" names a year)."""
+    return frozenset(n for n in _NUMBER.findall(question) if not re.fullmatch(r"(19|20)[0-9]{2}", n))
+
+
 def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
     """Whether `sentence` holds the figure asked, other than one the question itself states: "70%的目标实际完成比例是
     多少" is not answered by "……不低于70%"."""
-    given = {n for n in _NUMBER.findall(question) if not re.fullmatch(r"(19|20)[0-9]{2}", n)}  # "2025版" names a year
+    given = _given_numbers(question)
     if given:
         sentence = _NUMBER.sub(lambda m: "" if m.group(0) in given else m.group(0), sentence)
     return figure.search(sentence) is not None
 
 
+_FILLER_CLAUSE = re.compile(r"(请问|问一?下|那个|这个|就是)?(啥|什么|什么来着|啥来着)?(啊|呀)?")
+
+
+def _asked_clauses(part: str) -> list[str]:
+    """The clauses of a question part that ask something, without a filler clause ("那个啥，到2023年底……")."""
+    return [c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
+
+
 def asked_figure(part: str) -> re.Pattern | None:
     """What a sentence must hold to answer a question part that asks a figure in a unit; None if it asks none,
     or asks something else beside it ("宣传周办几天，多少家单位参加": two questions without question marks)."""
-    asking = [c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
+    asking = _asked_clauses(part)
     if len(asking) > 1:
         return None
     # the asking clause's figure, else one asked elsewhere ("……到哪一年、多大比例的学校达标"), but not a number of
@@ -237,7 +253,7 @@ def asked_value(question: str) -> str | None:
     return found.group(1) if found else None
 
 
-_CODE_OR_YEAR = re.compile(r"[A-Z]{2,4}[0-9]{0,2}(/[TZ])?\s*[0-9.]+([～~—–-][0-9.]+)*([—–-](19|20)[0-9]{2})?|"
+_CODE_OR_YEAR = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*|"  # with its range and year: 2672～2674-2019
                            r"(19|20)[0-9]{2}\s*年(度)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|〔[0-9]{4}〕\s*[0-9]+\s*号")
 
 
@@ -252,9 +268,6 @@ def states_value(sentence: str, value: str) -> bool:
                                   is not None or re.search(f"(这一?|这个|该|上述|此){value}", sentence) is not None)
 
 
-_FILLER_CLAUSE = re.compile(r"(请问|问一?下|那个|这个|就是)?(啥|什么|什么来着|啥来着)?(啊|呀)?")  # "那个啥，到2023年底……"
-
-
 _SOME_UNITS = re.compile(r"(?<=[这那好有对去给到跟帮])几[家个位所]")
 
 
@@ -262,7 +275,7 @@ def first_figure(question: str) -> re.Pattern | None:
     """What a sentence must hold to answer the first asking clause, when that clause asks a figure and later ones
     ask something that rests on it ("改了哪几条，原来咋写的现在咋写的")."""
     parts = question_parts(question)
-    clauses = [c for c in _asking(parts[0], "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())]
+    clauses = _asked_clauses(parts[0])
     if len(parts) > 1 or len(clauses) < 2 or re.search(r"^几", clauses[0]) or _SOME_UNITS.search(clauses[0]):
         return None  # "几家合署办公只有一块总电表，能耗怎么分": some units, not a count asked
     return _figure_for(clauses[0])
@@ -273,7 +286,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
     ("海洋碳汇买了多少吨，一吨啥价钱" → tonnes, yuan); None when any clause asks something else."""
     out = []
     for part in question_parts(question):
-        clauses = [c for c in _asking(part, "，,；;、。")[0] if not _FILLER_CLAUSE.fullmatch(c.strip())] or [part]
+        clauses = _asked_clauses(part) or [part]
         for clause in clauses:
             figure = _figure_for(clause)
             if figure is None:

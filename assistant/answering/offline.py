@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (PROVINCES, YEAR, asked, asked_figures, asked_item_unverified, asked_value,
-                                        asking_clauses, counted_noun, direct_answers, first_figure, holds_figure,
-                                        is_unverified_note, question_parts, quotable_sentences, states_value,
-                                        yes_or_no)
+from assistant.answering.direct import (PROVINCES, STANDARD_CODE, YEAR, asked, asked_figures, asked_item_unverified,
+                                        asked_value, asking_clauses, counted_noun, direct_answers, first_figure,
+                                        holds_figure, is_unverified_note, question_parts, quotable_sentences,
+                                        states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asks_about_other_than_figures, institutions_named, understand, with_full_names)
@@ -93,8 +93,8 @@ def _title_core(title: str) -> str:
 
 
 # Documents named by their short names, and what their titles say instead when it differs
-_SHORT_NAMES = re.compile(r"统计制度|条例|节约能源法|节能法|十四五规划|(?<![0-9])(?:40498|2589|51161|51366)(?![0-9])")
-_SHORT_TITLES = {"节能法": "节约能源法", "十四五规划": "十四五”公共机构节约能源资源工作规划"}
+_SHORT_NAMES = re.compile(r"统计制度|条例|节约能源法|十四五规划|(?<![0-9])(?:40498|2589|51161|51366)(?![0-9])")
+_SHORT_TITLES = {"十四五规划": "十四五”公共机构节约能源资源工作规划"}
 _RULES_ASKED = re.compile(r"按规定|规定(要|是|了|的|上|里)|法律上|法规上|依规|有(啥|什么)规定")
 _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guides, cases and FAQs restate them)
 # A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
@@ -302,14 +302,14 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
-        leading = first_figure(question) if figures is None else None
-        first = [leading] if leading else []
+        # what the asking clauses need, or the first clause when later ones rest on it ("改了哪几条，原来咋写的")
+        needed = figures or [f for f in (first_figure(question),) if f is not None]
 
         def holding(passages: list[SearchHit]) -> list[SearchHit]:
-            return [h for h in passages if any(holds_figure(f, s, question) for f in figures or first
+            return [h for h in passages if any(holds_figure(f, s, question) for f in needed
                                                for s in quotable_sentences(h.chunk.text))]
 
-        if (figures or first) and not holding(near):
+        if needed and not holding(near):
             # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
             # (only for a count of a named thing: a figure of a mere unit, 元 or 文号, is in many passages about other
             # things)
@@ -325,21 +325,16 @@ class OfflineEngine:
             near = extra[:1] + near
         weights = self.kb.query_weights(question)
         used = _distinct_documents(near, USED_PASSAGES)
-        if not any(h.chunk.doc_type in _AUTHORITATIVE for h in used):
-            # A guide, case or FAQ restating a rule is quoted with the policy or standard it rests on, when one of
-            # the passages read covers the question well enough too
-            source = next((h for h in hits if h.chunk.doc_type in _AUTHORITATIVE and
-                           h.coverage >= max(floor * 0.8, best * AUTHORITY_FLOOR)), None)
-            if source is not None:
-                used = used + [source]
+        # A guide, case or FAQ restating a rule is quoted with the policy or standard it rests on, when one of the
+        # passages read covers the question well enough too
+        used = _quoted_also(used, hits, lambda h: h.chunk.doc_type in _AUTHORITATIVE,
+                            max(floor * 0.8, best * AUTHORITY_FLOOR))
         wanted, named = self._wanted_source(question)
-        if wanted is not None and not any(wanted(h) for h in used):
+        if wanted is not None:
             # "按统计制度填报的话……", "按规定要写说明吗": the document or the kind of document the question rests on is
             # quoted too, when one of its passages covers the question well enough (less well when named)
             share = NAMED_FLOOR if named else AUTHORITY_FLOOR
-            source = next((h for h in hits if wanted(h) and h.coverage >= max(floor * 0.6, best * share)), None)
-            if source is not None:
-                used = used + [source]
+            used = _quoted_also(used, hits, wanted, max(floor * 0.6, best * share))
         # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
         spaced = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", "，", question)  # a space parts clauses
         years = set(YEAR.findall("".join(asking_clauses(spaced)))) or set(YEAR.findall(question))
@@ -367,10 +362,7 @@ class OfflineEngine:
             # case's own note, as close to the question, says its capacity is not held
             return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
                                 "knowledge")
-        # "2024年度……排放因子公布了没有": a date in 2024 (2024年4月12日……发布2021年度……) is not that year's figure
-        years_of = {y: re.compile(f"(?<!公告){y}(?!年[0-9一二三四五六七八九十]+月|年第)") if f"{y}年度" in question else re.compile(y)
-                    for y in years}
-        if years and lead and YEAR.search(lead) and not any(years_of[y].search(lead) for y in years):
+        if years and lead and YEAR.search(lead) and not any(_names_year(lead, y, question) for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
@@ -378,7 +370,7 @@ class OfflineEngine:
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
             # "十五五规划人均能耗要降多少": the sentence that answers best gives the 十四五 target
             return self._answer(NOT_FOUND + f"知识库中没有“{'、'.join(sorted(periods))}”的这项内容。", "knowledge")
-        if (figures or first) and not lead:
+        if needed and not lead:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
@@ -654,7 +646,7 @@ class OfflineEngine:
         """The passages of the document a question names by its short name (统计制度, 条例, 节能法, 40498), or of a
         law or regulation when it asks what the rules say (按规定, 法律上); None when it asks neither. Second: whether
         the question names the document."""
-        named = _SHORT_NAMES.findall(question)
+        named = _SHORT_NAMES.findall(self.kb.normalise_query(question))  # the lexicon reads 节能法 as 节约能源法
         if named:
             return (lambda h: any(_SHORT_TITLES.get(n, n) in h.chunk.title for n in named)), True
         if _RULES_ASKED.search(question):
@@ -852,14 +844,19 @@ def _lead_sentences(lead: str, question: str) -> list[str]:
     return out
 
 
-_CODE = re.compile(r"[A-Z]{1,4}\s*/\s*[A-Z]\s*\d{2,5}|\b[A-Z]{2,4}\s*\d{3,5}")
-
-
 def _same_code(lead: str, question: str) -> bool:
     """Whether the lead names a standard's code the question names too ("JS/T 301")."""
     def codes(text: str) -> set[str]:
-        return {re.sub(r"\s", "", c) for c in _CODE.findall(text)}
+        return {re.sub(r"\s", "", m.group(0)) for m in re.finditer(STANDARD_CODE, text)}
     return bool(codes(lead) & codes(question))
+
+
+def _names_year(lead: str, year: str, question: str) -> bool:
+    """Whether the lead is about `year`: for a 年度 figure ("2024年度……排放因子公布了没有"), not a date in that year or
+    a notice number (2024年4月12日, 公告2024年第12号……发布2021年度……)."""
+    if f"{year}年度" not in question:
+        return year in lead
+    return re.search(f"(?<!公告){year}(?!年[0-9一二三四五六七八九十]+月|年第)", lead) is not None
 
 
 def _unverified_in(lead: str) -> list[str]:
@@ -897,6 +894,15 @@ def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) 
     if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question)):
         return hits
     return [h for h in hits if h.chunk.doc_type != "data"]
+
+
+def _quoted_also(used: list[SearchHit], hits: list[SearchHit], kind: Callable[[SearchHit], bool],
+                 coverage: float) -> list[SearchHit]:
+    """`used` with the first of `hits` of that kind covering the question this well, when `used` has none of it."""
+    if any(kind(h) for h in used):
+        return used
+    source = next((h for h in hits if kind(h) and h.coverage >= coverage), None)
+    return used + [source] if source is not None else used
 
 
 def _distinct_documents(hits: list[SearchHit], limit: int) -> list[SearchHit]:
