@@ -181,6 +181,8 @@ def _given_numbers(question: str) -> frozenset[str]:
 def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
     """Whether `sentence` holds the figure asked, other than one the question itself states: "70%的目标实际完成比例是
     多少" is not answered by "……不低于70%"."""
+    if STANDARD_CODE not in figure.pattern:
+        sentence = _CODE.sub("", sentence)  # "GB/T 24915-2010" is a code, not the years 4915–2010
     given = _given_numbers(question)
     if given:
         sentence = _NUMBER.sub(lambda m: "" if m.group(0) in given else m.group(0), sentence)
@@ -240,9 +242,9 @@ def counted_noun(text: str) -> str | None:
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
 # does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
-_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例)"
+_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|基数)"
                           r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|[，,\s])*"
-                          r"(?:是|为|有|达到|定)?(?:多少|几|多大)")
+                          r"(?:是|为|有|达到|定的?)?(?:多少|几|多大)")
 
 
 def asked_value(question: str) -> str | None:
@@ -253,7 +255,8 @@ def asked_value(question: str) -> str | None:
     return found.group(1) if found else None
 
 
-_CODE_OR_YEAR = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*|"  # with its range and year: 2672～2674-2019
+_CODE = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*")  # a standard's code with its range and year: 2672～2674-2019
+_CODE_OR_YEAR = re.compile(_CODE.pattern + "|"
                            r"(19|20)[0-9]{2}\s*年(度)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|〔[0-9]{4}〕\s*[0-9]+\s*号")
 
 
