@@ -61,6 +61,12 @@ _OUT_OF_SCOPE = re.compile(
 # or a campaign: not 公共机构 work, whatever domain words it shares
 _PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有])家(里|中)|我家|自己家|私家车|(?<![本该])小区")
 _INSTITUTIONAL = re.compile(r"单位|机关|公共机构|职工|干部|员工|宣传|倡议|活动|带动|示范|学校|医院|办公")
+# A device's fault and how to fix it ("电脑连不上打印机，一直显示脱机，咋弄", "太阳能热水器冬天不热是咋回事"): repair
+# work, which no policy, standard or case answers; a meter's fault is a question about our data (DATA_FAULT)
+_FAULT = re.compile(r"连不上|脱机|死机|蓝屏|黑屏|没反应|不制冷|不制热|(冬天|水)不热|坏了|失灵|报错|卡住|卡顿|跳闸|"
+                    r"一闪一闪|漏电|异响|滴水")
+_FIX_ASKED = re.compile(r"咋|怎么|如何|为啥|为什么|原因|回事|是不是|正常吗|修|办法")
+_METER = re.compile(r"电表|水表|气表|表计|计量|读数|抄表|数据")
 _DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写一个|写份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
 _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
     (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "event-notice"),
@@ -110,6 +116,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding("greeting")
     if _OUT_OF_SCOPE.search(text) or (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text)):
         return Understanding("out_of_scope")
+    if _FAULT.search(text) and _FIX_ASKED.search(text) and not _METER.search(text):
+        return Understanding("out_of_scope", {"repair": True})
     slots: dict[str, Any] = {}
     names, ambiguous = _find_institutions(text, institutions)
     intro = re.match(SELF_INTRO, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
@@ -48,6 +49,9 @@ _ABOUT_OUR_DATA = re.compile(r"样例数据|这(个|些)?(预算|定额|数据|�
 _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|规定|标准|文件|办法)(里|上|中)?.{0,12}"
                             r"(填|报|算|计|怎么|咋|哪个|哪一|要不要|该)|"
                             r"平时.{0,6}(怎么|咋|该|要|靠|从)|(有)?(哪些|什么|啥)(管理)?(要点|措施|办法|做法)")
+# What was issued lately: the newest list, notice or final figures, or this year's call or theme
+_LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
+                     r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -229,6 +233,9 @@ class OfflineEngine:
         return self._answer(GREETING, "greeting")
 
     def _out_of_scope(self, question: str, u: Understanding) -> Answer:
+        if u.slots.get("repair"):
+            return self._answer(NOT_FOUND + "设备故障的排查和维修不在知识库的范围内，请联系物业、信息中心或设备厂家。绿叶智答"
+                                "回答节能政策、标准、案例和本单位能耗数据方面的问题。", "out_of_scope")
         return self._answer(NOT_FOUND + "这个问题不在公共机构节能工作的范围内，绿叶智答只回答节能政策、标准、案例和本单位能耗数据方面的问题。",
                             "out_of_scope")
 
@@ -269,6 +276,11 @@ class OfflineEngine:
             # "《公共机构能源审计管理暂行办法》是哪年印发的": a document the knowledge base neither holds nor mentions
             return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
                                 "上传该文件后再问。", "knowledge")
+        if _LATEST.search(question) and not any(f"{date.today().year}年" in h.chunk.text for h in hits):
+            # "国管局最新一批能效领跑者名单公布了没", "今年示范单位申报啥时候截止": what was issued lately is not in
+            # the documents unless one of this year is
+            return self._answer(NOT_FOUND + "知识库收录的文件里没有今年发布的名单、通知或最终数据，无法确认最新情况；"
+                                "请以主管部门最新发布的文件为准，收到后可在“知识库”页面上传。", "knowledge")
         article = find_article(question)
         if article and not any(h.chunk.article == article for h in hits):
             # "节能法第八十二条罚多少": no passage holds that article; quoting another one would mislead
