@@ -110,6 +110,10 @@ ASKED_FIGURES = (
     (re.compile(r"(多少|几)(万)?平(方)?(米)?(?!均|时|台)|面积(是|有)?多(少|大)"),
      re.compile(_FIGURE + r"(万)?(平方米|平米|m²|㎡)")),
     (re.compile(r"多少(升|L\b)"), re.compile(_FIGURE + r"(升|L\b)")),
+    # a temperature ("机房空调温度设几度合适") or a thickness ("外墙保温层一般做多厚"): a sentence that gives one
+    (re.compile(r"(温度|空调|设|调|开)(到|在|成|为)?(几|多少)度(?!电)|几摄氏度|多少摄氏度"),
+     re.compile(_FIGURE + r"(摄氏度|℃|°C|度(?![电量数]))")),
+    (re.compile(r"多厚|厚度(是|有|要|为)?(多少|几)"), re.compile(_FIGURE + r"(毫米|厘米|mm|cm)", re.I)),
     (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少|"
                 r"罚款(金额|数额|标准)?(是|为|有)?多少"),
      re.compile(_FIGURE + r"(元|万元|亿元)")),
