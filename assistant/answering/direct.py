@@ -169,7 +169,7 @@ def _asking(text: str, separators: str) -> tuple[list[str], int]:
 def asking_clauses(question: str) -> list[str]:
     """The clauses of a message that ask something, when others only set the scene ("下个月要办宣传周活动，想参考
     2024年的做法，那年的启动仪式在哪个城市办的" → the last); empty when every clause asks or none does."""
-    asking, clauses = _asking(question, "，,；;。！!？?")
+    asking, clauses = _asking(question, "，,；;。！!？?：:")
     return asking if asking and len(asking) < clauses else []
 
 
