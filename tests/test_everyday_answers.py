@@ -1565,3 +1565,39 @@ def test_whole_city_turns_and_corrections_in_a_conversation(assistant):
     assert u.intent == "indicator" and u.slots["year"] == 2021
     u = offline.understand("单位超了定额不作说明，要承担啥责任", [("全市2025年综合能耗总量比2024年", "")])
     assert u.intent == "knowledge"
+
+
+def test_repairs_and_the_latest_news_are_declined(assistant):
+    offline = assistant.offline
+    for question in ("电脑连不上打印机 一直显示脱机 咋弄", "太阳能热水器冬天不热是咋回事"):
+        answer = assistant.ask(question)
+        assert answer.intent == "out_of_scope" and "维修" in answer.answer, question
+    for question in ("我们学校今年3月电用得特别多，是不是电表坏了", "二中电表是不是坏了，3月读数咋回事"):
+        assert offline.understand(question, []).intent != "out_of_scope"  # a meter's fault is about our data
+    for question in ("国管局最新一批能效领跑者名单公布了没 浙江有哪几家",
+                     "今年节约型公共机构示范单位申报的通知发了没 啥时候截止"):
+        answer = assistant.ask(question)
+        assert NOT_FOUND in answer.answer and "最新" in answer.answer and not answer.citations, question
+
+
+def test_a_temperature_or_thickness_asked_needs_one_and_a_codes_year_is_no_duration(assistant):
+    answer = assistant.ask("外墙保温节能改造一般做多厚")
+    assert NOT_FOUND in answer.answer and not answer.citations
+    years = asked_figure("合同签了几年")
+    assert years is not None and not holds_figure(years, "GB/T 24915-2010也把托管型列为一种类型", "合同签了几年")
+    assert holds_figure(years, "合同期为8年", "合同签了几年")
+    heat = asked_figure("机房空调温度设几度合适")
+    assert heat is not None and holds_figure(heat, "夏季室内温度不低于26摄氏度", "空调设几度")
+    assert not holds_figure(heat, "合理设定机房空调温度，封闭冷热通道", "空调设几度")
+
+
+def test_rules_asked_in_other_words_in_a_data_conversation(assistant):
+    offline = assistant.offline
+    data = [("文广旅体局2024年综合能耗多少", "")]
+    for question in ("这些局都在行政中心合署办公，要是只有一块总电表，能耗咋个分",
+                     "像这种耗能大户，年综合能耗到多少吨标煤就算重点用能单位",
+                     "我们收集的雨水拿去浇花，这个要算进用水量里头不",
+                     "排在末尾的那几家，想推荐去评能效领跑者，一般要具备什么条件？"):
+        assert offline.understand(question, data).intent == "knowledge", question
+    answer = assistant.ask("我在市里一所公办中学管后勤，听说机关单位都在搞节约型机关创建，我们学校也要参加吗？")
+    assert any("节约型机关" in c.title for c in answer.citations)  # a passage on 学校 answers for a 中学
