@@ -119,6 +119,9 @@ ASKED_FIGURES = (
      re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
     *((re.compile(f"多少{c}|(?<!哪)几{c}"), re.compile(_FIGURE + c)) for c in "家台座辆届"),
+    # how many times ("冷却塔一年清洗几次"), how far ("运输距离默认取多少公里")
+    (re.compile(r"(?<!哪)(几|多少)次"), re.compile(_FIGURE + r"次|每(年|半年|季度|月|周)")),
+    (re.compile(r"多少(公里|千米|km)|多远", re.I), re.compile(_FIGURE + r"(公里|千米|km)", re.I)),
     (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
     (re.compile(r"多少(立方米?|方|m³|m3)(?!面|案|式|法)", re.I), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
@@ -133,7 +136,7 @@ ASKED_FIGURES = (
     (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b" + STANDARD_CODE)),
     (re.compile(r"公式|计算式"), re.compile(r"[=＝×÷]|除以|乘以|之和|之比|相除|相乘")),
-    (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少|"
+    (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少|(拿|占|分)(几|多少)成|"
                 r"[\u4e00-\u9fff]率(是|有|为|达到|能到|控制在|要|应|要求)?(多少|几)"),
      re.compile(_FIGURE + r"(%|％|个?百分点)|百分之|[一二三四五六七八九]成")),
     # "反食品浪费法是哪天开始施行的": a date of that event, not any date ("每年10月16日是世界粮食日")
