@@ -165,7 +165,8 @@ _ASKING = re.compile(r"多少|多久|多长时间|(?<![有去到跑对给跟帮]
 
 def _asking(text: str, separators: str) -> tuple[list[str], int]:
     """The clauses of `text` (split at `separators`) that ask something, and how many clauses there are."""
-    clauses = [c for c in re.split(f"[{separators}]", text) if c.strip()]
+    pause = r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if len(re.sub(r"\s+", "", text)) > 30 else ""
+    clauses = [c for c in re.split(f"[{separators}]{pause}", text) if c.strip()]  # (a long spoken message's pauses too)
     return [c for c in clauses if _ASKING.search(c)], len(clauses)
 
 

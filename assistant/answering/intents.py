@@ -804,7 +804,13 @@ def _as_asked(text: str, context: dict | None) -> str:
 def _normalise(question: str) -> str:
     text = question.strip().translate(str.maketrans("０１２３４５６７８９：，？！（）", "0123456789:,?!()"))
     text = re.sub(r"其中(?=医院)", "其中的", _shorthand(text))  # "其中医院": 其中 and a category, not 中医院
-    return full_years(re.sub(r"\s+", "", text)) if re.search(r"[\u4e00-\u9fff]", text) else text
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    if len(re.sub(r"\s+", "", text)) > 30:
+        # a long message spoken without punctuation ("我是二中的 校长问我为啥今年预算又超了 我们2025年人均用水多少"):
+        # its pauses end clauses, so that the scene is not read as the question
+        text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)
+    return full_years(re.sub(r"\s+", "", text))
 
 
 # Shorthand typed into a data question: a metric by its unit ("资规局 2025 kgce/m²", "发改委 2023 kWh", "人均m³"),
