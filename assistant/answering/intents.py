@@ -167,6 +167,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if month:
         slots["month"] = month
     metric = _metric(text)
+    lead = None if metric else re.match(r"(那|那么)?(水|电)(?=也|方面|这块|这边)", text)
+    if lead:
+        metric = "water" if lead.group(2) == "水" else "electricity"  # "水也同比看看" after a unit's electricity
     first = re.search(r"先(给|要|看|查|报)(我)?([^，,。；;]*)", text)
     if first and _metric(first.group(3)):
         metric = _metric(first.group(3))  # "……人均综合能耗、单位建筑面积能耗两项指标，先给人均综合能耗"
