@@ -1601,3 +1601,25 @@ def test_rules_asked_in_other_words_in_a_data_conversation(assistant):
         assert offline.understand(question, data).intent == "knowledge", question
     answer = assistant.ask("我在市里一所公办中学管后勤，听说机关单位都在搞节约型机关创建，我们学校也要参加吗？")
     assert any("节约型机关" in c.title for c in answer.citations)  # a passage on 学校 answers for a 中学
+
+
+def test_spoken_pauses_sample_data_requests_and_fragments_in_a_conversation(assistant):
+    offline = assistant.offline
+    u = offline.understand("我是二中的 校长问我为啥今年能耗预算又超了 我想先看看数 我们2025年人均用水多少", [])
+    assert u.intent == "indicator" and u.slots["institution"] == "市第二中学"  # the pauses end the scene's clauses
+    assert offline.understand("样例数据里今年有哪些单位超了定额", []).intent == "quota"
+    assert offline.understand("样例数据里一共有几家单位？", []).intent != "quota"
+    u = offline.understand("2023年全市有没有哪家电表数据有问题的，帮忙查下用电异常", [])
+    assert u.intent == "anomaly" and u.slots["institution"] == "全部"
+    u = offline.understand("水也同比看看", [("二中2025年用电量多少", ""), ("同比呢", "")])
+    assert u.intent == "compare" and u.slots["metric"] == "water"
+    assert offline.understand("超定额的书面说明要在多少个工作日内交上去", [("全市2025年超定额的单位", "")]).intent \
+        == "knowledge"
+    for question, holds, lacks in (("冷却塔一年清洗几次", "每年清洗一次", "冷却塔是用水大户"),
+                                    ("运输距离默认取多少公里", "默认取500公里", "按运输方式计算"),
+                                    ("节能公司拿几成", "节能公司分得七成", "按合同约定分享")):
+        figure = asked_figure(question)
+        assert figure is not None and holds_figure(figure, holds, question) and \
+            not holds_figure(figure, lacks, question), question
+    kb = assistant.offline.kb
+    assert "科长" not in kb.query_weights("科长让我牵头搞今年机关的节能宣传周活动，一般都搞些啥活动")
