@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.retrieval.colloquial import pauses_as_commas
 from assistant.retrieval.knowledge import SearchHit
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
@@ -165,8 +166,7 @@ _ASKING = re.compile(r"多少|多久|多长时间|(?<![有去到跑对给跟帮]
 
 def _asking(text: str, separators: str) -> tuple[list[str], int]:
     """The clauses of `text` (split at `separators`) that ask something, and how many clauses there are."""
-    pause = r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if len(re.sub(r"\s+", "", text)) > 30 else ""
-    clauses = [c for c in re.split(f"[{separators}]{pause}", text) if c.strip()]  # (a long spoken message's pauses too)
+    clauses = [c for c in re.split(f"[{separators}，]", pauses_as_commas(text)) if c.strip()]
     return [c for c in clauses if _ASKING.search(c)], len(clauses)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.ingest.chunking import find_article
 from assistant.numerals import chinese_to_int, full_years
 from assistant.records.metrics import metric_synonyms
+from assistant.retrieval.colloquial import pauses_as_commas
 
 INTENTS = ("indicator", "compare", "rank", "quota", "budget", "carbon", "anomaly", "trend", "convert", "coverage",
            "knowledge", "draft", "greeting", "out_of_scope")
@@ -809,11 +810,7 @@ def _normalise(question: str) -> str:
     text = re.sub(r"其中(?=医院)", "其中的", _shorthand(text))  # "其中医院": 其中 and a category, not 中医院
     if not re.search(r"[\u4e00-\u9fff]", text):
         return text
-    if len(re.sub(r"\s+", "", text)) > 30:
-        # a long message spoken without punctuation ("我是二中的 校长问我为啥今年预算又超了 我们2025年人均用水多少"):
-        # its pauses end clauses, so that the scene is not read as the question
-        text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)
-    return full_years(re.sub(r"\s+", "", text))
+    return full_years(re.sub(r"\s+", "", pauses_as_commas(text)))  # the scene of a spoken message is not the question
 
 
 # Shorthand typed into a data question: a metric by its unit ("资规局 2025 kgce/m²", "发改委 2023 kWh", "人均m³"),

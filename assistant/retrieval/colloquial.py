@@ -132,3 +132,15 @@ class Lexicon:
 def _alternation(table: dict[str, str]) -> re.Pattern | None:
     keys = sorted((k for k in table if k), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
+SPOKEN_MESSAGE_CHARS = 30  # a message longer than this, typed without punctuation, pauses where it has spaces
+
+
+def pauses_as_commas(text: str) -> str:
+    """A long message spoken without punctuation ("我是二中的 校长问我为啥今年预算又超了 我们2025年人均用水多少")
+    with each pause (a space between Chinese characters) written as a comma, so that its clauses can be told apart;
+    a short one ("今年 超预算 名单") as typed."""
+    if len(re.sub(r"\s+", "", text)) <= SPOKEN_MESSAGE_CHARS:
+        return text
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)
