@@ -49,7 +49,8 @@ NOT_FOUND = "知识库中未找到相关内容"
 # dialogues sj001-sj100 (briefings, corrections, auditors, whole-city turns between one unit's) and sk001-sk060
 # (year-end reports, budgets through a month, one change per turn). Dropped as the same question as an existing item:
 # tc078, tc090, tc096, tf031, tf065, td020, td049, td096, td103. tc/td/sj were tuned on by their odd ids only (the
-# even ids counted, never read); tf/tg/sk were held back until the end of the session and never read or tuned on.
+# even ids counted, never read); tf/tg/sk were held back until the end of that session, then read and tuned on (with
+# the even halves of tc/td/sj) in the fourteenth, which measured itself on a new batch kept out of this file.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.

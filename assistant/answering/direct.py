@@ -73,6 +73,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
 STANDARD_CODE = r"(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}"  # a standard's code: GB/T 2589, DB37/T 2672, JS/T 301
+_CODE = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*")  # a standard's code with its range and year: 2672～2674-2019
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
 
 
@@ -263,7 +264,6 @@ def asked_value(question: str) -> str | None:
     return found.group(1) if found else None
 
 
-_CODE = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*")  # a standard's code with its range and year: 2672～2674-2019
 _CODE_OR_YEAR = re.compile(_CODE.pattern + "|"
                            r"(19|20)[0-9]{2}\s*年(度)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|〔[0-9]{4}〕\s*[0-9]+\s*号")
 
