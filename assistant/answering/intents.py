@@ -32,7 +32,7 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   never narrowed to the last unit asked, and a follow-up with it asks a new whole-city question. Bare 哪个 is not
 #   a data target by itself ("哪个部门管").
 # "整体走势" of the unit being discussed is its overall trend, not every unit's ("全市整体呢" still names all units).
-_OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看)|全部(排|列|都|看)"  # "其他类的几家全部排一下": all of those
+_OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看|降|升|下降|上升|涨|减)|全部(排|列|都|看)"  # "其他类的几家全部排一下": all of those
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
                r"全部|所有单位|各单位")
@@ -167,7 +167,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     month = _through_month(text)
     if month:
         slots["month"] = month
-    metric = _metric(text)
+    metric = (intro and _metric(text[intro.end():])) or _metric(text)  # not the 能耗 of "我是……管能耗的，我们……用电"
     lead = None if metric else re.match(r"(那|那么)?(水|电)(?=也|方面|这块|这边)", text)
     if lead:
         metric = "water" if lead.group(2) == "水" else "electricity"  # "水也同比看看" after a unit's electricity
@@ -187,11 +187,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
-    elif re.search(r"只要第一|只看第一|第一名就[行好]|要第一名", text):
+    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名|^(那|那么)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
         slots["top"] = 1  # "只要第一" after a list of five
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
-                   r"从高到低.{0,3}全部|全部.{0,3}从高到低", text):
+                   r"从高到低.{0,3}全部|全部.{0,3}从高到低|"
+                   r"\d+家(单位)?(全部|都要|全要)|(全部|所有)\d+家.{0,4}(排|列)", text):
         slots["top"] = 0  # "在场馆里排第几，全排出来看看": every unit, not the first ten
+    elif "category" in slots and not names and re.search(r"依次|分别|各自|各是|每家|各家", text):
+        slots["top"] = 0  # "三家医院今年人均用水依次是多少": every unit of the kind, in order
 
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
     clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
@@ -242,11 +245,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             merged.pop("category", None)  # "全市范围前三呢？" after a ranking of schools: every unit now
             if merged.get("institution") and merged["institution"] != "全部":
                 merged["institution"] = "全部"
-        if re.search(r"全年", text):
-            merged.pop("month", None)  # "全年看呢？" after "截至11月": the whole year
+        if re.search(r"全年|年底|年末|年终", text):
+            merged.pop("month", None)  # "全年看呢？", "截到年底有哪些超了" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
         if current and re.match(r"^(那|那么)?(再)?往前(推)?一年|^(那|那么)?再前一年", text) and not years:
             slots["year"] = current - 1  # "再往前一年呢": the year before the one discussed
+        elif current and re.match(r"^(那|那么)?(再)?往后(推|挪)?一年|^(那|那么)?再?后一年|^(那|那么)?下一年", text) and not years:
+            slots["year"] = current + 1  # "往后推一年呢": the year after the one discussed
         elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
             slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
         elif latest_year and re.match(r"^(那|那么)?(现在|目前|当前)(呢|的|怎么样|如何)?[?？]?$", text):
@@ -395,7 +400,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                 re.search(r"超(了|过|出)?(能耗|用能|电力|用水)?(预算|定额|约束值)?的|超了", text) and not re.search(r"前|最", text):
             merged.pop("top", None)  # "那全年下来有没有超能耗预算的" after the five tightest: every unit over
         if context.get("intent") in {"rank", "quota", "budget"} and names and names[0] != "全部" and \
-                "base_year" in slots and (_is_compare(text) or re.search(r"20\d\d年?(比|和|与|对比)20\d\d", text)):
+                "base_year" in slots and (_is_compare(text) or re.search(r"20\d\d年?.{0,8}(比|和|与|对比|跟)20\d\d", text)):
             # "教育局2024比2023" after a ranking: that unit's two years, of the metric ranked
             kept = {k: v for k, v in merged.items() if k == "metric"}
             return Understanding("compare", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
@@ -415,6 +420,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", asked if scene_years else text)
     if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
         # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
+        now = (context or {}).get("slots", {}).get("year") or latest_year
+        if now and now > years[0]:
+            slots["year"], slots["base_year"] = now, years[0]
+    relative = re.search(r"(和|跟|与|比|较|对比|相比)(去年|上年|前年)", asked if scene_years else text)
+    if len(years) == 1 and relative and "base_year" not in slots and not re.search(r"今年|20\d\d", text):
+        # "它的单位面积能耗跟前年比是升了还是降了" after its figure of 去年: the year discussed (or the latest)
+        # against 前年, not 前年 against the year before it
         now = (context or {}).get("slots", {}).get("year") or latest_year
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
@@ -497,6 +509,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         category = next((v for k, v in CATEGORY_WORDS.items() if k in programme_free), None)
         if category:
             slots["category"], ambiguous = category, []  # "医院里单位面积能耗排个名": the category, not a unit
+    if intent in {"quota", "budget", "anomaly"} and ambiguous and "institution" not in slots and \
+            re.search(r"哪些|哪几|名单|都有谁", text):
+        ambiguous = []  # "我们中心准备给超定额严重的单位下整改 2023年超定额的有哪些": the city's list
     if intent is not None:
         if ambiguous and "institution" not in slots:
             return Understanding(intent, slots, ambiguous=tuple(ambiguous))
@@ -529,7 +544,7 @@ def _through_month(text: str) -> int | None:
     return int(number) if number.isdigit() else chinese_to_int(number)
 
 
-_BARE_SOURCE = re.compile(r"(那|那么|换成|改成)?(用)?(水|电)(呢|的呢|的|量呢|量)?[?？]?")  # "那水呢", "电"
+_BARE_SOURCE = re.compile(r"(那|那么|换成|改成|看)?(用)?(水|电)(的话)?(呢|的呢|的|量呢|量)?[?？]?")  # "那水呢", "电", "电的话呢"
 
 
 def _switch_metric(slots: dict, text: str, previous: str | None) -> None:
@@ -544,7 +559,7 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     water = bool(previous and "water" in previous) or bool(re.search(r"水(?!平)", text))  # not 水平 ("是啥水平")
     if "人均" in text or _PER_PERSON.search(text):
         return "water_per_capita" if water else "energy_per_capita"
-    if re.search(r"单位面积|每平方?米?|按面积", text):
+    if re.search(r"单位面积|每平方?米?|按(建筑)?面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
     corrected = re.sub(r"^[，,\s]*(我说的是|我是说|我问的是|我要的是|要的是|是)?", "", re.sub(CORRECTION, "", text))
@@ -554,6 +569,9 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
         if bare.group(3) == "电":
             return "electricity"
         return "water_per_capita" if previous and previous.endswith("_per_capita") else "water"
+    if previous and previous.endswith(("_per_capita", "_per_area")) and \
+            re.fullmatch(r"(那|那么|换成|改成|看)?(总量|总数|总的|总额|合计)(的话)?(呢|吧)?[?？]?", text):
+        return previous.rsplit("_per_", 1)[0]  # "总量呢" after 单位面积能耗: 综合能耗
     return None
 
 
@@ -621,7 +639,11 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              # rule divides or counts ("只有一块总电表，能耗咋个分", "要算进用水量里头不")
                              r"(具备|满足|符合|达到)(什么|哪些|啥)(样的)?(条件|要求)|(多少|几).{0,10}(就|才)算|"
                              r"(咋|怎么|如何)个?(分|划分|界定|认定)的?(?![布析])|(算进|计入|算在).{0,8}(吗|么|不)$|"
-                             r"查(哪几|哪些)(项|方面)|(多少|几)个?(工作日|天|日)内")
+                             r"查(哪几|哪些)(项|方面)|(多少|几)个?(工作日|天|日)内|"
+                             # which value a rule takes ("电网因子该用全国的还是省里的")
+                             r"(该|应该|应当|要|得)(用|选|取|采用)(哪|.{1,10}还是)|"
+                             # whether a unit falls under a rule ("法院检察院在不在节约型机关创建范围里")
+                             r"在不在.{0,14}(范围|名单|之列)|属不属于|算不算(是)?(公共机构|重点用能单位)")
 # A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
 _WHAT_IF_SAVED = re.compile(r"(少|省|节约|节省|减少)(用|耗|了|下)?了?[\d.,万千百]+\s*(度|千瓦时|kWh|立方|方|吨|升|公斤|千克)", re.I)
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
@@ -875,6 +897,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return None
     if _ANOMALY.search(text):
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
+    if re.search(r"执行(得|率)?.{0,2}(最|较|比较)?(紧|吃紧)", text):
+        return "budget"  # "到10月份为止的话 执行最紧的前五家": only a budget is executed tight
     if re.search(r"预算|执行率", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
                                             text):
         return "budget"
@@ -972,13 +996,15 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if re.search(r"(换成|改成|按).{0,12}(再排|重新排|排一遍|重排)", text):
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
+    if re.fullmatch(r"那?(从|自)(20)?\d\d年?(开始|起)算?(呢|吧)?", text):
+        return True  # "从2020开始算" after a trend: the same trend from another year
     if re.match(r"还是(看|按|回到)", text):
         return True  # "还是看医院，回到单位面积能耗，看2025年": back to what was asked before, however long
     if len(text) > 20:
         return False
     if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text):
         return True  # "电" after a unit's water trend; "电力消耗同口径": the same question of another metric
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|回到|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|回到|刚才|刚刚|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
@@ -989,7 +1015,7 @@ def is_followup(text: str) -> bool:
     rest = re.sub(r"(又是|是)?(什么|啥)(情况|样子?)|(怎么|咋)样了?|(有)?(几|多少)(家|个)", "", text)
     return len(text) <= (12 if re.search(r"哪|谁", text) else 16) and \
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
-        bool(re.search(r"20\d\d年?的?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|"
+        bool(re.search(r"20\d\d年?的?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|其[他它]类|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
                        r"都列|全列|全年|上半年|下半年|季度|进行排查|单独.{0,6}排查", text) or
                  (len(text) <= 8 and _metric(text)))
@@ -1067,7 +1093,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
         elif len(school := re.sub(r"^第", "", re.sub(r"(中学|小学)$", "", bare))) >= 3 and school != bare and \
                 school in text:
             scored.append((text.find(school), -len(school), name))  # "一实验" for 第一实验中学
-        elif length >= 2 and bare.endswith(span) and (span in _GENERIC_SUFFIXES or (
+        elif length >= 2 and bare.endswith(span) and (
+                (span in _GENERIC_SUFFIXES and not _MANY_BEFORE.search(text[:text.find(span)])) or (
                 span not in _TOO_GENERIC and _starts_a_word(text, text.find(span)))):
             scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools; "法院": 人民法院
     if not scored:
@@ -1095,6 +1122,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
 
 
 _GENERIC_SUFFIXES = {"中学", "小学", "医院", "学院", "中心", "大学"}
+# "市里几家医院", "各中学", "这类医院", "三甲医院": a kind of unit, not one of ours shortened
+_MANY_BEFORE = re.compile(r"([几两三四五六七八九十\d]+[家所个]|[各些类甲立]|哪个|哪家)$")
 _TOO_GENERIC = {"大楼", "政府", "街道", "大学", "学院", "中心", "委员会", "管理局", "事务所", "单位"}  # never a unit alone
 
 
@@ -1140,7 +1169,7 @@ def _unit_phrase(text: str) -> str | None:
                      r"检察院|部|厅|处|队))", text)
     # not "跟十四五开局前那年比" (开局, 布局, 格局 are no units), nor a comparison's opening word
     # nor a national body ("国务院2024年出的那个节约用水条例")
-    if match and not re.search(r"什么|怎么|如何|哪些|哪个|^(跟|和|与|同|比|较|对比|相比)|^(国务院|国管局|国家|全国|中央)",
-                               match.group(1)):
+    if match and not re.search(r"什么|怎么|如何|哪些|哪个|^(跟|和|与|同|比|较|对比|相比)|^(国务院|国管局|国家|全国|中央)|"
+                               r"^([几两三四五六七八九十\d]+[家所个]|各)", match.group(1)):  # "三家医院": a kind, counted
         return match.group(1)
     return None
