@@ -1623,3 +1623,44 @@ def test_spoken_pauses_sample_data_requests_and_fragments_in_a_conversation(assi
             not holds_figure(figure, lacks, question), question
     kb = assistant.offline.kb
     assert "科长" not in kb.query_weights("科长让我牵头搞今年机关的节能宣传周活动，一般都搞些啥活动")
+
+
+def test_the_lowest_units_are_ranked_from_the_bottom(assistant):
+    data = SampleData()
+    values = {n: data.metric(n, 2024, "energy_per_capita") for n, y in data.months if y == 2024}
+    lowest = sorted(values, key=lambda n: (values[n], n))[:5]
+    answer = assistant.ask("2024年全市人均能耗最低的五家").answer
+    assert [answer.find(n) for n in lowest] == sorted(answer.find(n) for n in lowest) and -1 not in \
+        [answer.find(n) for n in lowest]
+    highest = max(values, key=values.get)
+    assert highest not in answer
+    calls = _calls(assistant, ["2024年全市人均能耗最低的五家", "最高的呢"])
+    assert calls[0][1].get("lowest_first") is True and not calls[1][1].get("lowest_first")
+    calls = _calls(assistant, ["2024年全市人均能耗最低的五家", "倒数第一那家2024年用水多少"])
+    assert calls[1] == ("indicators", {"institution": lowest[0], "year": 2024})  # the lowest, first in that list
+    assert not _calls(assistant, ["全市今年用电全排出来，我要看倒数几名"])[0][1].get("lowest_first")
+
+
+def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
+    offline = assistant.offline
+    rank = [("请问2024年用水量最大的五家单位是哪几家", "")]
+    u = offline.understand("第一名是哪家就行", rank)
+    assert u.intent == "rank" and u.slots["top"] == 1
+    u = offline.understand("人均的第一", rank + [("第一名是哪家就行", "")])
+    assert u.intent == "rank" and u.slots["metric"] == "water_per_capita" and u.slots["top"] == 1
+    u = offline.understand("往后推一年呢", [("市图书馆2023年用了多少水", "")])
+    assert u.slots["year"] == 2024 and u.slots["institution"] == "市图书馆"
+    u = offline.understand("从2020开始算", [("科技馆2015到2025综合能耗变化多少", "")])
+    assert u.intent == "trend" and u.slots["base_year"] == 2020
+    u = offline.understand("到10月份为止的话 执行最紧的前五家", [("整个市2025年用能预算超了的有哪几家", "")])
+    assert u.intent == "budget" and u.slots["month"] == 10 and u.slots["top"] == 5
+    u = offline.understand("总量呢", [("职业技术学院从2021到2023年单位面积能耗的变化", "")])
+    assert u.intent == "trend" and u.slots["metric"] == "energy"
+    u = offline.understand("跟五年前比", [("行政中心2025年综合能耗多少", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2025, 2020)
+    u = offline.understand("跟2019年比呢 疫情前", [("行政中心2025年综合能耗多少", "")])
+    assert u.intent == "compare" and u.slots["base_year"] == 2019
+    u = offline.understand("我是行政中心物业这边管能耗的，我们2023年用电比2021年降了多少", [])
+    assert u.intent == "compare" and u.slots["metric"] == "electricity"
+    u = offline.understand("我们中心准备给超定额严重的单位下整改 2023年超定额的有哪些", [])
+    assert u.intent == "quota" and not u.ambiguous

@@ -118,6 +118,16 @@ def test_rank_orders_filters_and_cuts(tmp_path):
         rank(store, "electricity", 2024, category="幼儿园")
 
 
+def test_rank_from_the_bottom_lists_the_lowest_first(tmp_path):
+    store = open_store(tmp_path, "甲,党政机关,2024,100,10,1000,,,,1\n乙,党政机关,2024,100,10,3000,,,,1\n"
+                                 "丙,学校,2024,100,10,2000,,,,1\n")
+    result = rank(store, "electricity", 2024, top=2, lowest_first=True)
+    assert [(row.rank, row.institution, row.value) for row in result.rows] == [(1, "甲", 1000), (2, "丙", 2000)]
+    assert result.to_dict()["lowest_first"] is True
+    assert "从低到高" in result.explain() and "最低的2家" in result.explain()
+    assert "从高到低" in rank(store, "electricity", 2024, top=2).explain()
+
+
 def test_trend_carries_the_fyp14_target_line(tmp_path):
     body = "".join(f"甲单位,党政机关,{y},1000,100,{e},,,,{w}\n"
                    for y, e, w in [(2020, 100000, 3000), (2021, 98000, 2900), (2023, 90000, 2800)])

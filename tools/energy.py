@@ -398,11 +398,13 @@ class RankResult:
     inputs: tuple[dict, ...]
     factors: tuple[Factor, ...]
     notes: tuple[str, ...] = ()
+    lowest_first: bool = False
 
     def to_dict(self) -> dict:
         name, unit = METRICS[self.metric]
         return {"metric": self.metric, "metric_name": name, "unit": unit, "year": self.year,
-                "category": self.category, "total": self.total, "rows": [row.to_dict() for row in self.rows],
+                "category": self.category, "total": self.total, "lowest_first": self.lowest_first,
+                "rows": [row.to_dict() for row in self.rows],
                 "notes": list(self.notes), "inputs": list(self.inputs),
                 "factors": [f.to_dict() for f in self.factors], "explanation": self.explain()}
 
@@ -410,21 +412,26 @@ class RankResult:
         name, unit = METRICS[self.metric]
         scope = f"{self.category}类" if self.category else "全部"
         listed = "；".join(f"{row.rank}. {row.institution} {_v(row.value)}" for row in self.rows)
-        return (f"{self.year}年{scope}{self.total}家单位按{name}（{unit}）从高到低排名，前{len(self.rows)}名：{listed}。"
+        order = "从低到高" if self.lowest_first else "从高到低"
+        shown = f"全部{len(self.rows)}家" if len(self.rows) == self.total else \
+            f"最低的{len(self.rows)}家" if self.lowest_first else f"前{len(self.rows)}名"
+        return (f"{self.year}年{scope}{self.total}家单位按{name}（{unit}）{order}排名，{shown}：{listed}。"
                 f"各单位数值按全年合计计算，面积与人数取当年最后一期。"
                 + (f"所用系数：{'；'.join(f.text() for f in self.factors)}。" if self.factors else "")
                 + "".join(self.notes))
 
 
-def rank(store: DataStore, metric: str, year: int, category: str | None = None, top: int = 10) -> RankResult:
-    """按某项指标给各单位排名（从高到低），可限定单位类型。
-    用户问“哪些单位能耗最高”“学校里人均能耗排名”时使用。
+def rank(store: DataStore, metric: str, year: int, category: str | None = None, top: int = 10,
+         lowest_first: bool = False) -> RankResult:
+    """按某项指标给各单位排名（默认从高到低），可限定单位类型。
+    用户问“哪些单位能耗最高”“学校里人均能耗排名”时使用；问“最低”“最省”“倒数”时 lowest_first 填 true。
 
     Args:
         metric: 指标，例如 energy_per_area、energy_per_capita、water_per_capita、energy、carbon、electricity，也可用中文名。
         year: 年份，例如 2024。
         category: 单位类型，可选：党政机关、学校、医院、文化场馆、其他；不填为全部单位。
         top: 返回前几名，默认 10；填 0 返回全部。
+        lowest_first: 是否从低到高排（找数值最低的几家），默认 false。
     """
     key = resolve_metric(metric)
     year = check_year(year)
@@ -434,16 +441,16 @@ def rank(store: DataStore, metric: str, year: int, category: str | None = None, 
                for i in store.institutions(category) if year in i.years]
     if not results:
         raise LookupFailed(f"{year}年没有{category or ''}单位的数据。")
-    results.sort(key=lambda ind: (-ind.metric(key), ind.institution))
+    results.sort(key=lambda ind: (ind.metric(key) if lowest_first else -ind.metric(key), ind.institution))
     unit = METRICS[key][1]
     top = int(top)
     chosen = results if top <= 0 else results[:top]
     rows = tuple(RankRow(i, ind.institution, ind.category, ind.metric(key), unit) for i, ind in enumerate(chosen, 1))
     partial = [ind.institution for ind in results if ind.months and len(ind.months) < 12]
-    notes = (f"注意：{'、'.join(partial)}数据不满12个月，排名偏低。",) if partial else ()
+    notes = (f"注意：{'、'.join(partial)}数据不满12个月，全年数值偏低。",) if partial else ()
     used = _merge_factors(*(_metric_factors(key, ind) for ind in chosen))
     return RankResult(key, year, category, rows, len(results), tuple(_summary(ind) | {"institution": ind.institution}
-                                                                    for ind in chosen), used, notes)
+                                                                    for ind in chosen), used, notes, bool(lowest_first))
 
 
 @dataclass(frozen=True)

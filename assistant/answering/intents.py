@@ -152,7 +152,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间|十三五末|十三五最后一年|十三五收官", text) and \
             "base_year" not in slots:
         slots["base_year"] = 2020
-    elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年)", text) and "base_year" not in slots:
+    elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年|开局(?![前以之]))", text) and "base_year" not in slots:
         slots["base_year"] = 2021
     elif re.search(r"十四五(开局|开始|第一年)?(之?前|以前)(那|的)?一?年|十四五前一年", text) and "base_year" not in slots:
         slots["base_year"] = 2020  # "跟十四五开局前那年比": 2020, the base year
@@ -196,6 +196,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     elif "category" in slots and not names and re.search(r"依次|分别|各自|各是|每家|各家", text):
         slots["top"] = 0  # "三家医院今年人均用水依次是多少": every unit of the kind, in order
 
+    if re.search(r"最(低|少|小|省)|倒数(前)?([2-9]|10|[几两二三四五六七八九十])|[从由]低到高|垫底的?([2-9]|10|[几两二三四五六七八九十])", text):
+        # "人均能耗最低的五家", "倒数前三": the ranking from the bottom (every unit listed: still from the top,
+        # "全排出来，我要看倒数几名")
+        slots["lowest"] = slots.get("top") != 0
+    elif re.search(r"最(高|多|大|费|耗)|[从由]高到低", text):
+        slots["lowest"] = False  # "最高的呢" after the lowest five
     # "电梯有啥马上能做的省电措施 处里让写个倡议": why one asks, not a request to draft
     clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
     last = clauses[-1] if clauses else ""
@@ -232,8 +238,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
-                                        bool(_WHAT_IF_SAVED.search(text)) and not years)
+        not ALL_UNITS.search(text) and not _AGAINST_A_YEAR.match(text) and \
+        (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
+         bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
@@ -270,7 +277,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
-        relative = re.search(r"(跟|和|与|同|比|较|对比|相比)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年)", text)
+        relative = re.search(r"(跟|和|与|同|比起?|较|对比|相比|相较于?)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年|"
+                             r"(?:[2-9]|10|[两二三四五六七八九十])年以?前)", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
@@ -423,7 +431,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         now = (context or {}).get("slots", {}).get("year") or latest_year
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
-    relative = re.search(r"(和|跟|与|比|较|对比|相比)(去年|上年|前年)", asked if scene_years else text)
+    relative = re.search(r"(和|跟|与|比起?|较|对比|相比)(去年|上年|前年|(?:[2-9]|10|[两二三四五六七八九十])年以?前)",
+                         asked if scene_years else text)
     if len(years) == 1 and relative and "base_year" not in slots and not re.search(r"今年|20\d\d", text):
         # "它的单位面积能耗跟前年比是升了还是降了" after its figure of 去年: the year discussed (or the latest)
         # against 前年, not 前年 against the year before it
@@ -889,6 +898,11 @@ _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对�
                       r"[电水]表.{0,6}(坏|故障|停走|不走|跳)")
 
 
+# A message that opens by comparing with a year ("跟2019年比呢 疫情前", "比起前年呢"): the figure being discussed
+_AGAINST_A_YEAR = re.compile(r"(那|那么)?(跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
+                             r"[一二三四五六七八九十两]年前|\d年前)")
+
+
 def _numeric_intent(text: str, slots: dict) -> str | None:
     # A category ("学校") is a target for rankings and quota checks, or with a named metric ("医院人均能耗").
     has_target = "institution" in slots or ("category" in slots and bool(_metric(text)))
@@ -988,6 +1002,11 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
                          ("大前年", -3), ("(?<!大)前年", -2)):
         if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
+    ago = re.search(r"(?<![\d十])([2-9]|10|[两二三四五六七八九十])年(以)?前", text)  # "跟五年前比"
+    if ago:
+        n = int(ago.group(1)) if ago.group(1).isdigit() else chinese_to_int(ago.group(1).replace("两", "二"))
+        if n:
+            years.append(anchor - n)
     return list(dict.fromkeys(years))
 
 

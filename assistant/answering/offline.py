@@ -771,6 +771,8 @@ class OfflineEngine:
             return self._call("compare", args, u.intent, note=note)
         if u.intent == "rank":
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
+            if slots.get("lowest"):
+                args["lowest_first"] = True
             return self._call("rank", args, u.intent, note=note)
         if u.intent == "quota":
             args = {"institution": institution or "全部", "year": year}

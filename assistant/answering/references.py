@@ -131,8 +131,9 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
                                             r"(是|为)?(哪家|哪一家|哪个单位|哪个|谁)?(就行|就好|就够了|就可以)?"
                                             r"[啊呀呢吧]?[？?。]?", question):
             return question  # "第一名是哪家就行": the list cut to its first, a ranking of one that follow-ups re-rank
+        from_bottom = bool(end) and not _listed_lowest_first(turns)  # a list from the lowest up starts at the bottom
         if n and 0 < n <= len(listed):
-            return _put(question, pointer.group(0), listed[-n] if end else listed[n - 1])
+            return _put(question, pointer.group(0), listed[-n] if from_bottom else listed[n - 1])
     first = _FIRST_ASKED.search(question)
     if first:
         for _, _, _, slots in turns:
@@ -150,6 +151,11 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
 def _last_listed(turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str], kinds: set[str]) -> list[str]:
     """The units the last answer of one of `kinds` (a ranking, a quota or budget check) names, in its order."""
     return next((names_in_order(answer, names) for _, answer, intent, _ in reversed(turns) if intent in kinds), [])
+
+
+def _listed_lowest_first(turns: Sequence[tuple[str, str, str, dict]]) -> bool:
+    """Whether the last list was ranked from the lowest up ("人均能耗最低的五家")."""
+    return next((bool(slots.get("lowest")) for _, _, intent, slots in reversed(turns) if intent in LISTS), False)
 
 
 def _put(question: str, pointer: str, name: str) -> str:
