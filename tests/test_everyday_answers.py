@@ -1664,3 +1664,30 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
     assert u.intent == "compare" and u.slots["metric"] == "electricity"
     u = offline.understand("我们中心准备给超定额严重的单位下整改 2023年超定额的有哪些", [])
     assert u.intent == "quota" and not u.ambiguous
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("超标的单位名单", "quota"),
+    ("用能超标的有几家", "quota"),
+    ("预算快用完的有哪些", "budget"),
+    ("谁家超预算最多", "budget"),
+    ("能耗最高的是谁家", "rank"),
+    ("那最省的呢", "rank"),
+    ("数据有问题的单位", "anomaly"),
+    ("哪些单位数据有问题", "anomaly"),
+])
+def test_whole_city_questions_in_everyday_words_after_one_units_figure(assistant, question, intent):
+    u = assistant.offline.understand(question, [("二中2024年用电多少", "")])
+    assert u.intent == intent and u.slots.get("institution") in (None, "全部"), u
+    assert u.slots.get("year") == 2024  # the year discussed stays
+
+
+def test_a_kind_of_unit_after_one_units_figure_lists_each_and_a_city_check_covers_every_meter(assistant):
+    offline = assistant.offline
+    u = offline.understand("医院那几家呢", [("二中2024年用电多少", "")])
+    assert u.intent == "rank" and u.slots["category"] == "医院" and u.slots["top"] == 0
+    assert u.slots["metric"] == "electricity"
+    u = offline.understand("数据有问题的单位", [("二中2024年用电多少", "")])
+    assert u.slots.get("metric") is None  # no metric named: every meter is checked
+    assert offline.understand("谁家最费水", []).slots["metric"] == "water"
+    assert offline.understand("超标准、超编制配备的公车，最后咋处置", []).intent == "knowledge"

@@ -33,8 +33,8 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   a data target by itself ("哪个部门管").
 # "整体走势" of the unit being discussed is its overall trend, not every unit's ("全市整体呢" still names all units).
 _OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看|降|升|下降|上升|涨|减)|全部(排|列|都|看)"  # "其他类的几家全部排一下": all of those
-_EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|全市|咱市|本市|我市|"
-               r"整个市|咱们市|我们市|有没有单位|有单位|各家|"
+_EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|谁家|全市|咱市|本市|我市|"
+               r"整个市|咱们市|我们市|有没有单位|有单位|各家|(有|共|一共)(几|多少)家|的(都)?有(哪些|哪几家?|谁)|的单位[?？]?$|"
                r"全部|所有单位|各单位")
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排一遍|再排|重新排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
@@ -46,10 +46,11 @@ _RANKING = _RANK_WORDS + "|最紧"
 # A superlative ranks units only when the question asks which unit ("用电最多的是哪家"); "空调最低能开到多少度" is a
 # rule about a temperature, "电网排放因子哪个省最低" a question about provinces.
 _WHICH_UNIT = r"(哪(个|家|几家|两家|些)?(?!个?(省|市|国|地区|城市|区域|行业|年|月|类|种))|谁|单位|家)"
-_MOST = r"(最高|最低|最多|最少|最大|最小|最(费|耗|省)[电水气能])"  # "最费电的是哪家"
+_MOST = r"(最高|最低|最多|最少|最大|最小|最(费|耗|省)([电水气能]|(?=的)))"  # "最费电的是哪家", "那最省的呢"
 _SUPERLATIVE = f"{_MOST}(?=.*{_WHICH_UNIT})|{_WHICH_UNIT}.*{_MOST}"
-ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超了")
+ALL_UNITS = re.compile(f"{_EVERY_UNIT}|{_RANKING}|{_SUPERLATIVE}|超定额|超预算|超标(?!准)|超了")
 WHOLE_CITY = re.compile(f"{_EVERY_UNIT}|哪些|哪几|哪个(?!月|季度|年)|所有|最紧|最高的几|排名|最[高低多少紧]的?前|"
+                        r"^(那|那么)?最[高低多少省费大小]的(呢|是(哪|谁))|名单|"
                         r"最[高低多少紧]的?([2-9]|10|[二两三四五六七八九十])个?(单位|家)")  # not "前三名呢": that narrows a list
 CATEGORY_WORDS = {"党政机关": "党政机关", "机关": "党政机关", "学校": "学校", "中小学": "学校", "高校": "学校",
                   "医院": "医院", "医疗": "医院", "文化场馆": "文化场馆", "场馆": "文化场馆", "其他": "其他"}
@@ -341,6 +342,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **slots, "institution": "全部"})
         own = _numeric_intent(text, slots)
+        if "category" in slots and not names and context.get("intent") == "indicator" and own in (None, "indicator") \
+                and merged.get("institution") not in (None, "全部") and not re.search(r"全市|合计|总|一共|加起来", text):
+            # "医院那几家呢" after one unit's figure: each unit of that kind, not the unit again
+            kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
+            return Understanding("rank", {**kept, **{k: v for k, v in slots.items() if k != "institution"}, "top": 0})
         if own == "rank" and context.get("limit") and re.search(r"超(了|的|过了)|还剩|剩下|还有(哪|几)", text) and \
                 not _metric(text) and not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
             # "全年下来有哪些单位超了" in a conversation about budgets: over the budget, not a ranking of use;
@@ -390,7 +396,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "那年全市用电最多的是谁？": a new whole-city question about the year (or category) just discussed
             kept = {k: v for k, v in merged.items() if k in {"year", "category"} or
                     (k == "month" and context.get("intent") != "anomaly")}  # a month checked is not a period
-            slots.setdefault("metric", _metric(text) or merged.get("metric"))
+            # (a city-wide check for anomalies that names no metric checks them all)
+            slots.setdefault("metric", _metric(text) or (None if own == "anomaly" else merged.get("metric")))
             if own in {"budget", "anomaly"}:
                 slots.setdefault("institution", "全部")
             if own in {"budget", "quota", "anomaly"} and _list_asked(text):
@@ -461,7 +468,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         intent = "indicator"
     if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
-    if intent in NUMERIC_INTENTS and "metric" not in slots and not re.search(r"预算|定额|约束值|异常", text):
+    if intent in NUMERIC_INTENTS and "metric" not in slots and not re.search(r"预算|定额|约束值", text) and \
+            not _ANOMALY.search(text):
         # what the user did not change stays ("学校里前三是哪几个"); "人均多少" goes per person, also after a
         # question that named no metric ("文化艺术中心今年人均多少" after a quota check)
         switched = _metric_switch(text, previous.get("metric"))
@@ -594,7 +602,7 @@ _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?
 _SAVINGS = re.compile(r"(省|节约|节省|节)(了|下|下来)?(多少|几)|(年|一年|每年)节(电|水|气)(了|量)?(多少|几)|能省|节电量|节能量|节水量")
 # Whether a figure of our data is a fault ("是数据出错了还是本来就这样"): a question about the data, not the figure
 # again (offline.py answers it from the data's description in a conversation about our data).
-DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)|"
+DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)(?!的(单位|有|是))|本来就(这样|这么)|录错|抄错|读数(有)?(问题|错)|"
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
@@ -673,7 +681,8 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     # "图书馆去年夏天漏水……馆里领导……图书馆去年全年用水是多少")
     asked = asking_part(text)
     place_in = asked if asked != text and _find_institutions(asked, institutions)[0] else text
-    if _KNOWLEDGE_ASKS.search(_requested(asked)) or ("因子" not in text and _other_place(place_in, institutions, tagger)):
+    if (_KNOWLEDGE_ASKS.search(_requested(asked)) and not re.search(_FAULTY_UNITS, text)) or \
+            ("因子" not in text and _other_place(place_in, institutions, tagger)):
         return False
     if any(_KNOWLEDGE_ASKS.search(c) for c in re.split(r"[，,。；;！!？?]", text) if _WANTS_TO_KNOW.match(c)):
         return False  # "我们医院是用能大户，想知道重点用能单位的门槛，年耗能多少吨标煤算": a rule asked
@@ -894,7 +903,11 @@ def _shorthand(text: str) -> str:
 
 
 
+# Which units' data look wrong ("哪些单位数据有问题", "数据有问题的单位"): a whole-city check, not a data fault's cause
+_FAULTY_UNITS = (r"(哪些|哪几家?|哪个|谁家)(单位)?.{0,6}(数据|读数).{0,3}(有|出了?)?(问题|毛病|不对)|"
+                 r"(数据|读数)(有|出了?)?(问题|毛病)的(单位|有|是)|(数据|读数)不对的(单位|有|是)")
 _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对劲|反常|偏高的月|哪个月.{0,6}(高|多|大|不对)|漏水|跑冒滴漏|"
+                      + _FAULTY_UNITS + r"|"
                       r"[电水]表.{0,6}(坏|故障|停走|不走|跳)")
 
 
@@ -916,7 +929,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"预算|执行率", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
                                             text):
         return "budget"
-    if re.search(r"定额|约束值|引导值|超标|达标", text):
+    if re.search(r"定额|约束值|引导值|超标(?!准)|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
                            or ALL_UNITS.search(text)) else None
     if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text) or \
@@ -962,9 +975,10 @@ _SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,8}(用水|水)"), "water_per_cap
                     (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(排|排放)了?(多少|几)(万)?(吨|千克|公斤)?(二氧化碳|碳)"), "carbon"),
                   (re.compile(r"(用|耗|费)了?(多少|几|好多|几多)(万)?(度|千瓦时|kWh)?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
-                               r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户"), "electricity"),
+                               r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户|最(费|耗|省)电"), "electricity"),
                   (re.compile(r"人均.{0,3}(几|多少)(方|立方|吨水)"), "water_per_capita"),
-                  (re.compile(r"(用|耗)了?(多少|好多|几多)(吨|方|立方米?)?水|水用了|水表|(几|多少)方水"), "water"))
+                  (re.compile(r"(用|耗)了?(多少|好多|几多)(吨|方|立方米?)?水|水用了|水表|(几|多少)方水|最(费|耗|省)水|"
+                              r"用水大户"), "water"))
 
 
 def _spoken_metric(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> str | None:
