@@ -1660,6 +1660,10 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
     assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2025, 2020)
     u = offline.understand("跟2019年比呢 疫情前", [("行政中心2025年综合能耗多少", "")])
     assert u.intent == "compare" and u.slots["base_year"] == 2019
+    u = offline.understand("那同比呢 我要写进总结里", [("行政中心2025年综合能耗多少", "")])
+    assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == (2025, 2024)
+    u = offline.understand("和十四五基期比降了几个点", [("行政中心2025年综合能耗多少", "")])
+    assert u.intent == "compare" and u.slots["base_year"] == 2020
     u = offline.understand("我是行政中心物业这边管能耗的，我们2023年用电比2021年降了多少", [])
     assert u.intent == "compare" and u.slots["metric"] == "electricity"
     u = offline.understand("我们中心准备给超定额严重的单位下整改 2023年超定额的有哪些", [])

@@ -150,7 +150,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots["year"] = years[0]
     elif years:
         slots["year"], slots["base_year"] = max(years), min(years)
-    if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间|十三五末|十三五最后一年|十三五收官", text) and \
+    if re.search(r"十四五以来|较基准年|比基准年|和基准年|较2020|十四五期间|十三五末|十三五最后一年|十三五收官|十四五基期|"
+                 r"(跟|和|与|比|较)基期", text) and \
             "base_year" not in slots:
         slots["base_year"] = 2020
     elif re.search(r"十四五(第一年|头一年|首年|开局那?年|开局之年|开局(?![前以之]))", text) and "base_year" not in slots:
@@ -912,8 +913,8 @@ _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对�
 
 
 # A message that opens by comparing with a year ("跟2019年比呢 疫情前", "比起前年呢"): the figure being discussed
-_AGAINST_A_YEAR = re.compile(r"(那|那么)?(跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
-                             r"[一二三四五六七八九十两]年前|\d年前)")
+_AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
+                             r"[一二三四五六七八九十两]年前|\d年前)|同比|环比)")  # also "那同比呢 我要写进总结里"
 
 
 def _numeric_intent(text: str, slots: dict) -> str | None:
