@@ -1695,3 +1695,17 @@ def test_a_kind_of_unit_after_one_units_figure_lists_each_and_a_city_check_cover
     assert u.slots.get("metric") is None  # no metric named: every meter is checked
     assert offline.understand("谁家最费水", []).slots["metric"] == "water"
     assert offline.understand("超标准、超编制配备的公车，最后咋处置", []).intent == "knowledge"
+
+
+def test_a_rule_asked_in_a_data_conversation_is_answered_by_the_rules_not_the_data_notes(assistant):
+    def cited(history_question: str, question: str) -> set[str]:
+        first = assistant.ask(history_question)
+        answer = assistant.ask(question, [(history_question, first.answer)])
+        return {Path(c.source).name for c in answer.citations}
+    # 我们 read as the unit finds only the data's list of units; the rule is in the quota standard
+    docs = cited("东港区政府2023年单位面积能耗", "我们区政府天天有群众来办事，还经常开大会，这些人能折算进用能人数吗？怎么折")
+    assert "README.md" not in docs and any("40498" in d for d in docs), docs
+    docs = cited("二中2025年3月用电多少", "如果是电表倍率录错，能源审计一共要查哪几项内容？")  # a supposed case
+    assert "README.md" not in docs and "public-institution-energy-regulation-part1.md" in docs, docs
+    docs = cited("二中2025年人均能耗多少", "能耗定额是按哪个国家标准编的")
+    assert "README.md" not in docs and any("40498" in d for d in docs), docs

@@ -52,10 +52,15 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"平时.{0,6}(怎么|咋|该|要|靠|从)|(有)?(哪些|什么|啥)(管理)?(要点|措施|办法|做法)|"
                             # a case supposed, how it is handled ("要是电表读数录错了 统计数跟账单对不上咋处理")
                             r"^(要是|如果|假如|万一|若是?).{2,30}(咋|怎么|如何|应该|应当|该)(处理|办|核对|查|弄|改|更正)|"
-                            r"^(要是|如果|假如|万一|若是?).{2,30}(以|按)(什么|啥|哪个)(为|来)?(依据|准)")
+                            r"^(要是|如果|假如|万一|若是?).{2,30}(以|按)(什么|啥|哪个)(为|来)?(依据|准)|"
+                            r"^(要是|如果|假如|万一|若是?)[^，,。？?\s]{2,30}[，,\s].{0,30}(哪些|哪几|什么|啥)(内容|项|方面|材料|依据|规定)|"
+                            # a standard named ("能耗定额是按哪个国家标准编的")
+                            r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
                      r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)")
+# A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
+_HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -142,10 +147,15 @@ class OfflineEngine:
                 read = with_full_names(read, names)
             covered = None  # how well the documents cover `question`, once measured
             if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
-                covered, read_covered = self._best_coverage(question), self._best_coverage(read)
-                if read_covered >= covered:
+                covered = self._best_coverage(question)
+                read_hits = self.kb.search(full_years(asked(read)), k=SEARCHED_PASSAGES).hits
+                read_covered = _best(read_hits)
+                by_name = max(read_hits[:4], key=lambda h: h.coverage, default=None)
+                if read_covered >= covered and not (by_name is not None and by_name.chunk.doc_type == "data" and
+                                                    _HOW_A_RULE_COUNTS.search(question)):
                     # "它怎么会高出别人这么多": searched with the unit's name, if the documents know it and it helps; not
-                    # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before
+                    # "我们准备申报节水型单位，它和节水型机关是一个东西吗", where 它 is not the unit discussed before;
+                    # nor when the name only finds the data's list of units ("我们区政府……这些人能折算进用能人数吗")
                     question, covered = read, read_covered
             fixed = self._without_slips(question, names)
             if fixed != question and self._best_coverage(fixed) > (
@@ -909,7 +919,8 @@ def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) 
     """Outside a conversation about our data, the data's description answers only questions that name it (样例,
     海州): "大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心. Inside one, a
     question about how to report is answered by the rules."""
-    if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question)):
+    if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question) and
+                                        not _HOW_A_RULE_COUNTS.search(question)):
         return hits
     return [h for h in hits if h.chunk.doc_type != "data"]
 
