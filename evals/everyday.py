@@ -51,6 +51,9 @@ NOT_FOUND = "知识库中未找到相关内容"
 # tc078, tc090, tc096, tf031, tf065, td020, td049, td096, td103. tc/td/sj were tuned on by their odd ids only (the
 # even ids counted, never read); tf/tg/sk were held back until the end of that session, then read and tuned on (with
 # the even halves of tc/td/sj) in the fourteenth, which measured itself on a new batch kept out of this file.
+# Fifteenth session, the same way (dev only, read and tuned on): dialogues sm001-sm060 (whole-city questions in many
+# words, often after one unit's turn) and sn001-sn060 (follow-ups that change one thing, briefly). The batch of the
+# fourteenth session (th, ti, sl) stayed out of this file and unread: it measures both sessions.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.
