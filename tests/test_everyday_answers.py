@@ -1648,6 +1648,16 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
     assert u.intent == "rank" and u.slots["top"] == 1
     u = offline.understand("人均的第一", rank + [("第一名是哪家就行", "")])
     assert u.intent == "rank" and u.slots["metric"] == "water_per_capita" and u.slots["top"] == 1
+    schools = [("2024年学校人均能耗排名", "")]
+    for question, lowest in (("倒数第一是哪家", True), ("第一名是哪家", False)):
+        u = offline.understand(question, schools)
+        assert u.intent == "rank" and u.slots["top"] == 1 and u.slots["category"] == "学校", question
+        assert bool(u.slots.get("lowest")) == lowest, question
+    u = offline.understand("倒数三名", schools)
+    assert u.slots["top"] == 3 and u.slots["lowest"] and u.slots["category"] == "学校"
+    u = offline.understand("水咋样", [("二中2024年用电多少", "")])
+    assert u.intent == "indicator" and u.slots["metric"] == "water"
+    assert offline.understand("往前推两年", [("二中2024年用电多少", "")]).slots["year"] == 2022
     u = offline.understand("往后推一年呢", [("市图书馆2023年用了多少水", "")])
     assert u.slots["year"] == 2024 and u.slots["institution"] == "市图书馆"
     u = offline.understand("从2020开始算", [("科技馆2015到2025综合能耗变化多少", "")])

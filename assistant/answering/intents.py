@@ -185,11 +185,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
+        re.search(r"倒数\s*(\d+|[二两三四五六七八九十]+)\s*(名|位|个|家)", text) or \
         re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text) or \
         re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
-    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名|^(那|那么)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
+    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名|"
+                   r"^(那|那么)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
         slots["top"] = 1  # "只要第一" after a list of five
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
                    r"从高到低.{0,3}全部|全部.{0,3}从高到低|"
@@ -198,7 +200,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     elif "category" in slots and not names and re.search(r"依次|分别|各自|各是|每家|各家", text):
         slots["top"] = 0  # "三家医院今年人均用水依次是多少": every unit of the kind, in order
 
-    if re.search(r"最(低|少|小|省)|倒数(前)?([2-9]|10|[几两二三四五六七八九十])|[从由]低到高|垫底的?([2-9]|10|[几两二三四五六七八九十])", text):
+    if re.search(r"最(低|少|小|省)|倒数(前)?([2-9]|10|[几两二三四五六七八九十])|[从由]低到高|垫底的?([2-9]|10|[几两二三四五六七八九十])|"
+                 r"^(那|那么)?倒数第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
         # "人均能耗最低的五家", "倒数前三": the ranking from the bottom (every unit listed: still from the top,
         # "全排出来，我要看倒数几名")
         slots["lowest"] = slots.get("top") != 0
@@ -257,10 +260,16 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if re.search(r"全年|年底|年末|年终", text):
             merged.pop("month", None)  # "全年看呢？", "截到年底有哪些超了" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
-        if current and re.match(r"^(那|那么)?(再)?往前(推)?一年|^(那|那么)?再前一年", text) and not years:
-            slots["year"] = current - 1  # "再往前一年呢": the year before the one discussed
-        elif current and re.match(r"^(那|那么)?(再)?往后(推|挪)?一年|^(那|那么)?再?后一年|^(那|那么)?下一年", text) and not years:
-            slots["year"] = current + 1  # "往后推一年呢": the year after the one discussed
+        back = re.match(r"^(那|那么)?(再)?往前(推|挪)?([一两二三四五]|[1-5])年|^(那|那么)?再前一年", text)
+        if current and back and not years:
+            step = back.group(4) or "一"
+            # "再往前一年呢", "往前推两年": years before the one discussed
+            slots["year"] = current - (int(step) if step.isdigit() else chinese_to_int(step.replace("两", "二")))
+        elif current and (ahead := re.match(r"^(那|那么)?(再)?往后(推|挪)?([一两二三]|[1-3])年|^(那|那么)?再?后一年|"
+                                            r"^(那|那么)?下一年", text)) and not years:
+            step = ahead.group(4) or "一"
+            # "往后推一年呢": the year after the one discussed
+            slots["year"] = current + (int(step) if step.isdigit() else chinese_to_int(step.replace("两", "二")))
         elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
             slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
         elif latest_year and re.match(r"^(那|那么)?(现在|目前|当前)(呢|的|怎么样|如何)?[?？]?$", text):
@@ -562,7 +571,8 @@ def _through_month(text: str) -> int | None:
     return int(number) if number.isdigit() else chinese_to_int(number)
 
 
-_BARE_SOURCE = re.compile(r"(那|那么|换成|改成|看)?(用)?(水|电)(的话)?(呢|的呢|的|量呢|量)?[?？]?")  # "那水呢", "电", "电的话呢"
+_BARE_SOURCE = re.compile(r"(那|那么|换成|改成|看)?(用)?(水|电)(的话)?(呢|的呢|的|量呢|量)?(咋样|怎么样|如何|情况)?[?？]?")
+# "那水呢", "电", "电的话呢", "水咋样"
 
 
 def _switch_metric(slots: dict, text: str, previous: str | None) -> None:
@@ -775,7 +785,7 @@ _DATA_VOCABULARY = frozenset(
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
     "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量 "
-    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 时段 同一时段 同期".split())
+    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 时段 同一时段 同期 倒数 末位 垫底 总结 材料 汇报".split())
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -1030,6 +1040,9 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if re.search(r"(换成|改成|按).{0,12}(再排|重新排|排一遍|重排)", text):
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
+    if re.fullmatch(r"(那|那么)?(只要|就要|只看)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)?(就行|就好|就够了|就可以)?"
+                    r"[啊呀呢吧]?[？?。]?", text):
+        return True  # "第一名是哪家就行" after a ranking: the same list, cut to its first
     if re.fullmatch(r"那?(从|自)(20)?\d\d年?(开始|起)算?(呢|吧)?", text):
         return True  # "从2020开始算" after a trend: the same trend from another year
     if re.match(r"还是(看|按|回到)", text):
@@ -1038,7 +1051,7 @@ def is_followup(text: str) -> bool:
         return False
     if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text):
         return True  # "电" after a unit's water trend; "电力消耗同口径": the same question of another metric
-    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|同样|照样|上一年|前一年|其中|回到|刚才|刚刚|"
+    if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|再往后|往后|同样|照样|上一年|前一年|其中|回到|刚才|刚刚|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
@@ -1050,7 +1063,7 @@ def is_followup(text: str) -> bool:
     return len(text) <= (12 if re.search(r"哪|谁", text) else 16) and \
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
         bool(re.search(r"20\d\d年?的?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|其[他它]类|"
-                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|"
+                       r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|倒数|"
                        r"都列|全列|全年|上半年|下半年|季度|进行排查|单独.{0,6}排查", text) or
                  (len(text) <= 8 and _metric(text)))
 

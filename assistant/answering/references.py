@@ -127,10 +127,12 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         number = next((g for g in pointer.groups() if g), "一")  # "最后一名", "垫底的": the last
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
         listed = _last_listed(turns, names, LISTS)
-        if n == 1 and not end and re.fullmatch(r"(那|那么)?(只要|就要|只看)?" + re.escape(pointer.group(0)) +
+        if n == 1 and re.fullmatch(r"(那|那么)?(只要|就要|只看)?" + re.escape(pointer.group(0)) +
                                             r"(是|为)?(哪家|哪一家|哪个单位|哪个|谁)?(就行|就好|就够了|就可以)?"
                                             r"[啊呀呢吧]?[？?。]?", question):
-            return question  # "第一名是哪家就行": the list cut to its first, a ranking of one that follow-ups re-rank
+            # "第一名是哪家就行", "倒数第一是哪家": the list cut to its first (or last), a ranking of one that
+            # follow-ups re-rank
+            return question
         from_bottom = bool(end) and not _listed_lowest_first(turns)  # a list from the lowest up starts at the bottom
         if n and 0 < n <= len(listed):
             return _put(question, pointer.group(0), listed[-n] if from_bottom else listed[n - 1])
