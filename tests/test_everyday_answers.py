@@ -1658,6 +1658,12 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
     u = offline.understand("水咋样", [("二中2024年用电多少", "")])
     assert u.intent == "indicator" and u.slots["metric"] == "water"
     assert offline.understand("往前推两年", [("二中2024年用电多少", "")]).slots["year"] == 2022
+    over = [("2025年全市超预算的单位有哪些", "")]
+    for question in ("我们二中在里面吗", "二中在不在里面"):
+        u = offline.understand(question, over)
+        assert u.intent == "budget" and u.slots["institution"] == "全部", question
+    calls = _calls(assistant, ["2024年哪些单位超定额了", "超得最多的是哪家", "它超了多少"])
+    assert calls[2][0] == "check_quota" and calls[2][1]["institution"] not in (None, "全部")
     u = offline.understand("往后推一年呢", [("市图书馆2023年用了多少水", "")])
     assert u.slots["year"] == 2024 and u.slots["institution"] == "市图书馆"
     u = offline.understand("从2020开始算", [("科技馆2015到2025综合能耗变化多少", "")])

@@ -379,8 +379,12 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "全市今年人均用水" after a quota check: the figure itself, not the check again
             kept = {k: v for k, v in merged.items() if k in {"year", "institution"}}
             return Understanding("indicator", {**kept, **slots})
+        if names and names[0] != "全部" and context.get("limit") and _OVER_BY.search(text) and not _metric(text):
+            # "它超了多少" after the units over the quota: that unit's check, with its gap
+            kept = {k: v for k, v in merged.items() if k in {"year", "month"}}
+            return Understanding(context["limit"], {**kept, **{k: v for k, v in slots.items() if k != "category"}})
         if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
-                own in (None, "indicator"):
+                own in (None, "indicator") and not (context.get("intent") in {"budget", "quota"} and _list_asked(text)):
             # "回到一中，它21年呢" after a ranking: that unit's figures again
             kept = {k: v for k, v in merged.items() if k in {"year", "metric"}}
             return Understanding("indicator", {**kept, **{k: v for k, v in slots.items() if k != "category"}})
@@ -486,6 +490,16 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if switched or previous.get("metric"):
             slots["metric"] = switched or previous["metric"]
     limit = (context or {}).get("limit")
+    if limit and names and names[0] != "全部" and not _metric(text) and (
+            _OVER_BY.search(text) or re.search(r"在(不在)?(里面|里头|其中|名单里)", text)):
+        # "它超了多少" after the units over the quota: that unit's check; "二中在不在里面" after the units over the
+        # budget: the list again, where the unit stands
+        listed = re.search(r"在(不在)?(里面|里头|其中|名单里)", text)
+        kept = {k: v for k, v in (context or {}).get("slots", {}).items() if k in {"year", "month"}}
+        slots = {**kept, **{k: v for k, v in slots.items() if k != "other_institution"}}
+        if listed:
+            slots["institution"] = "全部"
+        return Understanding(limit, slots)
     if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
             not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
         intent = limit  # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking
@@ -713,7 +727,7 @@ def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
     return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
-                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|"
+                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|在(不在)?(里面|里头|其中|名单里)|"
                           r"最(高|低|多|少|紧张?)的?([2-9]|10|[二两三四五六七八九十])(家|个|位)", text))
 
 
@@ -925,6 +939,9 @@ _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对�
 # A message that opens by comparing with a year ("跟2019年比呢 疫情前", "比起前年呢"): the figure being discussed
 _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
                              r"[一二三四五六七八九十两]年前|\d年前)|同比|环比)")  # also "那同比呢 我要写进总结里"
+
+
+_OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
 def _numeric_intent(text: str, slots: dict) -> str | None:
