@@ -1664,6 +1664,9 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
         assert u.intent == "budget" and u.slots["institution"] == "全部", question
     calls = _calls(assistant, ["2024年哪些单位超定额了", "超得最多的是哪家", "它超了多少"])
     assert calls[2][0] == "check_quota" and calls[2][1]["institution"] not in (None, "全部")
+    for question in ("历年数据拉一下", "每年都是多少", "一年比一年少吗"):
+        u = offline.understand(question, [("市图书馆2025年用水多少", "")])
+        assert u.intent == "trend" and u.slots["institution"] == "市图书馆", question
     u = offline.understand("往后推一年呢", [("市图书馆2023年用了多少水", "")])
     assert u.slots["year"] == 2024 and u.slots["institution"] == "市图书馆"
     u = offline.understand("从2020开始算", [("科技馆2015到2025综合能耗变化多少", "")])
