@@ -1667,6 +1667,9 @@ def test_follow_ups_that_cut_re_rank_or_shift_a_list(assistant):
     for question in ("历年数据拉一下", "每年都是多少", "一年比一年少吗"):
         u = offline.understand(question, [("市图书馆2025年用水多少", "")])
         assert u.intent == "trend" and u.slots["institution"] == "市图书馆", question
+    u = offline.understand("跟十四五目标比完成了没", [("市图书馆2025年单位面积能耗多少", "")])
+    assert u.intent == "trend" and (u.slots["base_year"], u.slots["year"]) == (2020, 2025)
+    assert offline.understand("全国十四五目标完成得怎么样", []).intent == "knowledge"
     u = offline.understand("往后推一年呢", [("市图书馆2023年用了多少水", "")])
     assert u.slots["year"] == 2024 and u.slots["institution"] == "市图书馆"
     u = offline.understand("从2020开始算", [("科技馆2015到2025综合能耗变化多少", "")])

@@ -248,6 +248,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
          bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
+    discussed_unit = (context or {}).get("slots", {}).get("institution")
+    if _FYP_TARGET_MET.search(text) and discussed_unit and (context or {}).get("intent") in {"indicator", "compare", "trend"} \
+            and names in ([], [discussed_unit]) and not _WIDER_SCOPE.search(text) and latest_year:
+        # "跟十四五目标比完成了没" about the unit discussed: its 2020–latest series, which carries the target line
+        kept = {k: v for k, v in context["slots"].items() if k in {"institution", "metric", "category"}}
+        return Understanding("trend", {**kept, **({"metric": metric} if metric else {}), "base_year": 2020,
+                                       "year": latest_year})
     if followup and (_KNOWLEDGE_ASKS.search(text) or find_article(text) or
                      (not names and (_WIDER_SCOPE.search(text) or _other_place(text, institutions, tagger)))):
         return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢", "那广东高校的呢": not our figures
@@ -941,6 +948,8 @@ _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相�
                              r"[一二三四五六七八九十两]年前|\d年前)|同比|环比)")  # also "那同比呢 我要写进总结里"
 
 
+# Whether the 14th five-year plan's target was met ("完成十四五目标没", "跟十四五目标比完成了没")
+_FYP_TARGET_MET = re.compile(r"十四五.{0,4}(目标|任务).{0,8}(完成|达到|实现|达标|做到)|(完成|达到|实现)了?十四五.{0,4}(目标|任务)")
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
