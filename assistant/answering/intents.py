@@ -268,15 +268,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             merged.pop("month", None)  # "全年看呢？", "截到年底有哪些超了" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
         back = re.match(r"^(那|那么)?(再)?往前(推|挪)?([一两二三四五]|[1-5])年|^(那|那么)?再前一年", text)
+        ahead = re.match(r"^(那|那么)?(再)?往后(推|挪)?([一两二三]|[1-3])年|^(那|那么)?再?后一年|^(那|那么)?下一年", text)
         if current and back and not years:
-            step = back.group(4) or "一"
-            # "再往前一年呢", "往前推两年": years before the one discussed
-            slots["year"] = current - (int(step) if step.isdigit() else chinese_to_int(step.replace("两", "二")))
-        elif current and (ahead := re.match(r"^(那|那么)?(再)?往后(推|挪)?([一两二三]|[1-3])年|^(那|那么)?再?后一年|"
-                                            r"^(那|那么)?下一年", text)) and not years:
-            step = ahead.group(4) or "一"
-            # "往后推一年呢": the year after the one discussed
-            slots["year"] = current + (int(step) if step.isdigit() else chinese_to_int(step.replace("两", "二")))
+            slots["year"] = current - _count(back.group(4))  # "再往前一年呢", "往前推两年": before the year discussed
+        elif current and ahead and not years:
+            slots["year"] = current + _count(ahead.group(4))  # "往后推一年呢": after the year discussed
         elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
             slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
         elif latest_year and re.match(r"^(那|那么)?(现在|目前|当前)(呢|的|怎么样|如何)?[?？]?$", text):
@@ -497,14 +493,13 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         if switched or previous.get("metric"):
             slots["metric"] = switched or previous["metric"]
     limit = (context or {}).get("limit")
-    if limit and names and names[0] != "全部" and not _metric(text) and (
-            _OVER_BY.search(text) or re.search(r"在(不在)?(里面|里头|其中|名单里)", text)):
+    in_the_list = bool(_IN_THE_LIST.search(text))
+    if limit and names and names[0] != "全部" and not _metric(text) and (_OVER_BY.search(text) or in_the_list):
         # "它超了多少" after the units over the quota: that unit's check; "二中在不在里面" after the units over the
         # budget: the list again, where the unit stands
-        listed = re.search(r"在(不在)?(里面|里头|其中|名单里)", text)
         kept = {k: v for k, v in (context or {}).get("slots", {}).items() if k in {"year", "month"}}
         slots = {**kept, **{k: v for k, v in slots.items() if k != "other_institution"}}
-        if listed:
+        if in_the_list:
             slots["institution"] = "全部"
         return Understanding(limit, slots)
     if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
@@ -734,7 +729,7 @@ def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
     return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
-                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|在(不在)?(里面|里头|其中|名单里)|"
+                          r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|" + _IN_THE_LIST.pattern + "|"
                           r"最(高|低|多|少|紧张?)的?([2-9]|10|[二两三四五六七八九十])(家|个|位)", text))
 
 
@@ -950,6 +945,7 @@ _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相�
 
 # Whether the 14th five-year plan's target was met ("完成十四五目标没", "跟十四五目标比完成了没")
 _FYP_TARGET_MET = re.compile(r"十四五.{0,4}(目标|任务).{0,8}(完成|达到|实现|达标|做到)|(完成|达到|实现)了?十四五.{0,4}(目标|任务)")
+_IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "二中在不在里面": where a unit stands in a list
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
@@ -1056,10 +1052,15 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
     ago = re.search(r"(?<![\d十])([2-9]|10|[两二三四五六七八九十])年(以)?前", text)  # "跟五年前比"
     if ago:
-        n = int(ago.group(1)) if ago.group(1).isdigit() else chinese_to_int(ago.group(1).replace("两", "二"))
-        if n:
-            years.append(anchor - n)
+        years.append(anchor - _count(ago.group(1)))
     return list(dict.fromkeys(years))
+
+
+def _count(word: str | None) -> int:
+    """A small count as said: "两" and "二" are 2, "5" is 5; none is 1 ("再前一年")."""
+    if not word:
+        return 1
+    return int(word) if word.isdigit() else chinese_to_int(word.replace("两", "二")) or 1
 
 
 def is_followup(text: str) -> bool:
