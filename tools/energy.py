@@ -413,8 +413,13 @@ class RankResult:
         scope = f"{self.category}类" if self.category else "全部"
         listed = "；".join(f"{row.rank}. {row.institution} {_v(row.value)}" for row in self.rows)
         order = "从低到高" if self.lowest_first else "从高到低"
-        shown = f"全部{len(self.rows)}家" if len(self.rows) == self.total else \
-            f"最低的{len(self.rows)}家" if self.lowest_first else "第1名" if len(self.rows) == 1 else f"前{len(self.rows)}名"
+        n = len(self.rows)
+        if n == self.total:
+            shown = f"全部{n}家"
+        elif self.lowest_first:
+            shown = f"最低的{n}家"
+        else:
+            shown = "第1名" if n == 1 else f"前{n}名"
         return (f"{self.year}年{scope}{self.total}家单位按{name}（{unit}）{order}排名，{shown}：{listed}。"
                 f"各单位数值按全年合计计算，面积与人数取当年最后一期。"
                 + (f"所用系数：{'；'.join(f.text() for f in self.factors)}。" if self.factors else "")

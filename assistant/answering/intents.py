@@ -190,8 +190,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
-    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名|"
-                   r"^(那|那么)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
+    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名", text) or ONE_OF_THE_LIST.fullmatch(text):
         slots["top"] = 1  # "只要第一" after a list of five
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
                    r"从高到低.{0,3}全部|全部.{0,3}从高到低|"
@@ -200,8 +199,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     elif "category" in slots and not names and re.search(r"依次|分别|各自|各是|每家|各家", text):
         slots["top"] = 0  # "三家医院今年人均用水依次是多少": every unit of the kind, in order
 
-    if re.search(r"最(低|少|小|省)|倒数(前)?([2-9]|10|[几两二三四五六七八九十])|[从由]低到高|垫底的?([2-9]|10|[几两二三四五六七八九十])|"
-                 r"^(那|那么)?倒数第一名?(是|为)?(哪家|哪一家|哪个单位|谁)", text):
+    if re.search(r"最(低|少|小|省)|倒数(前)?([2-9]|10|[几两二三四五六七八九十])|[从由]低到高|垫底的?([2-9]|10|[几两二三四五六七八九十])",
+                 text) or (ONE_OF_THE_LIST.fullmatch(text) and "倒数" in text):
         # "人均能耗最低的五家", "倒数前三": the ranking from the bottom (every unit listed: still from the top,
         # "全排出来，我要看倒数几名")
         slots["lowest"] = slots.get("top") != 0
@@ -292,7 +291,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         relative = re.search(r"(跟|和|与|同|比起?|较|对比|相比|相较于?)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年|"
-                             r"(?:[2-9]|10|[两二三四五六七八九十])年以?前)", text)
+                             + _YEARS_AGO + ")", text)
         others = [y for y in years if y != current]
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
@@ -455,7 +454,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         now = (context or {}).get("slots", {}).get("year") or latest_year
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
-    relative = re.search(r"(和|跟|与|比起?|较|对比|相比)(去年|上年|前年|(?:[2-9]|10|[两二三四五六七八九十])年以?前)",
+    relative = re.search(r"(和|跟|与|比起?|较|对比|相比)(去年|上年|前年|" + _YEARS_AGO + ")",
                          asked if scene_years else text)
     if len(years) == 1 and relative and "base_year" not in slots and not re.search(r"今年|20\d\d", text):
         # "它的单位面积能耗跟前年比是升了还是降了" after its figure of 去年: the year discussed (or the latest)
@@ -938,13 +937,18 @@ _ANOMALY = re.compile(r"异常|诊断|突增|突降|不正常|正常吗|不对�
                       r"[电水]表.{0,6}(坏|故障|停走|不走|跳)")
 
 
+_FEW = r"[2-9]|10|[两二三四五六七八九十]"  # a few years, as counted back ("五年前")
+_YEARS_AGO = rf"(?:{_FEW})年以?前"
 # A message that opens by comparing with a year ("跟2019年比呢 疫情前", "比起前年呢"): the figure being discussed
 _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
-                             r"[一二三四五六七八九十两]年前|\d年前)|同比|环比)")  # also "那同比呢 我要写进总结里"
+                             + _YEARS_AGO + ")|同比|环比)")  # also "那同比呢 我要写进总结里"
 
 
 # Whether the 14th five-year plan's target was met ("完成十四五目标没", "跟十四五目标比完成了没")
 _FYP_TARGET_MET = re.compile(r"十四五.{0,4}(目标|任务).{0,8}(完成|达到|实现|达标|做到)|(完成|达到|实现)了?十四五.{0,4}(目标|任务)")
+# "第一名是哪家就行", "倒数第一是哪家" (whole message) after a ranking: the same list, cut to its first or last unit
+ONE_OF_THE_LIST = re.compile(r"(那|那么)?(只要|就要|只看)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)?"
+                             r"(就行|就好|就够了|就可以)?[啊呀呢吧]?[？?。]?")
 _IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "二中在不在里面": where a unit stands in a list
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
@@ -1050,7 +1054,7 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
                          ("大前年", -3), ("(?<!大)前年", -2)):
         if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
-    ago = re.search(r"(?<![\d十])([2-9]|10|[两二三四五六七八九十])年(以)?前", text)  # "跟五年前比"
+    ago = re.search(r"(?<![\d十])(" + _FEW + r")年以?前", text)  # "跟五年前比"
     if ago:
         years.append(anchor - _count(ago.group(1)))
     return list(dict.fromkeys(years))
@@ -1068,8 +1072,7 @@ def is_followup(text: str) -> bool:
     "前三就行", "前年学校的", "23年同期")."""
     if re.search(r"(换成|改成|按).{0,12}(再排|重新排|排一遍|重排)", text):
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
-    if re.fullmatch(r"(那|那么)?(只要|就要|只看)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)?(就行|就好|就够了|就可以)?"
-                    r"[啊呀呢吧]?[？?。]?", text):
+    if ONE_OF_THE_LIST.fullmatch(text):
         return True  # "第一名是哪家就行" after a ranking: the same list, cut to its first
     if re.fullmatch(r"那?(从|自)(20)?\d\d年?(开始|起)算?(呢|吧)?", text):
         return True  # "从2020开始算" after a trend: the same trend from another year

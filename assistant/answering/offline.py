@@ -148,7 +148,7 @@ class OfflineEngine:
             covered = None  # how well the documents cover `question`, once measured
             if read != question and not set(self.kb.unseen_words(read)) - set(self.kb.unseen_words(question)):
                 covered = self._best_coverage(question)
-                read_hits = self.kb.search(full_years(asked(read)), k=SEARCHED_PASSAGES).hits
+                read_hits = self._searched(read)
                 read_covered = _best(read_hits)
                 by_name = max(read_hits[:4], key=lambda h: h.coverage, default=None)
                 if read_covered >= covered and not (by_name is not None and by_name.chunk.doc_type == "data" and
@@ -602,9 +602,13 @@ class OfflineEngine:
             return None
         return focused, hits
 
+    def _searched(self, question: str) -> list[SearchHit]:
+        """The top passages for `question` as `_knowledge` reads it."""
+        return self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits
+
     def _best_coverage(self, question: str) -> float:
         """How well the best of the top passages covers `question` (as `_knowledge` reads it)."""
-        return _best(self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits)
+        return _best(self._searched(question))
 
     def _asks_what_or_how(self, question: str) -> bool:
         """Whether the question asks what something is or how to proceed, and no figure, date or penalty: a note that

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from assistant.answering.intents import NO_DATA_CONTEXT, SELF_INTRO, institutions_named
+from assistant.answering.intents import NO_DATA_CONTEXT, ONE_OF_THE_LIST, SELF_INTRO, institutions_named
 from assistant.numerals import chinese_to_int
 
 _WITHIN = r"(?:全市|全部|学校里?|医院里?|机关里?|场馆里?|里面|其中)?"
@@ -127,9 +127,7 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
         number = next((g for g in pointer.groups() if g), "一")  # "最后一名", "垫底的": the last
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
         listed = _last_listed(turns, names, LISTS)
-        if n == 1 and re.fullmatch(r"(那|那么)?(只要|就要|只看)?" + re.escape(pointer.group(0)) +
-                                            r"(是|为)?(哪家|哪一家|哪个单位|哪个|谁)?(就行|就好|就够了|就可以)?"
-                                            r"[啊呀呢吧]?[？?。]?", question):
+        if ONE_OF_THE_LIST.fullmatch(question):
             # "第一名是哪家就行", "倒数第一是哪家": the list cut to its first (or last), a ranking of one that
             # follow-ups re-rank
             return question
