@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from assistant.retrieval.colloquial import pauses_as_commas
 from assistant.retrieval.knowledge import SearchHit
@@ -350,7 +351,8 @@ def asked(question: str) -> str:
     return "，".join(clauses)
 
 
-_UNVERIFIED = re.compile(r"尚未核实|待核实|未经核实|未核实|尚未掌握|不能给出|无法给出|待查证|本知识库没有|没有找到可靠")
+_UNVERIFIED = re.compile(r"尚未核实|待核实|未经核实|未核实|尚未掌握|不能给出|无法给出|待查证|本知识库没有|没有找到可靠|"
+                         r"(?:本知识库)?(?:尚未|未)(?:收录|找到)")
 # A note that the asked item is unverified leads only when no other sentence comes this close (dev: 0.5 over 0, 0.2)
 UNVERIFIED_PENALTY = 0.5
 
@@ -379,12 +381,17 @@ _NOTED_ITEMS = (
 )
 
 
-def asked_item_unverified(question: str, sentence: str) -> bool:
+def asked_item_unverified(question: str, sentence: str, names: Iterable[str] = ()) -> bool:
     """Whether the sentence's bracketed note says the very item the question asks has not been verified ("罚多少钱"
-    against "（该法的施行日期和具体条款在本知识库中待核实）")."""
+    against "（该法的施行日期和具体条款在本知识库中待核实）"), or names one of the question's `names` (places, years)
+    that the sentence outside its brackets does not: "南方区域的因子是多少" against "华北0.6361……（南方、西南区域数值
+    本知识库尚未收录）"."""
     brackets = re.findall(r"（([^（）]*)）|\(([^()]*)\)", sentence)  # (full-width, half-width) per bracket
     notes = [text for pair in brackets for text in pair if text and _UNVERIFIED.search(text)]
-    return any(ask.search(question) and any(noted.search(n) for n in notes) for ask, noted in _NOTED_ITEMS)
+    if any(ask.search(question) and any(noted.search(n) for n in notes) for ask, noted in _NOTED_ITEMS):
+        return True
+    outside = re.sub(r"（[^（）]*）|\([^()]*\)", "", sentence)
+    return any(name in note and name not in outside for name in names for note in notes)
 
 
 def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 0.25,

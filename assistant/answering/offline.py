@@ -381,8 +381,16 @@ class OfflineEngine:
             lines.append(f"{''.join(sentences)}[{len(citations)}]")
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
-        lead, noted = self._lead(question, quoted + [h for h in hits if h not in quoted and
-                                                     h.coverage >= floor * 0.8], citations, weights)
+        pool = quoted + [h for h in hits if h not in quoted and h.coverage >= floor * 0.8]
+        lead, noted = self._lead(question, pool, citations, weights)
+        scene, _, focused = question.rstrip("。！!").rpartition("。")
+        if scene and len(focused) >= 6 and _unverified_in(lead):
+            # "我们单位想申报近零碳试点，专家说……。零碳建设中一般容易出哪几个问题": the scene, a sentence of its own,
+            # found a note that its item is unverified; the asking sentence alone finds the sentence that answers
+            trial = list(citations)
+            retry, renoted = self._lead(focused, pool, trial, self.kb.query_weights(focused))
+            if retry and not _unverified_in(retry):
+                lead, noted, citations[:] = retry, renoted, trial
         if noted and not self._asks_what_or_how(question):
             # "舟山屋顶光伏一共装了多少千瓦": the sentence with a figure in 千瓦 is about the whole country, and the
             # case's own note, as close to the question, says its capacity is not held
@@ -548,6 +556,12 @@ class OfflineEngine:
                   re.fullmatch(r"..+[省市县]", w) or w in PROVINCES or (loose and len(w) >= 2))]
         return [(p, p[:-1] if len(p) > 2 and p[-1] in "省市县" else p) for p in places]
 
+    def _names_of(self, question: str) -> list[str]:
+        """The names, numbers, places and directions a question holds (2023, 西南, 南方, 舟山)."""
+        tokenizer = self.kb.tokenizer
+        return [w for w, flag in tokenizer.tagged(question)
+                if len(w) >= 2 and (flag in ("f", "s", "ns") or tokenizer.is_name(w))]
+
     def _lead_falls_short(self, question: str, lead: str) -> str | None:
         """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
         None when it does or there is none."""
@@ -571,7 +585,7 @@ class OfflineEngine:
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
             return f"检索到的文件里没有给出所问的{value}。"
         sentence, title = _with_source(lead)
-        if title and len(lead.splitlines()) == 1 and asked_item_unverified(question, sentence):
+        if title and len(lead.splitlines()) == 1 and asked_item_unverified(question, sentence, self._names_of(question)):
             # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence notes in brackets that the law's articles (the very
             # item asked) are not verified
             return f"{title}注明所问的这一项尚未核实，没有可以引用的确切内容。"

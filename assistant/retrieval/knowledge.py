@@ -39,6 +39,9 @@ from assistant.retrieval.vectorstore import VectorStore, collection_name, open_v
 Progress = Callable[[int, int, str], None]
 RRF_K = 60
 GENERAL_WORD_WEIGHT = 0.25  # a word that is not a topic word (verb, adverb, phrase) weighs this share of its IDF weight
+# an everyday word no passage uses, in a clause before the one that asks ("总务主任" in "……，总务主任问……，会不会直接
+# 罚款"): the user's scene, weighed this share (dev: colloquial +2, decline unchanged; 0.1 the same)
+SCENE_WORD_WEIGHT = 0.3
 EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
                  "cases": "case", "case": "case", "campaigns": "campaign", "campaign": "campaign",
@@ -299,11 +302,16 @@ class KnowledgeBase:
         if not normalised:
             query = self.normalise_query(query)
         weights: dict[str, float] = {}
+        clauses = [c for c in re.split(r"[，。；！？,;!?\s]+", query) if c]
+        last = clauses[-1] if len(clauses) > 1 else ""  # the clause that asks, when there are several
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
             share = sum(idf(p) for p in parts) / len(parts) / len(parts)
             if not self.tokenizer.is_topical(word):
                 share *= GENERAL_WORD_WEIGHT  # "搞", "来着", "说白了": how it is asked, not what about
+            elif last and word not in last and index is not None and not any(index.df.get(p) for p in parts) \
+                    and not self.tokenizer.is_name(word) and self.tokenizer.is_common_word(word):
+                share *= SCENE_WORD_WEIGHT
             for part in parts:
                 weights[part] = weights.get(part, 0.0) + share
         return weights

@@ -57,8 +57,11 @@ class Speller:
         spans = [w for w in words if len(w) >= 2 and w not in self._known]
         # two single characters jieba left apart, but not an administrative prefix and the next word's first
         # character ("市大数据中心" is 市 + 大数据中心, not a slip of 十大)
-        spans += [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text
-                  and a not in "市省县区镇乡"]
+        pairs = [a + b for a, b in zip(words, words[1:]) if len(a) == 1 and len(b) == 1 and a + b in text
+                 and a not in "市省县区镇乡"]
+        spans += pairs
+        # and the character after the pair, which jieba may drop as a stop word ("低谈日": 低 + 谈 + 日 → 低碳日)
+        spans += [m.group(0) for pair in pairs for m in re.finditer(re.escape(pair) + r"[\u4e00-\u9fff]", text)]
         for span in dict.fromkeys(spans):
             if re.fullmatch(r"[前第头][一二两三四五六七八九十]", span) or \
                     re.match(r"[一二两三四五六七八九十百千万零〇]+[点时号天年月周个]", span):
