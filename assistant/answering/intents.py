@@ -139,6 +139,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     asked = asking_part(text)  # a long message's question, after the scene it sets
     years = _years(text, today, latest_year)
     question_clause = asking_part(text, short_too=True)
+    final = re.split(r"[，,。；;！!？?]", text.rstrip("，,。；;！!？?"))[-1]
+    if intro and names and names[0] != "全部" and re.search(_EVERY_UNIT, final) and \
+            not re.search(r"我们|咱们?|我单位|本单位|自己", final) and \
+            not _find_institutions(text[intro.end():], institutions)[0]:
+        # "我这边是市公安局的，……，帮我查下2021年超定额的单位": who asks, then the city's list
+        names = ["全部"]
+        slots["institution"] = "全部"
+        slots.pop("other_institution", None)
     scene = text[:len(text) - len(question_clause)] if text.endswith(question_clause) else ""
     # a short message's scene is an event dated before the question ("行政中心2022年起搞托管，2021年它综合能耗多少")
     scened = question_clause if asked != text or re.search(r"20\d\d年(起|开始|以后|之后|底|初)", scene) else asked
@@ -259,7 +267,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         return Understanding("knowledge", slots)  # "那第十六条呢", "那超了罚多少呢", "那广东高校的呢": not our figures
     if followup:
         merged = {k: v for k, v in context.get("slots", {}).items() if k not in {"other_institution"}}
-        if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家", text):
+        if re.search(r"全市|全部|所有单位|各单位|全市范围|整个市|咱们市|各家|(所有|全部|各)(类型|类别|种类)|不分(类型|类别)", text):
             merged.pop("category", None)  # "全市范围前三呢？" after a ranking of schools: every unit now
             if merged.get("institution") and merged["institution"] != "全部":
                 merged["institution"] = "全部"
@@ -649,7 +657,7 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              r"(怎么|如何|咋)(编|编制|编出来|定出来)|是怎么来的|一般先(查|做|看)|先查什么|"
                              r"(哪天|哪年|什么时候|何时)(开始)?(实施|施行|印发|发布|生效)|GB/?T|DB\d{2}|"
                              r"按(什么|哪个月|几月份?|哪一年|哪个|啥)(标准|方法|办法)?(来)?(算|编|定|核定|分)的?|哪一?条|第几条|哪个条款|"
-                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)(?!(今年|去年|前年|20\d\d|有?哪些单位|有?哪几家|哪家))|数据说明(里|中)?|重复(算|计|统计)|"
+                             r"(啥|什么|有何|有什么)(区别|不同)|样例数据(里|中)(?!(今年|去年|前年|20\d\d|有?哪些单位|有?哪几家|哪家))(?![^，,。？?]{0,12}(20\d\d年|今年|去年)[^，,。？?]{0,10}(多少|几))|数据说明(里|中)?|重复(算|计|统计)|"
                              r"(是)?(故意|有意)(这么|这样)?(设|编|造|放)|补(在|到|录在)哪|"
                              r"(要|该)(干嘛|做什么|干什么)|(写|交|报|提交|出具|作出)(个|份|一份)?(书面)?说明|会不会被|都?查哪些|(怎么|如何|咋)分摊|"
                              r"(系数|因子)(按.{1,3})?(是多少|是几|多少)$|"
@@ -734,7 +742,8 @@ def _list_asked(text: str) -> bool:
 
 _ASKING_WORDS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|是否|有没有")  # a clause with one asks something
 _COURTESY = re.compile(r"^.{0,8}(好吗|可以吗|行吗|好不好|行不行|成吗)$")
-_REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮(我|忙)(查|看|算|列|排)")
+_REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮(我|忙)(查|看|算|列|排)|"
+                      r"比(一)?下$|对比(一)?下|比一比$|比比$")
 
 
 def _requested(text: str) -> str:
@@ -743,6 +752,9 @@ def _requested(text: str) -> str:
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
     if len(clauses) > 1 and _REQUEST.search(clauses[-1]) and _metric(clauses[-1]):
         return clauses[-1]
+    if len(clauses) > 1 and re.search(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)", clauses[-1]) and \
+            re.search(r"多少|几|多了|少了|涨了|降了|升了", clauses[-1]):
+        return clauses[-1]  # "咋这么高，我们跟2024年比多了多少": the comparison asked, after the remark
     return text
 
 
@@ -959,7 +971,10 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None
-    if _ANOMALY.search(text):
+    final = re.split(r"[，,。；;！!？?]", text.rstrip("，,。；;！!？?"))[-1]
+    if _ANOMALY.search(text) and not (final != text and not _ANOMALY.search(final) and _metric(final) and
+                                      re.search(r"全年|多少|看下|看看|查下|查一下", final)):
+        # (not "我们23年11月电表停走了，想看下我们2023年全年用电量": the scene's fault, then the figure asked)
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
     if re.search(r"执行(得|率)?.{0,2}(最|较|比较)?(紧|吃紧)", text):
         return "budget"  # "到10月份为止的话 执行最紧的前五家": only a budget is executed tight
@@ -1038,6 +1053,8 @@ def _metric(text: str) -> str | None:
 
 
 def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
+    # "前年也就是2022年": the year written out says which year the word meant
+    text = re.sub(r"(大前年|前年|去年|上一?年|今年)[，,]?(也就是|就是|即|也即)(?=(20)?\d\d年)", "", text)
     # not a quantity ("少用2000度电", "2050万元")
     years = [int(y) for y in re.findall(r"(?<![\d.])(20[0-9]{2})(?:年|$|[^0-9.度千万立方吨升元米个家公斤克%％kKmM])", text)]
     if years and re.search(r"(比|较|与|和)(上年|去年|上一年)|同比", text):
@@ -1095,7 +1112,7 @@ def is_followup(text: str) -> bool:
         not re.search(r"什么|啥|怎么|为什么|如何|是不是|能不能|多少|几", rest) and \
         bool(re.search(r"20\d\d年?的?$|20\d\d年|同期|同比|环比|比上年|[前去今]年|[0-9一二三四五六七八九十]+月|学校|医院|机关|场馆|其[他它]类|"
                        r"前[二两三四五六七八九十\d]|全市|整个市|全部|人均|单位面积|每平|超了|超的|超标|这一年|那一年|当年|倒数|"
-                       r"都列|全列|全年|上半年|下半年|季度|进行排查|单独.{0,6}排查|历年|逐年|每年|这几年|近几年|走势|趋势", text) or
+                       r"都列|全列|全年|上半年|下半年|季度|进行排查|(所有|全部|各)(类型|类别|种类)|不分(类型|类别)|都算上|单独.{0,6}排查|历年|逐年|每年|这几年|近几年|走势|趋势", text) or
                  (len(text) <= 8 and _metric(text)))
 
 

@@ -134,7 +134,7 @@ def _alternation(table: dict[str, str]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, keys))) if keys else None
 
 
-SPOKEN_MESSAGE_CHARS = 30  # a message longer than this, typed without punctuation, pauses where it has spaces
+SPOKEN_MESSAGE_CHARS = 24  # a message longer than this, typed without punctuation, pauses where it has spaces
 
 
 def pauses_as_commas(text: str) -> str:
