@@ -396,6 +396,11 @@ class OfflineEngine:
             # case's own note, as close to the question, says its capacity is not held
             return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
                                 "knowledge")
+        referred = _year_referred(lead, hits) if years and lead and len(lead.splitlines()) == 1 else None
+        if referred and referred not in years:
+            # "2025年全国公共机构节能宣传周启动仪式在哪里办的": "同年全国节能宣传周的启动仪式在广州" is about the year
+            # the passage named before it (2023)
+            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         if years and lead and YEAR.search(lead) and not any(_names_year(lead, y, question) for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
@@ -895,6 +900,19 @@ def _same_code(lead: str, question: str) -> bool:
     def codes(text: str) -> set[str]:
         return {re.sub(r"\s", "", m.group(0)) for m in re.finditer(STANDARD_CODE, text)}
     return bool(codes(lead) & codes(question))
+
+
+def _year_referred(lead: str, hits: list[SearchHit]) -> str | None:
+    """The year a lead that opens with 同年/当年/该年 and names none means: the last year its passage names before it."""
+    said = lead.split("（《")[0]
+    if not re.match(r"(同年|当年|该年|这一年)", said) or YEAR.search(said):
+        return None
+    for hit in hits:
+        at = hit.chunk.text.find(said[:12])
+        if at > 0:
+            before = YEAR.findall(hit.chunk.text[:at])
+            return before[-1] if before else None
+    return None
 
 
 def _names_year(lead: str, year: str, question: str) -> bool:
