@@ -149,7 +149,9 @@ def turn_ok(answer_text: str, want: dict, cited: list[str] | None = None) -> lis
     if missing:
         problems.append(f"names missing {missing}")
     elif want.get("ordered") and names:
-        positions = [answer_text.index(n) for n in names]
+        # the list from its first entry on: a sentence before it may name one unit's place ("二中……排第 4 名")
+        start = answer_text.index(names[0])
+        positions = [answer_text.find(n, start) for n in names]
         if positions != sorted(positions):
             problems.append("names out of order")
     stated = _numbers_in(answer_text)

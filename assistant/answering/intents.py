@@ -61,7 +61,7 @@ _OUT_OF_SCOPE = re.compile(
     r"笑话|星座|算命|旅游攻略|机票|火车票|减肥|游戏|翻译成英文|世界杯|演唱会|汇率|比特币|高考分数")
 # A household's or a person's own affairs ("家里空调外机滴水", "私家车年检"), with nothing about an institution, its staff
 # or a campaign: not 公共机构 work, whatever domain words it shares
-_PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有])家(里|中)|我家|自己家|私家车|(?<![本该])小区")
+_PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有0-9专大])家(里|中)|我家|自己家|私家车|(?<![本该])小区")
 _INSTITUTIONAL = re.compile(r"单位|机关|公共机构|职工|干部|员工|宣传|倡议|活动|带动|示范|学校|医院|办公")
 # A device's fault and how to fix it ("电脑连不上打印机，一直显示脱机，咋弄", "太阳能热水器冬天不热是咋回事"): repair
 # work, which no policy, standard or case answers; a meter's fault is a question about our data (DATA_FAULT)
@@ -111,12 +111,36 @@ def understand(question: str, institutions: list[str], context: dict | None = No
                tagger: Tagger | None = None) -> Understanding:
     """Classify a question and fill its slots; `context` is the previous question's slots and intent. `tagger`
     gives (word, part of speech) pairs: the knowledge base's own tokenizer, so jieba's dictionary is loaded once
-    per process (jieba's global tokenizer when None)."""
+    per process (jieba's global tokenizer when None).
+
+    A ranking asked for one unit's place ("我们排第几", "二中在学校里排老几") lists every unit and names that unit
+    in the slot `place_of`."""
+    u = _understand(question, institutions, context, today, latest_year, tagger)
+    before = (context or {}).get("slots", {})
+    # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
+    about_figure = u.intent == "knowledge" and (context or {}).get("intent") in NUMERIC_INTENTS and "metric" in before
+    if u.intent not in {"rank", "indicator"} and not about_figure or u.ambiguous or \
+            not PLACE_ASKED.search(_normalise(question)):
+        return u
+    own = u.slots.get("institution")
+    unit = own if own not in (None, "全部") else before.get("institution")
+    if unit in (None, "全部"):
+        return u
+    kept = {k: v for k, v in before.items() if k in {"metric", "year"}} if about_figure else {}
+    slots = {k: v for k, v in u.slots.items() if k not in {"institution", "other_institution", "top", "lowest"}}
+    return Understanding("rank", {**kept, **slots, "top": 0, "place_of": unit})
+
+
+def _understand(question: str, institutions: list[str], context: dict | None = None,
+                today: date | None = None, latest_year: int | None = None,
+                tagger: Tagger | None = None) -> Understanding:
     today = today or date.today()
     text = _as_asked(_normalise(question), context)
     if _GREETING.match(text):
         return Understanding("greeting")
-    if _OUT_OF_SCOPE.search(text) or (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text)):
+    if (_OUT_OF_SCOPE.search(text) or (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text))) and not (
+            _metric(text) and re.search(f"{_RANKING}|{WHOLE_CITY.pattern}|20\\d\\d|今年|去年", text)):
+        # (not "今年夏天天气热，全市用电最多的前五家": the weather is the scene of a question about our figures)
         return Understanding("out_of_scope")
     if _FAULT.search(text) and _FIX_ASKED.search(text) and not _METER.search(text):
         return Understanding("out_of_scope", {"repair": True})
@@ -962,6 +986,10 @@ _FYP_TARGET_MET = re.compile(r"十四五.{0,4}(目标|任务).{0,8}(完成|达�
 ONE_OF_THE_LIST = re.compile(r"(那|那么)?(只要|就要|只看)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)?"
                              r"(就行|就好|就够了|就可以)?[啊呀呢吧]?[？?。]?")
 _IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "二中在不在里面": where a unit stands in a list
+# "我们排第几", "二中在学校里排老几": the place of one unit in a ranking
+PLACE_ASKED = re.compile(r"排(在)?第(几|多少)|排(几|多少)(名|位)|排名第?(几|多少)|排老几|第几名|(什么|啥|哪个)(位置|名次)|"
+                         r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}算(高|低|多|少)|"
+                         r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}(什么|啥)水平")
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 

@@ -806,7 +806,8 @@ class OfflineEngine:
             args = {"metric": metric, "year": year, "category": slots.get("category"), "top": slots.get("top", 10)}
             if slots.get("lowest"):
                 args["lowest_first"] = True
-            return self._call("rank", args, u.intent, note=note)
+            answer = self._call("rank", args, u.intent, note=note)
+            return self._place_of(answer, slots["place_of"]) if slots.get("place_of") else answer
         if u.intent == "quota":
             args = {"institution": institution or "全部", "year": year}
             if args["institution"] == "全部" and slots.get("category"):
@@ -836,6 +837,23 @@ class OfflineEngine:
         if result is None:
             return Answer(f"无法计算：{call.result['error']}", "offline", [], [call], intent=intent)
         return Answer(call.explanation + note, "offline", [], [call], intent=intent)
+
+    def _place_of(self, answer: Answer, unit: str) -> Answer:
+        """A ranking led by one unit's place in it ("我们排第几"), taken from the tool result."""
+        from tools.common import fmt
+
+        if not answer.tool_calls or "error" in answer.tool_calls[0].result:
+            return answer
+        result = answer.tool_calls[0].result
+        row = next((r for r in result["rows"] if r["institution"] == unit), None)
+        if row is None:
+            lead = f"{unit}{result['year']}年没有参与这项排名的数据（可能不属于所排的单位类型）。\n"
+        else:
+            order = "从低到高" if result.get("lowest_first") else "从高到低"
+            lead = (f"{unit}{result['year']}年{result['metric_name']}为 {fmt(row['value'])} "
+                    f"{row['unit']}，在{result['category'] + '类' if result.get('category') else '全部'}{result['total']}家单位中"
+                    f"{order}排第 {row['rank']} 名。\n")
+        return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
 
     def _focus(self, answer: Answer, metric: str, note: str) -> Answer:
         """Lead with the figure that was asked for, taken from the tool result."""
