@@ -1801,3 +1801,32 @@ def test_who_asks_then_the_citys_list_and_a_fault_in_the_scene_then_a_figure(ass
     data = SampleData()
     answer = assistant.ask("体育中心的，我们23年11月电表停走了，想看下我们2023年全年用电量").answer
     assert f"{data.metric('市体育中心', 2023, 'electricity'):,.0f}" in answer, answer
+
+
+def test_a_units_place_in_a_ranking_leads_the_full_list(assistant):
+    data = SampleData()
+    values = {n: data.metric(n, 2024, "energy_per_capita") for n, y in data.months if y == 2024}
+    ordered = sorted(values, key=lambda n: (-values[n], n))
+    history = [("我是二中总务处的，我们2024年人均能耗多少", "")]
+    for question in ("我们排第几", "在全市算高吗", "这个数在全市算啥水平"):
+        u = assistant.offline.understand(question, history)
+        assert u.intent == "rank" and u.slots["place_of"] == "市第二中学" and u.slots["top"] == 0, (question, u)
+    first = assistant.ask(history[0][0])
+    answer = assistant.ask("我们排第几", [(history[0][0], first.answer)]).answer
+    place = ordered.index("市第二中学") + 1
+    assert answer.splitlines()[0].endswith(f"在全部{len(ordered)}家单位中从高到低排第 {place} 名。"), answer
+    schools = [n for n in ordered if data.category[n] == "学校"]
+    answer = assistant.ask("在学校里排老几", [(history[0][0], first.answer)]).answer
+    assert answer.splitlines()[0].endswith(
+        f"在学校类{len(schools)}家单位中从高到低排第 {schools.index('市第二中学') + 1} 名。"), answer
+    # 排多少 is how much is emitted, not a place
+    assert "place_of" not in assistant.offline.understand("住建局今年每平方米排多少千克二氧化碳？", []).slots
+
+
+def test_the_weather_or_a_count_of_units_in_a_data_question_is_not_out_of_scope(assistant):
+    offline = assistant.offline
+    for question in ("今年夏天天气热，全市用电最多的前五家", "这6家里头人均能耗最高的是哪家", "46家中用水最多的是谁",
+                     "天气这么热 2024年学校用电排个名"):
+        assert offline.understand(question, []).intent == "rank", question
+    for question in ("明天天气怎么样", "我家里空调一个月用多少电"):
+        assert offline.understand(question, []).intent == "out_of_scope", question

@@ -144,3 +144,13 @@ def test_a_knowledge_turn_in_a_data_dialogue_is_scored_by_the_document_it_cites(
     assert turn_ok("超过定额的……（《条例》）", want, ["policies/public-institution-energy-regulation-part2.md"]) == []
     assert turn_ok("市行政中心2024年综合能耗为……", want, []) == [
         "document policies/public-institution-energy-regulation-part2.md not cited"]
+
+
+def test_a_ranked_list_is_read_in_order_from_its_first_entry():
+    from evals.everyday import turn_ok
+
+    want = {"names": ["市人民医院", "市中医院", "市妇幼保健院"], "ordered": True}
+    lead = "市中医院人均综合能耗为 230.46 kgce/人，排第 2 名。\n"
+    assert turn_ok(lead + "1. 市人民医院；2. 市中医院；3. 市妇幼保健院", want) == []
+    assert turn_ok(lead + "1. 市人民医院；2. 市妇幼保健院；3. 市中医院", want) == ["names out of order"]
+    assert turn_ok("1. 市中医院；2. 市人民医院；3. 市妇幼保健院", want) == ["names out of order"]
