@@ -1830,3 +1830,16 @@ def test_the_weather_or_a_count_of_units_in_a_data_question_is_not_out_of_scope(
         assert offline.understand(question, []).intent == "rank", question
     for question in ("明天天气怎么样", "我家里空调一个月用多少电"):
         assert offline.understand(question, []).intent == "out_of_scope", question
+
+
+def test_one_year_against_another_in_few_words_and_a_remark_before_the_comparison(assistant):
+    offline = assistant.offline
+    history = [("二中2024年用电量多少", "")]
+    for question, pair in (("今年对去年呢", (2025, 2024)), ("去年对前年呢", (2024, 2023)), ("2025对2023呢", (2025, 2023)),
+                           ("怎么这么高 跟23年比一下", (2024, 2023))):
+        u = offline.understand(question, history)
+        assert u.intent == "compare" and (u.slots["year"], u.slots["base_year"]) == pair, (question, u)
+    assert offline.understand("为啥比去年高这么多，高了多少", history).intent == "compare"
+    u = offline.understand("预算执行率排个名", history)
+    assert u.intent == "budget" and u.slots["institution"] == "全部"
+    assert offline.understand("我们预算执行率多少", [("我是二中的，2024年用电量多少", "")]).slots["institution"] == "市第二中学"

@@ -759,7 +759,7 @@ _WANTS_TO_KNOW = re.compile(r"\s*(我)?(想知道|想问问?|想了解|请问|�
 def _list_asked(text: str) -> bool:
     """Whether a question that names one unit asks the city's list ("二中今年预算是不是超了？把全市超预算的都列一下",
     "司法局的，23年预算执行率前五里有没有我们"): the unit is where the asker stands, not what is asked."""
-    return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
+    return bool(re.search(r"全市|所有单位|各单位|全部单位|全部超|都列|排个名|排名|排序|排个序|排一下|全列|列给我|列一下|列出来|(有)?哪些单位|哪几家|单位有哪些|名单|都有谁|有谁|有哪些超|"
                           r"前([2-9]|10|[二两三四五六七八九十])|有(没有)?我们|有我们|我们在不在|" + _IN_THE_LIST.pattern + "|"
                           r"最(高|低|多|少|紧张?)的?([2-9]|10|[二两三四五六七八九十])(家|个|位)", text))
 
@@ -768,6 +768,9 @@ _ASKING_WORDS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗
 _COURTESY = re.compile(r"^.{0,8}(好吗|可以吗|行吗|好不好|行不行|成吗)$")
 _REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出来)|排(一下|个名|一排)|帮(我|忙)(查|看|算|列|排)|"
                       r"比(一)?下$|对比(一)?下|比一比$|比比$")
+
+
+_ON_A_FIGURE = re.compile(r"(怎么|咋|为啥|为什么)?(这么|那么|这样|咋)(高|低|多|少|大|小)")  # "咋这么高": a remark on a figure
 
 
 def _requested(text: str) -> str:
@@ -779,6 +782,13 @@ def _requested(text: str) -> str:
     if len(clauses) > 1 and re.search(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)", clauses[-1]) and \
             re.search(r"多少|几|多了|少了|涨了|降了|升了", clauses[-1]):
         return clauses[-1]  # "咋这么高，我们跟2024年比多了多少": the comparison asked, after the remark
+    if len(clauses) > 1 and re.search(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)", clauses[-2]) and \
+            re.fullmatch(r"(那|那么)?(高|低|多|少|涨|降|升|增加|减少)了?(多少|几)\S{0,4}", clauses[-1]):
+        # "为啥比去年高这么多，高了多少": how much, of the comparison the remark makes
+        return re.sub(r"为啥|为什么|咋|怎么", "", "，".join(clauses[-2:]))
+    tail = re.search(r"(跟|和|与|同|较|比起?)(20\d\d年?|去年|前年|上一?年)(相?比)?(一下|下|一比|比)?[啊吧呢]?$", text)
+    if tail and tail.start() > 0 and _ON_A_FIGURE.search(text[:tail.start()]):
+        return text[tail.start():]  # "怎么这么高 跟23年比一下": the comparison asked, after the remark
     return text
 
 
@@ -912,7 +922,9 @@ def _normalise(question: str) -> str:
     text = re.sub(r"其中(?=医院)", "其中的", _shorthand(text))  # "其中医院": 其中 and a category, not 中医院
     if not re.search(r"[\u4e00-\u9fff]", text):
         return text
-    return full_years(re.sub(r"\s+", "", pauses_as_commas(text)))  # the scene of a spoken message is not the question
+    text = full_years(re.sub(r"\s+", "", pauses_as_commas(text)))  # the scene of a spoken message is not the question
+    # "今年对去年", "2025对2024": one year against another, as "今年比去年"
+    return re.sub(r"(今年|去年|前年|上年|20\d\d年?)对(比)?(?=今年|去年|前年|上一?年|20\d\d)", r"\1比", text)
 
 
 # Shorthand typed into a data question: a metric by its unit ("资规局 2025 kgce/m²", "发改委 2023 kWh", "人均m³"),
