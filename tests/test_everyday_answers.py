@@ -1843,3 +1843,12 @@ def test_one_year_against_another_in_few_words_and_a_remark_before_the_compariso
     u = offline.understand("预算执行率排个名", history)
     assert u.intent == "budget" and u.slots["institution"] == "全部"
     assert offline.understand("我们预算执行率多少", [("我是二中的，2024年用电量多少", "")]).slots["institution"] == "市第二中学"
+
+
+def test_a_piece_to_write_is_the_reason_for_a_question_not_a_request_to_draft(assistant):
+    offline = assistant.offline
+    assert offline.understand("要写个材料，舟山示范创建的经验一句话咋个概括？", []).intent == "knowledge"
+    assert offline.understand("写一份节能宣传周活动方案，要包括哪些内容", []).intent == "draft"
+    assert offline.understand("帮我写个倡议书", []).intent == "draft"
+    answer = assistant.ask("要写个材料，舟山示范创建的经验一句话咋个概括？")
+    assert any("shifan" in c.source for c in answer.citations), answer.answer

@@ -247,7 +247,12 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     # "写行政中心节约型机关自评报告，先给我25年的每平米能耗": what is asked now is a figure for the draft
     figure_first = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and bool(_metric(clauses[-1])) and \
         bool(re.search(r"先|帮我(查|看|算)|给我", clauses[-1]))
-    if not told_to_write and not figure_first and (_DRAFT.search(text) or
+    # "要写个材料，舟山示范创建的经验一句话咋个概括": the piece is why they ask; what is asked is about the documents
+    for_a_piece = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and \
+        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", clauses[-1])) and \
+        not re.search(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写", text) and \
+        not any(re.search(p, text) for p, _ in _DRAFT_KINDS)  # (a kind named: "写一份活动方案，要包括哪些内容")
+    if not told_to_write and not figure_first and not for_a_piece and (_DRAFT.search(text) or
                               re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
         if kind:
