@@ -1852,3 +1852,11 @@ def test_a_piece_to_write_is_the_reason_for_a_question_not_a_request_to_draft(as
     assert offline.understand("帮我写个倡议书", []).intent == "draft"
     answer = assistant.ask("要写个材料，舟山示范创建的经验一句话咋个概括？")
     assert any("shifan" in c.source for c in answer.citations), answer.answer
+
+
+def test_a_unit_neither_the_documents_nor_the_data_hold_is_declined(assistant):
+    for question in ("海州市第四小学2024年人均综合能耗是多少", "海州市档案馆2024年全年用电量多少度"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and not answer.citations, (question, answer.answer)
+    answer = assistant.ask("2022年节能宣传周是几个部门联合发的通知")  # 几个部 is no unit's name
+    assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer

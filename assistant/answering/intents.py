@@ -513,13 +513,13 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     # about that unit ("人均多少", "18年到22年人均用水是什么走势", "折合综合能耗是多少").
     previous = (context or {}).get("slots", {}) if (context or {}).get("intent") in NUMERIC_INTENTS else {}
     inherited = previous.get("institution") if previous.get("institution") and not names \
-        and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not _unit_phrase(text) \
+        and not ambiguous and "category" not in slots and not WHOLE_CITY.search(text) and not unit_phrase(text) \
         and not elsewhere else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
     intent = _numeric_intent(asked, {**slots, "institution": inherited} if inherited else slots)
     if intent is None and (names or ambiguous) and _data_words(asked):
         intent = "indicator"
-    if intent is None and not names and _unit_phrase(text) and _data_words(text) and "year" in slots:
+    if intent is None and not names and unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
     if intent in NUMERIC_INTENTS and "metric" not in slots and not re.search(r"预算|定额|约束值", text) and \
             not _ANOMALY.search(text):
@@ -549,7 +549,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
                                                        institutions, tagger, named=bool(names)):
         intent = None  # a metric word alone ("为啥医院单位面积能耗最高", "广东中小学人均能耗") is a knowledge question
     if intent in NUMERIC_INTENTS and "institution" not in slots and context and context.get("slots", {}).get("institution") \
-            and not ambiguous and not _unit_phrase(text) and "category" not in slots and not elsewhere \
+            and not ambiguous and not unit_phrase(text) and "category" not in slots and not elsewhere \
             and not WHOLE_CITY.search(text) and not (intent in {"budget", "quota"} and _list_asked(text)):
         slots["institution"] = context["slots"]["institution"]  # "今年用能预算用了多少？" right after a unit's question
     if intent == "compare" and not years and not names and (context or {}).get("other_year") and previous.get("year"):
@@ -595,7 +595,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         if ambiguous and "institution" not in slots:
             return Understanding(intent, slots, ambiguous=tuple(ambiguous))
         if "institution" not in slots and intent not in {"rank", "quota", "budget", "anomaly", "trend"}:
-            phrase = _unit_phrase(text)
+            phrase = unit_phrase(text)
             if phrase:
                 return Understanding(intent, slots, unknown_institution=phrase)
         return Understanding(intent, slots)
@@ -1303,7 +1303,7 @@ def _longest_common(text: str, name: str) -> str:
     return best
 
 
-def _unit_phrase(text: str) -> str | None:
+def unit_phrase(text: str) -> str | None:
     """A phrase that names an institution the data does not know ("市税务局2024年能耗多少" → "市税务局")."""
     match = re.match(r"^(.{2,15}?(?<![开格布结大全当])(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|"
                      r"检察院|部|厅|处|队))", text)

@@ -19,7 +19,8 @@ from assistant.answering.direct import (PROVINCES, STANDARD_CODE, YEAR, asked, a
                                         states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
-                                         asks_about_other_than_figures, institutions_named, understand, with_full_names)
+                                         asks_about_other_than_figures, institutions_named, understand, unit_phrase,
+                                         with_full_names)
 from assistant.answering.references import points_into_list, resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -326,6 +327,10 @@ class OfflineEngine:
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
+        unit = self._unit_not_covered(question, hits[:4], floor)
+        if unit:
+            # "海州市第四小学2024年人均综合能耗是多少": no passage and no unit of the data is that one
+            return self._answer(NOT_FOUND + f"知识库的文件和能耗数据里都没有“{unit}”的这项内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
         # what the asking clauses need, or the first clause when later ones rest on it ("改了哪几条，原来咋写的")
@@ -552,6 +557,21 @@ class OfflineEngine:
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
                 return place
         return None
+
+    def _unit_not_covered(self, question: str, hits: list[SearchHit], floor: float) -> str | None:
+        """A unit a figure question opens with ("海州市第四小学2024年……是多少") that no well-covering passage
+        mentions, when our data holds no such unit either (the question reached the documents)."""
+        if not YEAR.search(question) or not re.search(r"多少|几", question):
+            return None
+        unit = unit_phrase(question) or ""
+        core = re.sub(r"^[\u4e00-\u9fff]{2,3}?[市县区]", "", unit)
+        # a name, then the year: "海州市档案馆2024年" (not "2022年节能宣传周是几个部", "广东2021年场馆")
+        if len(core) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]+", unit) or re.search(r"[年是的]", unit) or \
+                not re.match(r"(20)?\d\d年|今年|去年", question[len(unit):]):
+            return None
+        if any(core in h.chunk.text or core in h.chunk.title for h in hits if h.coverage >= floor * 0.5):
+            return None
+        return unit
 
     def _places(self, text: str, loose: bool = False) -> list[tuple[str, str]]:
         """The places a text names (江苏省, 杭州市, 山东), each with its core (江苏, 杭州, 山东). Named for sure: a word
