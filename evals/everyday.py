@@ -54,6 +54,9 @@ NOT_FOUND = "知识库中未找到相关内容"
 # Fifteenth session, the same way (dev only, read and tuned on): dialogues sm001-sm060 (whole-city questions in many
 # words, often after one unit's turn) and sn001-sn060 (follow-ups that change one thing, briefly). The batch of the
 # fourteenth session (th, ti, sl) stayed out of this file and unread: it measures both sessions.
+# Sixteenth session: that batch (colloquial th001-th100, decline ti001-ti100, dialogues sl001-sl060) was read and
+# tuned on, and is dev here (th037 and ti043 dropped: the same question as an existing item); a new batch (tj, tk,
+# so) measures the session and stays out of this file, unread.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.
