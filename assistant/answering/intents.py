@@ -119,7 +119,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     before = (context or {}).get("slots", {})
     # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
     about_figure = u.intent == "knowledge" and (context or {}).get("intent") in NUMERIC_INTENTS and "metric" in before
-    if u.intent not in {"rank", "indicator"} and not about_figure or u.ambiguous or \
+    if (u.intent not in {"rank", "indicator"} and not about_figure) or u.ambiguous or \
             not PLACE_ASKED.search(_normalise(question)):
         return u
     own = u.slots.get("institution")
@@ -163,7 +163,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     asked = asking_part(text)  # a long message's question, after the scene it sets
     years = _years(text, today, latest_year)
     question_clause = asking_part(text, short_too=True)
-    final = re.split(r"[，,。；;！!？?]", text.rstrip("，,。；;！!？?"))[-1]
+    final = _last_clause(text)
     if intro and names and names[0] != "全部" and re.search(_EVERY_UNIT, final) and \
             not re.search(r"我们|咱们?|我单位|本单位|自己", final) and \
             not _find_institutions(text[intro.end():], institutions)[0]:
@@ -778,6 +778,11 @@ _REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出�
 _ON_A_FIGURE = re.compile(r"(怎么|咋|为啥|为什么)?(这么|那么|这样|咋)(高|低|多|少|大|小)")  # "咋这么高": a remark on a figure
 
 
+def _last_clause(text: str) -> str:
+    """The message's last clause ("……，帮我查下2021年超定额的单位" → "帮我查下2021年超定额的单位")."""
+    return re.split(r"[，,。；;！!？?]", text.rstrip("，,。；;！!？?"))[-1]
+
+
 def _requested(text: str) -> str:
     """A message's last clause when it requests figures after a remark ("咋这么高，全市今年人均综合能耗前五给我看看":
     the request, not a why-question); the message otherwise."""
@@ -1016,7 +1021,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None
-    final = re.split(r"[，,。；;！!？?]", text.rstrip("，,。；;！!？?"))[-1]
+    final = _last_clause(text)
     if _ANOMALY.search(text) and not (final != text and not _ANOMALY.search(final) and _metric(final) and
                                       re.search(r"全年|多少|看下|看看|查下|查一下", final)):
         # (not "我们23年11月电表停走了，想看下我们2023年全年用电量": the scene's fault, then the figure asked)
