@@ -1860,3 +1860,13 @@ def test_a_unit_neither_the_documents_nor_the_data_hold_is_declined(assistant):
         assert answer.answer.startswith(NOT_FOUND) and not answer.citations, (question, answer.answer)
     answer = assistant.ask("2022年节能宣传周是几个部门联合发的通知")  # 几个部 is no unit's name
     assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer
+
+
+def test_this_year_is_not_what_a_rule_is_about_and_a_shape_slip_of_ri(assistant):
+    kb = assistant.offline.kb
+    weights = kb.query_weights("今年用电超了定额会咋样")
+    plain = kb.query_weights("用电超了定额会咋样")
+    assert sum(weights.values()) - sum(plain.values()) < 0.5 * max(plain.values())  # 今年 (本年度) weighs little
+    assert kb.query_weights("没按要求报送上年度能耗状况报告")["年度"] > 1.0  # the law's own words keep their weight
+    answer = assistant.ask("低碳曰当天单位能搞点啥")
+    assert any("ditanri" in c.source for c in answer.citations), answer.answer

@@ -42,6 +42,7 @@ GENERAL_WORD_WEIGHT = 0.25  # a word that is not a topic word (verb, adverb, phr
 # an everyday word no passage uses, in a clause before the one that asks ("总务主任" in "……，总务主任问……，会不会直接
 # 罚款"): the user's scene, weighed this share (dev: colloquial +2, decline unchanged; 0.1 the same)
 SCENE_WORD_WEIGHT = 0.3
+_RELATIVE_YEAR = re.compile(r"本年度?|今年|去年|前年|明年|当年")
 EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
                  "cases": "case", "case": "case", "campaigns": "campaign", "campaign": "campaign",
@@ -307,8 +308,9 @@ class KnowledgeBase:
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
             share = sum(idf(p) for p in parts) / len(parts) / len(parts)
-            if not self.tokenizer.is_topical(word):
-                share *= GENERAL_WORD_WEIGHT  # "搞", "来着", "说白了": how it is asked, not what about
+            if not self.tokenizer.is_topical(word) or _RELATIVE_YEAR.fullmatch(word):
+                # "搞", "来着", "说白了": how it is asked, not what about; nor is "今年" (本年度) what a rule is about
+                share *= GENERAL_WORD_WEIGHT
             elif last and word not in last and index is not None and not any(index.df.get(p) for p in parts) \
                     and not self.tokenizer.is_name(word) and self.tokenizer.is_common_word(word):
                 share *= SCENE_WORD_WEIGHT
