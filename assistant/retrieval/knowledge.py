@@ -296,7 +296,9 @@ class KnowledgeBase:
         one (能耗). Fillers and question words (请问, 什么时候, 能不能) are not topic and carry no weight.
 
         Each whole word weighs the mean IDF of its search tokens, shared among them, so "计算机" counts once
-        (not again as "计算" and "算机") and an unseen compound of common words ("能耗报告") stays light.
+        (not again as "计算" and "算机") and an unseen compound of common words ("能耗报告") stays light. A relative
+        year (今年, 本年度) weighs as a general word, and an everyday word no passage uses, in a clause before the last,
+        as the user's scene (SCENE_WORD_WEIGHT).
         """
         index = self._snapshot[0]
         idf = (lambda t: index.idf(t)) if index is not None else (lambda t: 1.0)  # noqa: E731
