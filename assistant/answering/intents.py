@@ -775,6 +775,7 @@ _REQUEST = re.compile(r"给我(看看|看下|瞅瞅|列|查|排)|列(一下|出�
                       r"比(一)?下$|对比(一)?下|比一比$|比比$")
 
 
+_YEAR_COMPARED = re.compile(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)")  # "跟2024年比", "比去年"
 _ON_A_FIGURE = re.compile(r"(怎么|咋|为啥|为什么)?(这么|那么|这样|咋)(高|低|多|少|大|小)")  # "咋这么高": a remark on a figure
 
 
@@ -789,10 +790,10 @@ def _requested(text: str) -> str:
     clauses = [c for c in re.split(r"[，,。；;！!？?]", text) if c.strip()]
     if len(clauses) > 1 and _REQUEST.search(clauses[-1]) and _metric(clauses[-1]):
         return clauses[-1]
-    if len(clauses) > 1 and re.search(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)", clauses[-1]) and \
+    if len(clauses) > 1 and _YEAR_COMPARED.search(clauses[-1]) and \
             re.search(r"多少|几|多了|少了|涨了|降了|升了", clauses[-1]):
         return clauses[-1]  # "咋这么高，我们跟2024年比多了多少": the comparison asked, after the remark
-    if len(clauses) > 1 and re.search(r"(跟|和|与|比|较)(20\d\d|去年|前年|上一?年)", clauses[-2]) and \
+    if len(clauses) > 1 and _YEAR_COMPARED.search(clauses[-2]) and \
             re.fullmatch(r"(那|那么)?(高|低|多|少|涨|降|升|增加|减少)了?(多少|几)\S{0,4}", clauses[-1]):
         # "为啥比去年高这么多，高了多少": how much, of the comparison the remark makes
         return re.sub(r"为啥|为什么|咋|怎么", "", "，".join(clauses[-2:]))
@@ -1010,8 +1011,7 @@ ONE_OF_THE_LIST = re.compile(r"(那|那么)?(只要|就要|只看)?(倒数)?第�
 _IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "二中在不在里面": where a unit stands in a list
 # "我们排第几", "二中在学校里排老几": the place of one unit in a ranking
 PLACE_ASKED = re.compile(r"排(在)?第(几|多少)|排(几|多少)(名|位)|排名第?(几|多少)|排老几|第几名|(什么|啥|哪个)(位置|名次)|"
-                         r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}算(高|低|多|少)|"
-                         r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}(什么|啥)水平")
+                         r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}(算(高|低|多|少)|(什么|啥)水平)")
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
