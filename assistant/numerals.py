@@ -106,6 +106,10 @@ def _short(year: str) -> str:
     return year if year.isdigit() else _cn_digits(year)
 
 
+# "2026宣传周主题": a year written without 年 before an event or edition
+_BARE_EVENT_YEAR = re.compile(r"(?<![0-9A-Za-z/.\-])(20[0-9]{2})(?=(全国|节能|宣传|低碳|世界|主题|版|届))")
+
+
 def full_years(text: str) -> str:
     """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
     "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone)."""
@@ -120,4 +124,5 @@ def full_years(text: str) -> str:
         text = _BARE_RANGE.sub(lambda m: f"20{_short(m.group(1))}年{m.group(2)}20{_short(m.group(3))}年", text)
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)
     text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
+    text = _BARE_EVENT_YEAR.sub(r"\1年", text)
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

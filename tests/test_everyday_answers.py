@@ -16,7 +16,7 @@ from assistant.answering.intents import understand
 from assistant.config import REPO_ROOT, Settings
 from assistant.records.store import DataStore
 from assistant.retrieval.knowledge import KnowledgeBase
-from evals.expected import SampleData
+from evals.expected import SampleData, expected_calc
 
 NAMES = ["市中医院", "市人民医院", "市行政中心", "市公安局", "市实验小学", "市第二中学", "市住房和城乡建设局"]
 
@@ -1870,3 +1870,86 @@ def test_this_year_is_not_what_a_rule_is_about_and_a_shape_slip_of_ri(assistant)
     assert kb.query_weights("没按要求报送上年度能耗状况报告")["年度"] > 1.0  # the law's own words keep their weight
     answer = assistant.ask("低碳曰当天单位能搞点啥")
     assert any("ditanri" in c.source for c in answer.citations), answer.answer
+
+
+def test_whether_a_unit_is_among_those_over_checks_the_whole_city(assistant):
+    data = SampleData()
+    over = expected_calc(data, {"calc": "budget_over", "year": 2025})["names"]
+    breaches = expected_calc(data, {"calc": "quota_breaches", "year": 2024})["names"]
+    first = "检察院的，我们2025年用电量跟2024年比咋样"
+    history = [(first, assistant.ask(first).answer)]
+    u = assistant.offline.understand("2025年超了用能预算的单位里有我们吗", history)
+    assert u.intent == "budget" and u.slots["institution"] == "全部" and u.slots["member_of"] == "市人民检察院", u
+    answer = assistant.ask("2025年超了用能预算的单位里有我们吗", history).answer
+    verdict = "在" if "市人民检察院" in over else "不在"
+    assert answer.splitlines()[0] == f"市人民检察院{verdict}2025年超用能预算的单位之中（共 {len(over)} 家）。", answer
+    assert all(name in answer for name in over)
+    answer = assistant.ask("2024年超定额的单位里有没有我们", history).answer
+    verdict = "在" if "市人民检察院" in breaches else "不在"
+    assert answer.splitlines()[0] == f"市人民检察院{verdict}2024年超过能耗定额约束值的单位之中（共 {len(breaches)} 家）。"
+    assert "member_of" not in assistant.offline.understand("我们超预算了没有", history).slots  # one unit's own check
+
+
+def test_follow_ups_said_at_length_keep_what_they_do_not_change(assistant):
+    offline = assistant.offline
+    history = [("2024年全市超了能耗定额的单位有几家？都是哪几家", "")]
+    u = offline.understand("行，那再帮我看一眼2023年的，只看文化场馆这一类", history)
+    assert (u.intent, u.slots.get("year"), u.slots.get("category")) == ("quota", 2023, "文化场馆"), u
+    history = [("全市2025年人均综合能耗跟2020年比降了多少", "")]
+    u = offline.understand("哦哦，那单位面积能耗呢，也拿最新这年和2020年比比", history)  # 比比 is no person's name
+    assert (u.intent, u.slots["metric"], u.slots["base_year"]) == ("compare", "energy_per_area", 2020), u
+    history = [("今年全市综合能耗跟去年比涨了还是降了", "")]
+    u = offline.understand("嗯嗯，那换个口径，按单位建筑面积算，还是今年对去年", history)
+    assert (u.intent, u.slots["metric"], u.slots["year"], u.slots["base_year"]) == \
+        ("compare", "energy_per_area", 2025, 2024), u
+    history = [("行政中心2021年到2025年用电量是个啥走势", "")]
+    u = offline.understand("时间段不变，换成综合能耗看看", history)
+    assert (u.intent, u.slots["metric"], u.slots["base_year"], u.slots["year"]) == ("trend", "energy", 2021, 2025), u
+    history = [("审计局这边，最新一年的数据里我们的综合能耗是多少", "")]
+    assert offline.understand("它前一年的呢", history).slots["year"] == 2024
+    # a metric and a year make a question of its own, however it opens
+    history = [("水这块2024年有没有哪家数据异常", "")]
+    u = offline.understand("回到数据，全市2024年人均用水量比2023年呢", history)
+    assert (u.intent, u.slots["metric"]) == ("compare", "water_per_capita"), u
+    # the figure named before a comparison clause is what is compared, not the scene
+    u = offline.understand("下周局长要听汇报，我这边先把数理一理，就是2024年全市所有单位综合能耗总量，和2023年比变化了多少", [])
+    assert (u.slots["year"], u.slots["base_year"]) == (2024, 2023), u
+
+
+def test_national_bodies_and_who_issued_a_standard_are_questions_about_documents(assistant):
+    offline = assistant.offline
+    for question in ("水利部2019年那个机关用水定额，南方地区的通用值是多少立方米每人每年？",
+                     "网上看到有个JS/T 303-2026公共机构碳排放核算指南，这个是哪个单位发布的"):
+        assert offline.understand(question, []).intent == "knowledge", question
+    answer = assistant.ask("水利部2019年那个机关用水定额，南方地区的通用值是多少立方米每人每年？").answer
+    assert answer.startswith(NOT_FOUND) and "未找到该单位" not in answer, answer
+
+
+def test_slips_in_a_laws_name_and_pinyin_left_unconverted(assistant):
+    kb = assistant.offline.kb
+    assert "全国低碳日" in kb.normalise_query("全国低碳ri是不是每年都固定在6月15号")
+    assert "节能宣传周" in kb.normalise_query("节能xuan传周")
+    assert "EMC" in kb.normalise_query("EMC是啥")  # an abbreviation in capitals is no syllable
+    answer = assistant.ask("节约能原法现行的从哪天开始施行？")
+    assert not answer.answer.startswith(NOT_FOUND) and \
+        any("energy-conservation-law" in c.source for c in answer.citations), answer.answer
+
+
+def test_a_table_row_read_alone_says_what_its_figures_are_and_of_which_year(assistant):
+    from assistant.answering.direct import quotable_sentences
+
+    text = (REPO_ROOT / "corpus/standards/co2-emission-factors.md").read_text(encoding="utf-8")
+    row = next(s for s in quotable_sentences(text) if s.startswith("西南"))
+    assert re.search(r"西南（2022年）：排放因子0\.2268千克二氧化碳/千瓦时", row), row
+    answer = assistant.ask("广东2021年医院单位面积能耗是多少").answer
+    assert "15.88" in answer.split("依据")[0], answer
+
+
+def test_figures_the_question_gives_roughly_and_spans_that_are_dates_do_not_answer(assistant):
+    figure = asked_figure("一年节约134万多，当初改造一共投了多少钱")
+    assert not holds_figure(figure, "年节约费用134.13万元。", "一年节约134万多，当初改造一共投了多少钱")
+    assert holds_figure(figure, "改造总投资560万元。", "一年节约134万多，当初改造一共投了多少钱")
+    span = asked_figure("收到整改意见书以后整改期限一般是多长")
+    assert not span.search("每年3月31日前报送") and span.search("限期30日内整改")
+    pieces = asked_figure("监督检查一共查几块内容")  # 几块 is how many parts, not money
+    assert pieces is None or "元" not in pieces.pattern

@@ -33,7 +33,7 @@ def quotable_sentences(text: str) -> list[str]:
     """A passage's sentences, in order, without those that try to instruct the assistant or are command lines
     (kept with their ending punctuation and spacing, so that joining them gives the passage back without them).
     A table row reads as a sentence: "| 折算的会议人员 | 4.8 | 300人×2天…… |" → "折算的会议人员：4.8，300人×2天……"."""
-    text = _TABLE_ROW.sub(_row_as_sentence, text)
+    text = _TABLE_ROW.sub(_row_as_sentence, _with_headers(text))
     sentences: list[str] = []
     listed = False  # in a list of what the knowledge base has not verified
     for s in _SENTENCE.findall(text):
@@ -46,6 +46,50 @@ def quotable_sentences(text: str) -> list[str]:
 _UNVERIFIED_LIST = re.compile(r"(尚未核实|待核实|未核实|尚未掌握)[^：:]{0,20}[：:]")
 _LISTED_NOTE = "本知识库尚未核实："
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _with_headers(text: str) -> str:
+    """Table rows of short values with their column's header before each value, so that a row read alone says what
+    its figures are: "| 医院 | 15.88 | 294.06 |" under "| 机构类型 | 单位建筑面积能耗（千克标准煤/平方米） | 人均综合能耗…
+    |" → "| 医院 | 单位建筑面积能耗15.88千克标准煤/平方米 | 人均综合能耗294.06千克标准煤/人 |"."""
+    lines = text.split("\n")
+    header: list[str] | None = None
+    year = None  # the one year the lines just before the table name ("### （二）2022年度因子"): what its rows are of
+    for i, line in enumerate(lines):
+        if not _TABLE_ROW.fullmatch(line):
+            header = None
+            continue
+        cells = _cells(line)
+        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c) and any(cells):
+            header = _cells(lines[i - 1]) if i and _TABLE_ROW.fullmatch(lines[i - 1]) else None
+            year = _year_above(lines[:i - 1])
+            continue
+        if header and len(cells) == len(header) and all(header[1:]) and \
+                all(len(c) <= 12 and re.search(r"\d", c) for c in cells[1:]):
+            first = cells[0] if not year or re.search(r"(19|20)[0-9]{2}", cells[0]) else f"{cells[0]}（{year}年）"
+            lines[i] = "| " + " | ".join([first] + [_headed(h, c) for h, c in zip(header[1:], cells[1:])]) + " |"
+    return "\n".join(lines)
+
+
+def _year_above(lines: list[str]) -> str | None:
+    """The one year the line introducing a table names ("2022年度区域电力平均二氧化碳排放因子："), else the one its
+    nearest heading names ("## 三、分类型参考：广东省2021年数据")."""
+    above = [x for x in lines[-12:] if x.strip() and not _TABLE_ROW.fullmatch(x)]
+    for line in ([above[-1]] if above else []) + [x for x in reversed(above) if x.lstrip().startswith("#")][:1]:
+        named = set(re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})年", line))
+        if len(named) == 1:
+            return named.pop()
+    return None
+
+
+def _headed(header: str, value: str) -> str:
+    """A value under its column's header, the unit in brackets after it: "单位建筑面积能耗15.88千克标准煤/平方米"."""
+    unit = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", header)
+    return f"{unit.group(1)}{value}{unit.group(2)}" if unit and re.fullmatch(r"[0-9.]+", value) else f"{header}{value}"
 
 
 def _row_as_sentence(match: re.Match) -> str:
@@ -68,11 +112,14 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
     "how_to": re.compile(r"应当|要|可以|建议|首先|第一步|步骤|措施|做法|先|通过|采用|开展"),
     "definition": re.compile(r"是指|指的是|简称|即|定义|是.{0,12}(的|之一)|就是|称为"),
     "formula": re.compile(r"[=＝÷×/]|除以|乘以|相除|相乘|相加|之和|之比|公式|折算|换算|按.{0,12}(计算|折算)"),
-    "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用"),
+    "yes_no": re.compile(r"不得|应当|可以|不能|不计入|计入|需要|无需|不需要|属于|不属于|不纳入|纳入|必须|禁止|不宜|不应|不用|"
+                         r"不是|并不|并非|是错误的"),
 }
 # A figure asked in a unit ("装了多少千瓦", "收费标准是多少钱", "满分多少"): only a sentence that holds a number in that
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
-_FIGURE = r"[0-9.一二三四五六七八九十百千万两几]+\s*"
+_FIGURE = r"[0-9一二三四五六七八九十两几][0-9.一二三四五六七八九十百千万两几]*\s*"  # (a number first: "万元" alone is none)
+# a span of time (not a date: "3月31日")
+_SPAN = r"(?<![月0-9])([0-9]{1,3}|[一二三四五六七八九十两半]+)\s*(个月|个?(年|季度|工作日|日|天|周|小时))|即时|当天|当日|随时"
 STANDARD_CODE = r"(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}"  # a standard's code: GB/T 2589, DB37/T 2672, JS/T 301
 _CODE = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*")  # a standard's code with its range and year: 2672～2674-2019
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
@@ -96,10 +143,9 @@ ASKED_FIGURES = (
      re.compile(r"[0-9]{4}\s*年.{0,20}(开始|设立|创办|首次|首届|第一届|首批|第一批|起|启动|确定|定为)|"
                 r"(开始|设立|首次|首届|第一届|首批|第一批|起|自|从).{0,15}[0-9]{4}\s*年")),
     # how often or how long ("能源审计多久要做一次", "整改期限一般给多久", "多少个工作日内报"): a period, not "定期"
-    (re.compile(r"多久.{0,6}一次|多长时间.{0,6}一次|(几|多少)(个)?工作日|期限(一般)?(是|给|有)?多(久|长)|"
-                r"周期(是|有|为)?多长|(几|多少)年.{0,4}一次"),
-     re.compile(r"(每|按)(年|月|季度?|半年|周|天|日)|[0-9一二三四五六七八九十两半]+\s*(个)?(年|月|季度|工作日|日|天|周|小时)|"
-                r"即时|当天|当日|随时")),
+    (re.compile(r"多久.{0,6}一次|多长时间.{0,6}一次|周期(是|有|为)?多长|(几|多少)年.{0,4}一次"),
+     re.compile(r"(每|按)(年|月|季度?|半年|周|天|日)|" + _SPAN)),
+    (re.compile(r"(几|多少)(个)?工作日|期限(一般)?(是|给|有)?多(久|长)"), re.compile(_SPAN)),  # a span, not "按月份"
     # how many days or months ("整改期限一般给多少天", "几个月内"): a number of them, not "及时"
     (re.compile(r"(?<![哪第前后这那])(多少|几)(个)?(天|周|星期|工作日)(?![前后])"),
      re.compile(r"(?<![月0-9])[0-9一二三四五六七八九十两半]+\s*(个)?(工作日|天|日|周|星期)")),
@@ -117,7 +163,7 @@ ASKED_FIGURES = (
     (re.compile(r"(温度|空调|设|调|开)(到|在|成|为)?(几|多少)度(?!电)|几摄氏度|多少摄氏度"),
      re.compile(_FIGURE + r"(摄氏度|℃|°C|度(?![电量数]))")),
     (re.compile(r"多厚|厚度(是|有|要|为)?(多少|几)"), re.compile(_FIGURE + r"(毫米|厘米|mm|cm)", re.I)),
-    (re.compile(r"(?<!罚)多少钱|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少|"
+    (re.compile(r"(?<!罚)多少钱|(?<!罚)(多少|几)(万块钱?|块钱)|多少万元|收费|收多少|费用是?多少|多少元|交多少|价格|价钱|单价|投资(金额|额)|(投|花)了?多少|"
                 r"罚款(金额|数额|标准)?(是|为|有)?多少"),
      re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
@@ -194,8 +240,11 @@ def holds_figure(figure: re.Pattern, sentence: str, question: str) -> bool:
     if STANDARD_CODE not in figure.pattern:
         sentence = _CODE.sub("", sentence)  # "GB/T 24915-2010" is a code, not the years 4915–2010
     given = _given_numbers(question)
+    # "一年节约134万多": a figure said roughly is the one the sentence gives exactly (134.13万元)
+    rough = {m.group(1) for m in re.finditer(r"(?<![0-9.])([0-9]+)(?:万|千|亿)?(?:多|余|左右|来)", question)}
     if given:
-        sentence = _NUMBER.sub(lambda m: "" if m.group(0) in given else m.group(0), sentence)
+        sentence = _NUMBER.sub(lambda m: "" if m.group(0) in given or m.group(0).split(".")[0] in rough
+                               else m.group(0), sentence)
     return figure.search(sentence) is not None
 
 
@@ -434,6 +483,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 # no table cells, no FAQ question ("问：年中搬进了新办公楼，建筑面积填哪一个？"; dev half: skipping it
                 # over quoting the answer after it); the figure or the named value asked
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
+                        re.match(r"\s*(来源|出处|资料来源)[：:]", sentence) or \
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
                         (figure is not None and not holds_figure(figure, quoted, part)) or \
                         (value is not None and not states_value(quoted, value)) or \

@@ -114,9 +114,17 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     per process (jieba's global tokenizer when None).
 
     A ranking asked for one unit's place ("我们排第几", "二中在学校里排老几") lists every unit and names that unit
-    in the slot `place_of`."""
+    in the slot `place_of`; a quota or budget check asked whether one unit is among those over ("超了预算的单位里有我们
+    吗") checks every unit and names that unit in the slot `member_of`."""
     u = _understand(question, institutions, context, today, latest_year, tagger)
     before = (context or {}).get("slots", {})
+    member = MEMBER_ASKED.search(_normalise(question))
+    unit = u.slots.get("institution")
+    if member and unit == "全部":  # "今年哪些单位超了预算，我们在不在里面": the unit is named beside the list
+        unit = next(iter(_find_institutions(_normalise(question), institutions)[0]), None)
+    if u.intent in {"quota", "budget"} and unit not in (None, "全部") and not u.ambiguous and member:
+        slots = {k: v for k, v in u.slots.items() if k != "other_institution"}
+        return Understanding(u.intent, {**slots, "institution": "全部", "member_of": unit})
     # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
     about_figure = u.intent == "knowledge" and (context or {}).get("intent") in NUMERIC_INTENTS and "metric" in before
     if (u.intent not in {"rank", "indicator"} and not about_figure) or u.ambiguous or \
@@ -151,6 +159,10 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         # "实验中学总务处，二中今年用电量多少": who asks is not what is asked
         asked_names = _find_institutions(text[intro.end():], institutions)[0]
         names = asked_names or names
+    if not names and not ambiguous and ((NATIONAL_BODY.search(text) and not ALL_UNITS.search(text)) or
+                                        _ISSUED_BY.search(text)):
+        # "水利部2019年那个机关用水定额，南方地区的通用值是多少": a national body's standard or figure, not our data
+        return Understanding("knowledge", slots)
     turned_away = _NOT_THIS.sub("，", text)
     if turned_away != text and names:
         names = _find_institutions(turned_away, institutions)[0]  # "全市的综合能耗，不是行政中心的"
@@ -309,7 +321,9 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             slots["year"] = current - _count(back.group(4))  # "再往前一年呢", "往前推两年": before the year discussed
         elif current and ahead and not years:
             slots["year"] = current + _count(ahead.group(4))  # "往后推一年呢": after the year discussed
-        elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)", text):
+        elif current and re.match(r"^(那|那么)?(它的?)?(上一年|前一年)",
+                                  re.sub("|".join(map(re.escape, names)), "", text) if names else text):
+            # ("它前一年的呢", its 它 already written out as the unit discussed)
             slots["year"] = current - 1  # "上一年是多少": the year before the one discussed, not the calendar's
         elif latest_year and re.match(r"^(那|那么)?(现在|目前|当前)(呢|的|怎么样|如何)?[?？]?$", text):
             slots["year"] = latest_year  # "现在呢" after a question about 2020: the latest year
@@ -639,7 +653,7 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     water = bool(previous and "water" in previous) or bool(re.search(r"水(?!平)", text))  # not 水平 ("是啥水平")
     if "人均" in text or _PER_PERSON.search(text):
         return "water_per_capita" if water else "energy_per_capita"
-    if re.search(r"单位面积|每平方?米?|按(建筑)?面积", text):
+    if re.search(r"单位(建筑)?面积|每平方?米?|按(单位)?(建筑)?面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
     corrected = re.sub(r"^[，,\s]*(我说的是|我是说|我问的是|我要的是|要的是|是)?", "", re.sub(CORRECTION, "", text))
@@ -827,6 +841,8 @@ def asking_part(text: str, short_too: bool = False) -> str:
     start = asking[-1]
     while start - 1 in asking:
         start -= 1  # "我们街道去年人均用水量是多少，跟前年比怎么样": both clauses ask
+    while start and re.match(r"(和|跟|与|同|比|较|对比|相比)", clauses[start]) and _data_words(clauses[start - 1]):
+        start -= 1  # "……，就是2024年全市综合能耗总量，和2023年比变化了多少": the comparison of the figure named before
     return "，".join(clauses[min(start, requests[-1]) if requests else start:])
 
 
@@ -874,7 +890,8 @@ def foreign_topic(text: str, institutions: list[str], tagger: Tagger | None) -> 
         pairs = tagger(text)
     own = "".join(institutions) + "".join(metric_synonyms()) + "".join(CATEGORY_WORDS)
     return [(w, flag) for w, flag in pairs if len(w) >= 2 and flag in _FOREIGN_POS and w not in _DATA_VOCABULARY
-            and w not in own and not re.fullmatch(r"[0-9.]+", w)]
+            and w not in own and not re.fullmatch(r"[0-9.]+", w) and not re.fullmatch(r"([比看算查列排找试])\1", w)]
+    # (a verb said twice, "比比", "算算", is not a name though jieba may tag it so)
 
 
 def asks_about_other_than_figures(text: str, institutions: list[str], tagger: Tagger | None = None) -> bool:
@@ -1012,6 +1029,14 @@ _IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "�
 # "我们排第几", "二中在学校里排老几": the place of one unit in a ranking
 PLACE_ASKED = re.compile(r"排(在)?第(几|多少)|排(几|多少)(名|位)|排名第?(几|多少)|排老几|第几名|(什么|啥|哪个)(位置|名次)|"
                          r"在(全市|全部单位|同类|学校|医院|机关|场馆|其他类)[^，,。？?]{0,4}(算(高|低|多|少)|(什么|啥)水平)")
+# National bodies, whose standards and figures the documents hold and our data never do
+NATIONAL_BODY = re.compile(r"水利部|住建部|住房和?城乡建设部|建设部|财政部|生态环境部|工信部|工业和信息化部|教育部|商务部|自然资源部|"
+                           r"国家卫健委|国家发展改革委|国家发改委|国管局|国家机关事务管理局|国家统计局|国家能源局|市场监管总局")
+# who issued a document ("JS/T 303-2026……是哪个单位发布的"): never a ranking of our units
+_ISSUED_BY = re.compile(r"(哪个|哪家|哪一个|什么)(单位|部门|机构)(发布|印发|出台|制定|编制|发|出|颁布)|谁(发布|印发|出台|制定|编制|颁布)")
+# "2025年超了用能预算的单位里有我们吗": whether a unit is among those over, asked of the whole city's list
+MEMBER_ASKED = re.compile(r"(单位|名单|哪些|哪几家|的)(里|中|当中|里面|里头|之中)?[，,]?(有没有|有|包不包括|包括|含不含)\S{1,16}?"
+                          r"(吗|没有|没|不)?[？?]?$|(在不在|有没有在|算不算在)(里面|里头|其中|名单|内|这里面)")
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
@@ -1075,7 +1100,8 @@ _SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,8}(用水|水)"), "water_per_cap
                     (re.compile(_PERSON + r".{0,8}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
                     (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积)(.{0,4}|[^，,能]{0,10}二氧化)碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
-                    (re.compile(r"(每平米?|每平方米?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"), "energy_per_area"))
+                    (re.compile(r"(每平米?|每平方米?|按(单位)?(建筑)?面积算?的?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"),
+                     "energy_per_area"))
 _SPOKEN_TOTALS = ((re.compile(r"(排|排放)了?(多少|几)(万)?(吨|千克|公斤)?(二氧化碳|碳)"), "carbon"),
                   (re.compile(r"(用|耗|费)了?(多少|几|好多|几多)(万)?(度|千瓦时|kWh)?电|电用了|(多少|几)度电|电费?用了多少|电费单|电表|电.{0,8}多少度|"
                                r"电(少|多|省|降|增|涨)了?(多少|几)|电老虎|用电大户|耗电大户|最(费|耗|省)电"), "electricity"),
@@ -1145,9 +1171,19 @@ def is_followup(text: str) -> bool:
         return True  # "从2020开始算" after a trend: the same trend from another year
     if re.match(r"还是(看|按|回到)", text):
         return True  # "还是看医院，回到单位面积能耗，看2025年": back to what was asked before, however long
+    if re.search(r"也(拿|按|看|照|比|算|查|给|列|排)|照(这个|刚才|上面)|同样的?(口径|办法|算法)", text) and \
+            (_metric(text) or re.search(r"20\d\d|今年|去年|最新", text)) and \
+            not re.search(r"什么|啥|怎么|为什么|如何|能不能|是不是|吗", text):
+        return True  # "那单位面积能耗呢，也拿最新这年和2020年比比": the same question again, however long
     if len(text) > 20:
-        return False
-    if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text):
+        # "行，那再帮我看一眼2023年的，只看文化场馆这一类": short follow-ups one after another
+        clauses = [c for c in re.split(r"[，,。；;！!？?\s]", text)
+                   if c and not re.fullmatch(r"行|好|好的|嗯+|OK|ok|哦+|噢|对|是的|明白了?|收到|谢谢", c)]
+        # (not "回到数据，全市2024年人均用水量比2023年呢": a metric and a year make a question of their own)
+        return len(clauses) > 1 and all(len(c) <= 20 and is_followup(c) for c in clauses) and \
+            not (_metric(text) and re.search(r"20\d\d", text))
+    if re.match(CORRECTION, text) or _BARE_SOURCE.fullmatch(text) or re.search(r"同口径|同样的?口径|口径(一样|相同|不变)", text) or \
+            re.search(r"(时间段?|时段|年份|区间|年头|单位)(不变|一样|照旧)|[，,](换成|改成)", text):
         return True  # "电" after a unit's water trend; "电力消耗同口径": the same question of another metric
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|再往后|往后|同样|照样|上一年|前一年|其中|回到|刚才|刚刚|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:

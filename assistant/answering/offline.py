@@ -237,6 +237,7 @@ class OfflineEngine:
         question = self.kb.colloquial.fix_typos(question)
         if not any(institutions_named(question, names)):
             question = fix_names(question, names)
+        question = fix_names(question, self._held_law_names())  # "节约能原法" → 节约能源法
         fixed = self.kb.correct_slips(question)
         fixed = fix_terms(fixed, self.kb.tokenizer.pieces(fixed), _DATA_TERMS + _DATA_PHRASES)  # 能号 → 能耗
         return fixed if fixed == question or institutions_named(fixed, names) == institutions_named(question, names) \
@@ -492,6 +493,16 @@ class OfflineEngine:
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
         return None
+
+    def _held_law_names(self) -> list[str]:
+        """The names of the laws and regulations the knowledge base holds, as their titles give them ("节约能源法",
+        "公共机构节能条例"): what a slip in a law's name is corrected to."""
+        titles = tuple(d.title for d in self.kb.documents())
+        if getattr(self, "_law_names", (None,))[0] != titles:
+            found = {m for t in titles for m in re.findall(r"[\u4e00-\u9fff]{2,16}?(?:法|条例)(?![\u4e00-\u9fff])",
+                                                           _title_core(t))}
+            self._law_names = (titles, sorted(found))
+        return self._law_names[1]
 
     def _laws_named(self, question: str) -> list[str]:
         """Laws and regulations the question names without book-title marks ("可再生能源法对……有没有规定"): each
@@ -832,10 +843,12 @@ class OfflineEngine:
             args = {"institution": institution or "全部", "year": year}
             if args["institution"] == "全部" and slots.get("category"):
                 args["category"] = slots["category"]  # "医院里呢？" after "哪几家超定额了"
-            return self._call("check_quota", args, u.intent, note=note)
+            answer = self._call("check_quota", args, u.intent, note=note)
+            return self._member_of(answer, slots["member_of"]) if slots.get("member_of") else answer
         if u.intent == "budget":
             args = {"institution": institution, "year": year, "through_month": slots.get("month")}
-            return self._call("budget_status", args, u.intent, note=note)
+            answer = self._call("budget_status", args, u.intent, note=note)
+            return self._member_of(answer, slots["member_of"]) if slots.get("member_of") else answer
         if u.intent == "carbon":
             args = {"institution": institution, "year": year, "factor_set": _factor_set(question)}
             return self._call("carbon", args, u.intent, note=note)
@@ -873,6 +886,23 @@ class OfflineEngine:
             lead = (f"{unit}{result['year']}年{result['metric_name']}为 {fmt(row['value'])} "
                     f"{row['unit']}，在{result['category'] + '类' if result.get('category') else '全部'}{result['total']}家单位中"
                     f"{order}排第 {row['rank']} 名。\n")
+        return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
+
+    def _member_of(self, answer: Answer, unit: str) -> Answer:
+        """A whole-city quota or budget check led by whether one unit is among those over ("超预算的单位里有我们吗"),
+        taken from the tool result."""
+        if not answer.tool_calls or "error" in answer.tool_calls[0].result:
+            return answer
+        result = answer.tool_calls[0].result
+        if "breaches" in result:
+            over = {b["institution"] for b in result["breaches"] if b.get("verdict") == "超过约束值"}
+            what = "超过能耗定额约束值的单位"
+        else:
+            over = {r["institution"] for r in result.get("rows", []) if r.get("level") == "超预算"}
+            month = result.get("through_month")
+            what = f"截至{month}月超用能预算的单位" if month and month != 12 else "超用能预算的单位"
+        verdict = "在" if unit in over else "不在"
+        lead = f"{unit}{verdict}{result['year']}年{what}之中（共 {len(over)} 家）。\n"
         return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
 
     def _focus(self, answer: Answer, metric: str, note: str) -> Answer:

@@ -54,6 +54,7 @@ class Speller:
     def fix(self, text: str, words: list[str]) -> str:
         """`text` with each unknown word (or pair of unknown single characters, which is how jieba splits a slip
         such as 光幅) replaced by its correction. `words` are the text's words in order."""
+        text = self.fix_syllables(text)
         spans = [w for w in words if len(w) >= 2 and w not in self._known]
         # two single characters jieba left apart, but not an administrative prefix and the next word's first
         # character ("市大数据中心" is 市 + 大数据中心, not a slip of 十大)
@@ -70,6 +71,30 @@ class Speller:
             if fixed:
                 text = text.replace(span, fixed)
         return text
+
+
+    def fix_syllables(self, text: str) -> str:
+        """`text` with a syllable left in pinyin beside Chinese characters written as the one known word it completes
+        ("全国低碳ri" → 全国低碳日): the input method's candidate was never picked. Lower case only (EMC, PUE are
+        abbreviations), and only when exactly one known word of two to four characters fits."""
+        def written(match: re.Match) -> str:
+            syllable = match.group(0)
+            before, after = text[:match.start()], text[match.end():]
+            for k in (3, 2, 1):
+                head = before[-k:]
+                if len(head) == k and re.fullmatch(r"[\u4e00-\u9fff]+", head):
+                    found = {w for w in self._by_sound.get(f"{_pinyin(head)} {syllable}", ()) if w.startswith(head)}
+                    if len(found) == 1:
+                        return found.pop()[k:]
+                tail = after[:k]
+                if len(tail) == k and re.fullmatch(r"[\u4e00-\u9fff]+", tail):
+                    found = {w for w in self._by_sound.get(f"{syllable} {_pinyin(tail)}", ()) if w.endswith(tail)}
+                    if len(found) == 1:
+                        return found.pop()[:-k]
+            return syllable
+
+        return re.sub(r"(?<=[\u4e00-\u9fff])[a-z]{1,6}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[a-z]{1,6}(?=[\u4e00-\u9fff])",
+                      written, text)
 
 
 def fix_terms(text: str, pieces: list[str], terms: tuple[str, ...]) -> str:
