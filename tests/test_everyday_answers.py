@@ -1953,3 +1953,16 @@ def test_figures_the_question_gives_roughly_and_spans_that_are_dates_do_not_answ
     assert not span.search("每年3月31日前报送") and span.search("限期30日内整改")
     pieces = asked_figure("监督检查一共查几块内容")  # 几块 is how many parts, not money
     assert pieces is None or "元" not in pieces.pattern
+
+
+def test_who_did_it_needs_a_body_and_an_article_without_the_figure_asked_is_declined(assistant):
+    body = asked_figure("那次能源审计是哪个单位组织做的？")
+    assert body is not None and body.search("由国家发展改革委牵头") and not body.search("公务员人均年用电3072.5千瓦时")
+    answer = assistant.ask("全国节能宣传周是哪个部门牵头搞的").answer
+    assert not answer.startswith(NOT_FOUND) and "发展改革委" in answer.split("依据")[0], answer
+    answer = assistant.ask("条例第十七条说超定额要作说明但没说期限，这个说明一般规定多少个工作日内交上来？").answer
+    assert answer.startswith(NOT_FOUND) and "第十七条没有规定" in answer, answer
+    assert not assistant.ask("条例第十七条是怎么规定的").answer.startswith(NOT_FOUND)
+    # a target ratio is asked of the documents, even in a conversation about one unit's figures
+    history = [("教育局这边的，我们2025年用水量是多少", "")]
+    assert assistant.offline.understand("到2025年县级以上机关要达到多大比例", history).intent == "knowledge"

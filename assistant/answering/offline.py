@@ -305,6 +305,12 @@ class OfflineEngine:
         if article and hits[0].chunk.article == article and (
                 hits[0].coverage >= 0.3 or self._names_document(question, hits[0])):
             chosen = [h for h in hits if h.chunk.doc_id == hits[0].chunk.doc_id and h.chunk.article == article]
+            wanted = asked_figures(question)
+            if wanted and not any(holds_figure(f, s, question) for f in wanted for h in chosen
+                                  for s in quotable_sentences(h.chunk.text)):
+                # "条例第十七条说超定额要作说明但没说期限，一般规定多少个工作日内交": the article names no such figure
+                return self._answer(f"{NOT_FOUND}{Citation.from_hit(chosen[0]).label}{article}没有规定所问的期限或数字，"
+                                    "知识库收录的其他文件中也没有找到。", "knowledge")
             body = "\n".join(f"{_without_instructions(h.chunk.text)}[1]" for h in chosen)
             citation = Citation.from_hit(chosen[0])
             return Answer(f"{citation.label}的内容如下：\n{body}\n\n来源：[1] {citation.label}", "offline",
