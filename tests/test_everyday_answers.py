@@ -1966,3 +1966,10 @@ def test_who_did_it_needs_a_body_and_an_article_without_the_figure_asked_is_decl
     # a target ratio is asked of the documents, even in a conversation about one unit's figures
     history = [("教育局这边的，我们2025年用水量是多少", "")]
     assert assistant.offline.understand("到2025年县级以上机关要达到多大比例", history).intent == "knowledge"
+
+
+def test_a_spoken_verb_with_a_result_ending_reads_as_the_documents_word(assistant):
+    kb = assistant.offline.kb
+    assert "抵消" in kb.normalise_query("零碳机关是不是买碳汇抵掉就行")  # no passage says 抵掉; they say 抵消
+    assert "关闭" in kb.normalise_query("下班把空调关掉")
+    assert "完成" not in kb.normalise_query("预算用完了怎么办")  # 用完 is the passages' own word: left as typed

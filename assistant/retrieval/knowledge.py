@@ -363,7 +363,31 @@ class KnowledgeBase:
         if index is None or not index.df:
             return text
         text = _LATIN.sub(lambda m: self._written_out(m.group(0), index), text)
-        return self._speller_for(index).fix(text, self.tokenizer.words(text))
+        text = self._speller_for(index).fix(text, self.tokenizer.words(text))
+        return self._completions_as_written(text, index)
+
+    def _completions_as_written(self, text: str, index: LexicalIndex) -> str:
+        """A spoken verb with a result ending that no passage uses (撤掉, 抵掉, 关掉) as the passages' most frequent
+        two-character word on the same verb (撤除, 抵消, 关闭); the word as typed when the passages have none."""
+        for word in dict.fromkeys(self.tokenizer.words(text)):
+            if len(word) != 2 or word[1] not in _RESULT_ENDINGS or index.df.get(word) or \
+                    not re.fullmatch(r"[\u4e00-\u9fff]{2}", word):
+                continue
+            written = max((w for w in self._two_character_words(index).get(word[0], ()) if w[1] not in _RESULT_ENDINGS),
+                          key=lambda w: (index.df.get(w, 0), w), default=None)
+            if written:
+                text = text.replace(word, written)
+        return text
+
+    def _two_character_words(self, index: LexicalIndex) -> dict[str, list[str]]:
+        cached = getattr(self, "_by_first", None)
+        if cached is None or cached[0] is not index:
+            table: dict[str, list[str]] = {}
+            for w in index.df:
+                if len(w) == 2 and re.fullmatch(r"[\u4e00-\u9fff]{2}", w):
+                    table.setdefault(w[0], []).append(w)
+            cached = self._by_first = (index, table)
+        return cached[1]
 
     def _written_out(self, word: str, index: LexicalIndex) -> str:
         """A Latin abbreviation no passage uses, as the glossary's term the passages do use (LPG → 液化石油气);
@@ -766,6 +790,7 @@ def _status_weights(status: np.ndarray) -> np.ndarray | None:
     return np.where(old, STATUS_WEIGHT, 1.0) if old.any() else None
 
 
+_RESULT_ENDINGS = "掉完光走住"  # 撤掉, 用完, 花光, 拿走, 管住: the verb and its result
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.\-]*(?![A-Za-z0-9])")
 
 
