@@ -1973,3 +1973,13 @@ def test_a_spoken_verb_with_a_result_ending_reads_as_the_documents_word(assistan
     assert "抵消" in kb.normalise_query("零碳机关是不是买碳汇抵掉就行")  # no passage says 抵掉; they say 抵消
     assert "关闭" in kb.normalise_query("下班把空调关掉")
     assert "完成" not in kb.normalise_query("预算用完了怎么办")  # 用完 is the passages' own word: left as typed
+
+
+def test_an_unknown_word_sinks_a_figure_question_sooner_than_a_how_or_why_question(assistant):
+    from assistant.answering.offline import _asks_quantity
+
+    assert _asks_quantity("财政给补助多少") and _asks_quantity("舟山哪一年撤县设市的") and _asks_quantity("几年复核一次")
+    assert not _asks_quantity("节能考核要是没过，责任到底落在谁头上") and not _asks_quantity("这俩到底是不是一回事")
+    answer = assistant.ask("节能考核要是没过，责任到底落在谁头上？总不能全推给总务科吧")
+    assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer
+    assert assistant.ask("机关食堂燃气灶改电磁灶，财政给补助多少").answer.startswith(NOT_FOUND)
