@@ -1983,3 +1983,30 @@ def test_an_unknown_word_sinks_a_figure_question_sooner_than_a_how_or_why_questi
     answer = assistant.ask("节能考核要是没过，责任到底落在谁头上？总不能全推给总务科吧")
     assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer
     assert assistant.ask("机关食堂燃气灶改电磁灶，财政给补助多少").answer.startswith(NOT_FOUND)
+
+
+def test_data_questions_in_more_everyday_words(assistant):
+    offline = assistant.offline
+    for question in ("现在能查到最近哪一年的数", "系统里的数据最晚到几几年", "现在有几几年的数据"):
+        assert offline.understand(question, []).intent == "coverage", question
+    u = offline.understand("哪几家单位的能耗预算快见底了", [])
+    assert (u.intent, u.slots.get("institution")) == ("budget", "全部"), u
+    history = [("我是市中医院后勤的，我们2024年综合能耗多少", "")]
+    assert offline.understand("按人头算我们一年用多少水", history).slots["metric"] == "water_per_capita"
+    for question, base in (("比起22年呢", 2022), ("相对于2023年变化幅度有多大", 2023)):
+        u = offline.understand(question, history)
+        assert (u.intent, u.slots["year"], u.slots["base_year"]) == ("compare", 2024, base), (question, u)
+    u = offline.understand("用水量那块儿呢，跟去年比", history)  # 那块儿 says which figure; it is no topic of its own
+    assert (u.intent, u.slots["metric"], u.slots["institution"]) == ("compare", "water", "市中医院"), u
+
+
+def test_this_years_event_is_the_calendars_year_which_the_documents_do_not_hold_yet(assistant):
+    from datetime import date
+
+    for question in ("今年节能宣传周啥时候", "对了节能宣传周今年啥时候"):
+        answer = assistant.ask(question)
+        # not held for this calendar year: said first, then the years the documents do hold, cited
+        assert answer.answer.startswith(NOT_FOUND + f"知识库收录的文件里还没有{date.today().year}年"), answer.answer
+        assert any("xuanchuanzhou" in c.source or "ditanri" in c.source for c in answer.citations), answer.answer
+    answer = assistant.ask("2024年节能宣传周是哪几天").answer  # a year the documents hold is answered
+    assert not answer.startswith(NOT_FOUND) and "5月13日" in answer, answer

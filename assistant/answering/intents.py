@@ -80,7 +80,9 @@ _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
 # "系统里最新的能耗数据是哪一年的？", "数据有哪几年": what the imported data cover.
 _COVERAGE = re.compile(r"(最新|最近)的?.{0,8}数据.{0,6}(哪一?年|年份|哪个月|几月|什么时候)|数据.{0,6}(覆盖|有)哪(几|些)年|"
                        r"(数据|能耗).{0,4}(截至|截止|到)(哪一?年|什么时候)|(系统|数据)里.{0,6}(多少|几)家单位|"
-                       r"有哪(几|些)年的.{0,4}数据|最新(的)?是哪一?年|哪一?年的数据")
+                       r"有哪(几|些)年的.{0,4}数据|最新(的)?是哪一?年|哪一?年的数据|"
+                       r"(能查|查得?到|有)(到)?(最近|最新|最晚)(哪一?年|几几年)的?(数据|数)|"
+                       r"数据.{0,6}(最晚|最新|最近)?到?几几年|(几几年|哪几年)的(数据|数)")
 _CONVERT = re.compile(r"(\d+(?:\.\d+)?)\s*(万千瓦时|万kWh|千瓦时|度电|度|kWh|立方米天然气|立方米|m³|m3|升汽油|升柴油|升|L|"
                       r"千克|公斤|kg|吨标准煤|吨标煤|tce|千克标准煤|kgce|吨)", re.I)
 
@@ -389,8 +391,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         per = next((p for p in ("_per_capita", "_per_area") if str(merged.get("metric", "")).endswith(p)), None)
         if per and slots.get("metric") == "energy" and not re.search(r"综合|总", text):
             slots["metric"] = "energy" + per  # "能耗的呢" after 人均用水: 人均综合能耗
-        if re.match(r"^(比|较|相比|与|和|跟|同)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
-                (re.match(r"^(比|较|相比)", text) or (not names and "比" in text)):
+        if re.match(r"^(比起|比|较|相比于?|相对于?|相较于?|对比|与|和|跟|同)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
+                (re.match(r"^(比|较|相比|相对|相较|对比)", text) or (not names and "比" in text)):
             slots.pop("year", None)
             return Understanding("compare", {**merged, **slots, "base_year": years[0]})
         if "other_institution" not in slots and names and context.get("slots", {}).get("institution") \
@@ -874,7 +876,8 @@ _DATA_VOCABULARY = frozenset(
     "二氧化碳 标准煤 标煤 总体 整体 全部 全市 基期 开局 收官 水平 大户 电老虎 数值 个数 时候 一共 共用 方面 范围 实际 类型 "
     "顺带 系统 同类 感觉 度电 碳排放总量 百分制 领导 同事 稿子 办公室 总务处 后勤 人头 每人 时期 基准年 基准 名单 "
     "年度 上年度 本年度 增减 核实 在列 数据 排查 筛查 起点 起始 终点 起始年份 截止 单子 同口径 总能耗 总用能 总用电 总用水 能耗总量 "
-    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 时段 同一时段 同期 倒数 末位 垫底 总结 材料 汇报 历年 逐年 每年 这几年 近几年".split())
+    "能耗预算 用能预算 电力预算 用水预算 预算执行 执行进度 时段 同一时段 同期 倒数 末位 垫底 总结 材料 汇报 历年 逐年 每年 这几年 近几年 "
+    "块儿 那块 这块 那块儿 这块儿 方面 部分".split())  # "用水量那块儿呢": which figure, not a topic
 _FOREIGN_POS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "j", "vn", "an", "x"}  # x: the glossary's own terms
 
 
@@ -1055,8 +1058,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
         return "anomaly" if has_target or "year" in slots or ALL_UNITS.search(text) else None
     if re.search(r"执行(得|率)?.{0,2}(最|较|比较)?(紧|吃紧)", text):
         return "budget"  # "到10月份为止的话 执行最紧的前五家": only a budget is executed tight
-    if re.search(r"预算|执行率", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完",
-                                            text):
+    if re.search(r"预算|执行率", text) and re.search(r"执行|用了|用得|使用|进度|超|还剩|剩余|完成|情况|多少|紧|快用完|用完|"
+                                            r"见底|花完|花光|快没了|不够", text):
         return "budget"
     if re.search(r"定额|约束值|引导值|超标(?!准)|达标", text):
         return "quota" if (has_target or re.search(r"哪些|哪个|有没有|是否|单位|有.{0,8}吗", text) or "category" in slots
@@ -1098,8 +1101,8 @@ def _data_words(text: str) -> bool:
 # totals are asked only where the table has no word ("用了多少电", "水用了多少").
 _PERSON = r"(按人头|平均每个?人|每个?人的?|一个人)"  # per person, as said: 按人头, 平均每人, 一个人用多少水
 _PER_PERSON = re.compile(_PERSON + r"(平均)?(能耗|用能|用水|用多少|综合能耗|用|耗)|按人头|平均每个?人")
-_SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,8}(用水|水)"), "water_per_capita"),
-                    (re.compile(_PERSON + r".{0,8}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
+_SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,16}(用水|水)"), "water_per_capita"),  # ("按人头算市中医院一年用多少水")
+                    (re.compile(_PERSON + r".{0,16}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
                     (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积)(.{0,4}|[^，,能]{0,10}二氧化)碳|碳排放?.{0,4}(每平米?|每平方米?)"),
                      "carbon_per_area"),
                     (re.compile(r"(每平米?|每平方米?|按(单位)?(建筑)?面积算?的?).{0,4}(能耗|用能)|(能耗|用能).{0,4}(每平米?|每平方米?)"),

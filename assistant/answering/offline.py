@@ -58,8 +58,15 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             # a standard named ("能耗定额是按哪个国家标准编的")
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
+_EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
+_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期)"
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
-                     r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)")
+                     r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)|"
+                     + _EVENTS + r"(今年|本年度?)的?.{0,4}(主题|口号)")
+# "今年全国低碳日是哪天", "节能宣传周今年啥时候": 今年 is the calendar's year for an event, not the data's latest
+# (its theme is not held either: _LATEST declines that outright)
+_THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,6}" + _WHEN + "|" +
+                               _EVENTS + r"(今年|本年度?)的?.{0,4}" + _WHEN)
 # A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
 _HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
@@ -295,7 +302,15 @@ class OfflineEngine:
             # "《公共机构能源审计管理暂行办法》是哪年印发的": a document the knowledge base neither holds nor mentions
             return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
                                 "上传该文件后再问。", "knowledge")
-        if _LATEST.search(question) and not any(f"{date.today().year}年" in h.chunk.text for h in hits):
+        this_year = date.today().year
+        if _THIS_YEARS_EVENT.search(question) and not any(f"{this_year}年" in h.chunk.text for h in hits):
+            # the documents hold earlier years only: say so, then what they hold (the latest year first, as they say it)
+            held = self._knowledge(re.sub(r"今年|本年度?", "", question), u, doc_type, about_data)
+            if held.citations:
+                return Answer(f"{NOT_FOUND}知识库收录的文件里还没有{this_year}年的这项内容，以下是收录的往年情况：\n\n"
+                              f"{held.answer}", "offline", held.citations, [], intent="knowledge")
+        if (_LATEST.search(question) or _THIS_YEARS_EVENT.search(question)) and \
+                not any(f"{this_year}年" in h.chunk.text for h in hits):
             # "国管局最新一批能效领跑者名单公布了没", "今年示范单位申报啥时候截止": what was issued lately is not in
             # the documents unless one of this year is
             return self._answer(NOT_FOUND + "知识库收录的文件里没有今年发布的名单、通知或最终数据，无法确认最新情况；"
