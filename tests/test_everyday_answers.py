@@ -1983,6 +1983,7 @@ def test_an_unknown_word_sinks_a_figure_question_sooner_than_a_how_or_why_questi
     answer = assistant.ask("节能考核要是没过，责任到底落在谁头上？总不能全推给总务科吧")
     assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer
     assert assistant.ask("机关食堂燃气灶改电磁灶，财政给补助多少").answer.startswith(NOT_FOUND)
+    assert assistant.ask("驾照扣分怎么查询").answer.startswith(NOT_FOUND)  # two words no passage uses: another topic
 
 
 def test_data_questions_in_more_everyday_words(assistant):

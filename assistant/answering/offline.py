@@ -698,17 +698,19 @@ class OfflineEngine:
         not know at all (蓝屏, 加氟), below STRONG_COVERAGE."""
         tokenizer = self.kb.tokenizer
         asking = asking_clauses(question)
-        # a question that asks no figure, date or count (how, why, what, whether) more often uses its own word for the
-        # documents' term; one that asks a figure is answered by a near passage's figure if let through
-        relaxed = not _asks_quantity(question)
-        noun_floor = RELAXED_NOUN_COVERAGE if relaxed else NOUN_COVERAGE
-        strong_floor = RELAXED_STRONG_COVERAGE if relaxed else STRONG_COVERAGE
 
         def asked_about(word: str) -> bool:
             # "局里让我牵头能效领跑者的工作，市级中心主要负责什么": the context clause is not the question
             return not asking or any(word in clause for clause in asking)
 
-        for word in self.kb.unseen_words(question):
+        # A question that asks no figure, date or count (how, why, what, whether) with one such word more often uses
+        # its own word for the documents' term; one that asks a figure is answered by a near passage's figure if let
+        # through, and two such words ("驾照扣分怎么查询") mean it is about something else
+        unseen = self.kb.unseen_words(question)
+        relaxed = not _asks_quantity(question) and sum(map(asked_about, unseen)) <= 1
+        noun_floor = RELAXED_NOUN_COVERAGE if relaxed else NOUN_COVERAGE
+        strong_floor = RELAXED_STRONG_COVERAGE if relaxed else STRONG_COVERAGE
+        for word in unseen:
             if tokenizer.is_name(word):
                 return True
             if asked_about(word) and best < (noun_floor if tokenizer.is_topical(word) else strong_floor):
