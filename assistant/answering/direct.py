@@ -491,8 +491,11 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
                         (figure is not None and not holds_figure(figure, quoted, part)) or \
                         (value is not None and not states_value(quoted, value)) or \
-                        (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)):
-                    continue  # (the last: "十三五期间全国人均能耗降了多少" is not answered by 浙江's)
+                        (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)) or \
+                        (years and (of_year := re.match(r"[^：:]{1,20}（((?:19|20)[0-9]{2})年）[：:]|\s*((?:19|20)[0-9]{2})年",
+                                                        sentence)) and (of_year.group(1) or of_year.group(2)) not in years):
+                    continue  # (the last two: "十三五期间全国人均能耗降了多少" is not answered by 浙江's; a table row of
+                    # 2022, "华北（2022年）：…", or the line opening its table, does not answer for 2023)
                 tokens = set(kb.tokenizer.tokens(sentence))
                 if figure is not None and figure.pattern.startswith(_FIGURE):
                     # "行政中心托管改造年减碳多少吨" → "……年减少二氧化碳排放约759吨": the subject is the passage's title

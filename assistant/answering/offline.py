@@ -457,7 +457,11 @@ class OfflineEngine:
         primary = next((p for line in _lead_sentences(lead, question) if (p := self._primary_source(line, citations))),
                        None) if lead else None
         if primary is None and lead:
-            primary = self._stated_source(lead, question, citations) or self._named_document(lead, question, citations)
+            # (a document the lead does not name may be named by a supporting sentence: a table row leads, the
+            # sentence under it names the plan it comes from)
+            primary = self._stated_source(lead, question, citations) or \
+                self._named_document(lead, question, citations) or \
+                next((hit for line in lines if (hit := self._named_document(line, question, citations))), None)
         if primary is not None:
             # The lead restates a law's article the knowledge base holds: the article itself is cited too
             citations.append(Citation.from_hit(primary))
@@ -716,7 +720,7 @@ class OfflineEngine:
             if asked_about(word) and best < (noun_floor if tokenizer.is_topical(word) else strong_floor):
                 return True
         # a word jieba does not know, written nowhere in the documents (老蓝屏, 加氟, 餐补, 困人): like an unknown verb
-        return best < strong_floor and any(asked_about(run) for run in self.kb.unseen_runs(question))
+        return best < STRONG_COVERAGE and any(asked_about(run) for run in self.kb.unseen_runs(question))
 
     def _lead(self, question: str, hits: list[SearchHit], citations: list[Citation],
               weights: dict[str, float]) -> tuple[str, list[str]]:
