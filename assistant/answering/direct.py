@@ -86,6 +86,10 @@ def _year_above(lines: list[str]) -> str | None:
     return None
 
 
+# a table row tagged with its year ("华北（2022年）：…") or the line that opens a table of one year ("2022年度…：")
+_OF_A_YEAR = re.compile(r"[^：:]{1,20}（(?:19|20)[0-9]{2}年）[：:]|\s*(?:19|20)[0-9]{2}年[^。；;：:]*[：:]\s*$")
+
+
 def _headed(header: str, value: str) -> str:
     """A value under its column's header, the unit in brackets after it: "单位建筑面积能耗15.88千克标准煤/平方米"."""
     unit = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", header)
@@ -492,8 +496,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                         (figure is not None and not holds_figure(figure, quoted, part)) or \
                         (value is not None and not states_value(quoted, value)) or \
                         (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)) or \
-                        (years and (of_year := re.match(r"[^：:]{1,20}（((?:19|20)[0-9]{2})年）[：:]|\s*((?:19|20)[0-9]{2})年",
-                                                        sentence)) and (of_year.group(1) or of_year.group(2)) not in years):
+                        (years and _OF_A_YEAR.match(sentence) and not any(f"{y}年" in sentence for y in years)):
                     continue  # (the last two: "十三五期间全国人均能耗降了多少" is not answered by 浙江's; a table row of
                     # 2022, "华北（2022年）：…", or the line opening its table, does not answer for 2023)
                 tokens = set(kb.tokenizer.tokens(sentence))
