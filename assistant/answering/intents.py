@@ -120,17 +120,18 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     吗") checks every unit and names that unit in the slot `member_of`."""
     u = _understand(question, institutions, context, today, latest_year, tagger)
     before = (context or {}).get("slots", {})
-    member = MEMBER_ASKED.search(_normalise(question))
+    normalised = _normalise(question)
+    member = MEMBER_ASKED.search(normalised)
     unit = u.slots.get("institution")
     if member and unit == "全部":  # "今年哪些单位超了预算，我们在不在里面": the unit is named beside the list
-        unit = next(iter(_find_institutions(_normalise(question), institutions)[0]), None)
+        unit = next(iter(_find_institutions(normalised, institutions)[0]), None)
     if u.intent in {"quota", "budget"} and unit not in (None, "全部") and not u.ambiguous and member:
         slots = {k: v for k, v in u.slots.items() if k != "other_institution"}
         return Understanding(u.intent, {**slots, "institution": "全部", "member_of": unit})
     # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
     about_figure = u.intent == "knowledge" and (context or {}).get("intent") in NUMERIC_INTENTS and "metric" in before
     if (u.intent not in {"rank", "indicator"} and not about_figure) or u.ambiguous or \
-            not PLACE_ASKED.search(_normalise(question)):
+            not PLACE_ASKED.search(normalised):
         return u
     own = u.slots.get("institution")
     unit = own if own not in (None, "全部") else before.get("institution")
