@@ -303,14 +303,14 @@ class OfflineEngine:
             return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
                                 "上传该文件后再问。", "knowledge")
         this_year = date.today().year
-        if _THIS_YEARS_EVENT.search(question) and not any(f"{this_year}年" in h.chunk.text for h in hits):
-            # the documents hold earlier years only: say so, then what they hold (the latest year first, as they say it)
-            held = self._knowledge(re.sub(r"今年|本年度?", "", question), u, doc_type, about_data)
-            if held.citations:
-                return Answer(f"{NOT_FOUND}知识库收录的文件里还没有{this_year}年的这项内容，以下是收录的往年情况：\n\n"
-                              f"{held.answer}", "offline", held.citations, [], intent="knowledge")
-        if (_LATEST.search(question) or _THIS_YEARS_EVENT.search(question)) and \
-                not any(f"{this_year}年" in h.chunk.text for h in hits):
+        event = _THIS_YEARS_EVENT.search(question)
+        if (event or _LATEST.search(question)) and not any(f"{this_year}年" in h.chunk.text for h in hits):
+            if event:
+                # the documents hold earlier years only: say so, then what they hold of those years
+                held = self._knowledge(re.sub(r"今年|本年度?", "", question), u, doc_type, about_data)
+                if held.citations:
+                    return Answer(f"{NOT_FOUND}知识库收录的文件里还没有{this_year}年的这项内容，以下是收录的往年情况："
+                                  f"\n\n{held.answer}", "offline", held.citations, [], intent="knowledge")
             # "国管局最新一批能效领跑者名单公布了没", "今年示范单位申报啥时候截止": what was issued lately is not in
             # the documents unless one of this year is
             return self._answer(NOT_FOUND + "知识库收录的文件里没有今年发布的名单、通知或最终数据，无法确认最新情况；"
