@@ -8,7 +8,7 @@ evidence gets "知识库中未找到相关内容" and no citations. It never wri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
@@ -145,6 +145,8 @@ class OfflineEngine:
     settings: Settings
     kb: KnowledgeBase
     store: Any  # assistant.records.store.DataStore
+    # (the knowledge base's titles, the law and regulation names they give): made again only when the titles change
+    _law_names: tuple[tuple[str, ...], list[str]] = field(default=((), []), init=False, repr=False)
 
     def ask(self, question: str, history: list[tuple[str, str]]) -> Answer:
         if _ACTIONS.search(question):
@@ -526,7 +528,7 @@ class OfflineEngine:
         """The names of the laws and regulations the knowledge base holds, as their titles give them ("节约能源法",
         "公共机构节能条例"): what a slip in a law's name is corrected to."""
         titles = tuple(d.title for d in self.kb.documents())
-        if getattr(self, "_law_names", (None,))[0] != titles:
+        if self._law_names[0] != titles:
             found = {m for t in titles for m in re.findall(r"[\u4e00-\u9fff]{2,16}?(?:法|条例)(?![\u4e00-\u9fff])",
                                                            _title_core(t))}
             self._law_names = (titles, sorted(found))

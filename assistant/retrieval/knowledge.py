@@ -154,6 +154,8 @@ class KnowledgeBase:
         self._title_cache: dict[str, set[str]] = {}
         self._member_words: dict[str, frozenset[str]] = {}  # glossary member -> its words, made once
         self._speller = None  # (lexical index, Speller over its vocabulary and saved sound table)
+        # (lexical index, its two-character words by first character): what 抵掉 is written as (抵消)
+        self._by_first: tuple[LexicalIndex, dict[str, list[str]]] | None = None
         self._article_rows: tuple[LexicalIndex, dict[str, np.ndarray]] | None = None  # label -> that index's rows
         self._executor: ThreadPoolExecutor | None = None
         self._check_glossary()
@@ -380,7 +382,7 @@ class KnowledgeBase:
         return text
 
     def _two_character_words(self, index: LexicalIndex) -> dict[str, list[str]]:
-        cached = getattr(self, "_by_first", None)
+        cached = self._by_first
         if cached is None or cached[0] is not index:
             table: dict[str, list[str]] = {}
             for w in index.df:

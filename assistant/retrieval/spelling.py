@@ -72,7 +72,6 @@ class Speller:
                 text = text.replace(span, fixed)
         return text
 
-
     def fix_syllables(self, text: str) -> str:
         """`text` with a syllable left in pinyin beside Chinese characters written as the one known word it completes
         ("全国低碳ri" → 全国低碳日): the input method's candidate was never picked. Lower case only (EMC, PUE are
