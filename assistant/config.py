@@ -42,6 +42,9 @@ class Settings:
     auth: str | None = None  # GREENLEAF_AUTH: "user:pass,user2:pass2" or a path to such a file
     factors: Mapping[str, float] = field(default_factory=dict)  # GREENLEAF_FACTORS: "name=value,name=value"
     organ_name: str | None = None  # GREENLEAF_ORGAN_NAME: the issuing organ in the red 版头 of 公文 drafts
+    # GREENLEAF_CITY: the city whose units the consumption data describe (the sample data's 海州市). Its name in a
+    # question ("海州所有单位", "海州市财政局") is our own city, not another region's figures
+    city: str = "海州市"
 
     @property
     def kb_db(self) -> Path:
@@ -110,6 +113,9 @@ class Settings:
         values["auth"] = get("GREENLEAF_AUTH")
         values["factors"] = _parse_factors(get("GREENLEAF_FACTORS"))
         values["organ_name"] = get("GREENLEAF_ORGAN_NAME")
+        city = (get("GREENLEAF_CITY") or "").strip()
+        if city:
+            values["city"] = city
         return cls(**values)
 
 

@@ -179,7 +179,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     years = _years(text, today, latest_year)
     question_clause = asking_part(text, short_too=True)
     final = _last_clause(text)
-    if intro and names and names[0] != "全部" and re.search(_EVERY_UNIT, final) and \
+    if intro and names and names[0] != "全部" and re.search(_EVERY_UNIT, text[intro.end():]) and \
             not re.search(r"我们|咱们?|我单位|本单位|自己", final) and \
             not _find_institutions(text[intro.end():], institutions)[0]:
         # "我这边是市公安局的，……，帮我查下2021年超定额的单位": who asks, then the city's list
@@ -341,7 +341,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             # "对比一下" after "教育局今年多少" and "前年的教育局": the two years just asked
             pair = (current, context["other_year"])
             return Understanding("compare", {**merged, **slots, "year": max(pair), "base_year": min(pair)})
-        if current and re.search(r"同比|(比|较|和|跟|与)上一?年|上一年呢", text) and not re.search(r"20\d\d|去年|前年", text):
+        if current and re.search(r"同比|(比|较|和|跟|与)上一?年" + ("|上一年呢" if context.get("intent") == "compare" else ""), text) \
+                and not re.search(r"20\d\d|去年|前年", text):
             # "同比呢？": the year being discussed against the one before
             return Understanding("compare", {**merged, **slots, "year": current, "base_year": current - 1})
         relative = re.search(r"(跟|和|与|同|比起?|较|对比|相比|相较于?)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年|"
@@ -376,7 +377,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
                      r"超了?.{0,3}的[呢吧？?]?$", text):  # "前年全年超了预算的": every unit over
             merged.pop("top", None)  # "今年全年超预算的有哪些" after the five tightest: every unit over, not five
         if len(years) == 2 and _is_compare(text):
-            # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed
+            # "去年跟前年比呢，多了还是少了": the two years named, for what is being discussed ("按人均看，…": per head)
+            _switch_metric(slots, text, merged.get("metric"))
             return Understanding("compare", {**merged, **slots, "year": max(years), "base_year": min(years)})
         since = re.search(r"(?:^|同样|也|就|，|,)(从|自)(20\d\d)年?(开始|算?起|以来|看|算)", text)
         if since and context.get("intent") == "trend":
@@ -691,6 +693,8 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              r"(啥|什么)责任|平时.{0,6}(怎么|咋|该|要|靠)|靠(啥|什么)|"
                              r"何种|依规|时限|期限|门槛|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"多大比例|(达到|占到?)多少比例|比例要?(达到|是)多少|"  # a target ratio: our data hold none
+                             r"按.{0,12}(来|去)?编(的|制的)|(怎么|咋|如何)编|"  # how a budget is drawn up
+                             r"有没有规定|有无规定|是否有规定|(多少|几)个?(工作)?[天日](之内|以内|内)|"  # a deadline of a rule
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
                              r"(?<!走势)(?<!趋势)(?<!变化)(?<!情况)(?<!幅度)(?<!比)如何(?!变)|跟什么有关|"
@@ -847,6 +851,8 @@ def asking_part(text: str, short_too: bool = False) -> str:
         start -= 1  # "我们街道去年人均用水量是多少，跟前年比怎么样": both clauses ask
     while start and re.match(r"(和|跟|与|同|比|较|对比|相比)", clauses[start]) and _data_words(clauses[start - 1]):
         start -= 1  # "……，就是2024年全市综合能耗总量，和2023年比变化了多少": the comparison of the figure named before
+    while start and re.fullmatch(r"(那|那么|那就)?(和|跟|与|同|较|对比|相比)[^，]{0,10}(比|相比|比较|对比)?", clauses[start - 1]):
+        start -= 1  # "……面积变大了。那跟2022年比，我们院2024年的单位面积能耗变了多少": the base named just before
     return "，".join(clauses[min(start, requests[-1]) if requests else start:])
 
 
@@ -861,8 +867,8 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
         pairs = tagger(text)
     own = "".join(institutions)
     for word, flag in pairs:
-        # (jieba tags 东西, "thing", as a place: "好多东西还不太熟")
-        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市", "东西"):
+        # (jieba tags 东西, "thing", and 长流水, a tap left running, as places: "好多东西还不太熟")
+        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市", "东西", "长流水"):
             return word
     return None
 
@@ -1101,7 +1107,7 @@ def _data_words(text: str) -> bool:
 # Spoken ways to ask a metric. Per m² wins over the table ("24年每平米的碳排放", though 碳排放 alone is in it); the
 # totals are asked only where the table has no word ("用了多少电", "水用了多少").
 _PERSON = r"(按人头|平均每个?人|每个?人的?|一个人)"  # per person, as said: 按人头, 平均每人, 一个人用多少水
-_PER_PERSON = re.compile(_PERSON + r"(平均)?(能耗|用能|用水|用多少|综合能耗|用|耗)|按人头|平均每个?人")
+_PER_PERSON = re.compile(_PERSON + r"(平均)?(能耗|用能|用水|用多少|综合能耗|用|耗)|按人头|平均每个?人|(摊|分摊|平摊|分)到每?个?人头?上?|每个人头上")
 _SPOKEN_PER_AREA = ((re.compile(_PERSON + r".{0,16}(用水|水)"), "water_per_capita"),  # ("按人头算市中医院一年用多少水")
                     (re.compile(_PERSON + r".{0,16}(能耗|用能|综合能耗|耗能)"), "energy_per_capita"),
                     (re.compile(r"(每平米?|每平方米?|单位面积|单位建筑面积)(.{0,4}|[^，,能]{0,10}二氧化)碳|碳排放?.{0,4}(每平米?|每平方米?)"),
@@ -1149,7 +1155,7 @@ def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:
         this_year = latest_year if latest_year else today.year
         return [this_year, this_year - 1]  # "疾控跟去年比怎么样": this year against last year
     # (大前年 is three years back, and not also 前年)
-    for word, offset in (("今年", 0), ("本年", 0), ("最(新|近)(的)?一年", 0), ("去年", -1), ("上年", -1), ("上一年", -1),
+    for word, offset in (("今年", 0), ("本年", 0), ("最(新|近)(的)?(那)?一?年(?!度?以来)", 0), ("去年", -1), ("上年", -1), ("上一年", -1),
                          ("大前年", -3), ("(?<!大)前年", -2)):
         if re.search(word, text) and not re.search(word + r"(度)?(同期|以来)", text):
             years.append((latest_year if offset == 0 and latest_year else anchor) + offset)
@@ -1281,7 +1287,8 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
                 school in text:
             scored.append((text.find(school), -len(school), name))  # "一实验" for 第一实验中学
         elif length >= 2 and bare.endswith(span) and (
-                (span in _GENERIC_SUFFIXES and not _MANY_BEFORE.search(text[:text.find(span)])) or (
+                (span in _GENERIC_SUFFIXES and not _MANY_BEFORE.search(text[:text.find(span)])
+                 and not re.search(r"第?[一二三四五六七八九十0-9]+$", text[:text.find(span)])) or (
                 span not in _TOO_GENERIC and _starts_a_word(text, text.find(span)))):
             scored.append((text.find(span), -length, name))  # "中学" alone: one of several schools; "法院": 人民法院
     if not scored:

@@ -59,13 +59,13 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
-_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期)"
+_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期|主场|启动仪式|在哪|哪个城市|哪座城市|什么地方|地点)"  # when or where
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
                      r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)|"
                      + _EVENTS + r"(今年|本年度?)的?.{0,4}(主题|口号)")
 # "今年全国低碳日是哪天", "节能宣传周今年啥时候": 今年 is the calendar's year for an event, not the data's latest
 # (its theme is not held either: _LATEST declines that outright)
-_THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,6}" + _WHEN + "|" +
+_THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,8}" + _WHEN + "|" +
                                _EVENTS + r"(今年|本年度?)的?.{0,4}" + _WHEN)
 # A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
 _HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
@@ -243,10 +243,24 @@ class OfflineEngine:
         return understood, (resolve(question, turns, names, self.store.category) if read != fixed else question), \
             context
 
+    def _without_own_city(self, question: str, names: list[str]) -> str:
+        """`question` without our own city's name, which names no other region: "海州所有单位合起来算" is every unit,
+        "海州市财政局" is 市财政局 (the data's units are named 市…)."""
+        core = re.sub(r"市$", "", self.settings.city)
+        if len(core) < 2 or core not in question:
+            return question
+
+        def own(match: re.Match) -> str:
+            rest = question[match.end():]
+            return "市" if any(n.startswith("市") and rest.startswith(n[1:3]) for n in names) else ""
+
+        return re.sub(re.escape(core) + "市?", own, question)
+
     def _without_slips(self, question: str, names: list[str]) -> str:
         """"司法局2024用点多少度" read as 用电; never at the cost of a unit's name (一中 is not 一种). A slip in a
         unit's name ("博物管今年用水多少") is corrected when the question names no unit as typed."""
         question = self.kb.colloquial.fix_typos(question)
+        question = self._without_own_city(question, names)
         if not any(institutions_named(question, names)):
             question = fix_names(question, names)
         question = fix_names(question, self._held_law_names())  # "节约能原法" → 节约能源法
@@ -541,7 +555,8 @@ class OfflineEngine:
         titles: list[str] | None = None  # the held documents' title cores, read once when a 条例 needs them
         for found in _LAW_NAME.findall(self.kb.normalise_query(question)):
             words = list(self.kb.tokenizer.tagged(found))
-            starts = [i + 1 for i, (_, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES]
+            # ("锅炉房要重点监测是条例哪一条说的": a name does not run back over the copula)
+            starts = [i + 1 for i, (w, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES or w == "是"]
             name = "".join(w for w, _ in words[max(starts, default=0):])
             if name.endswith("条例"):
                 # "公务用车节能条例是怎么要求的", "电梯和照明条例有啥要求": a topic, then the 条例 the knowledge base
@@ -842,7 +857,7 @@ class OfflineEngine:
             try:
                 self.store.resolve(u.unknown_institution)
             except LookupFailed as error:
-                return self._answer(str(error), u.intent)
+                return self._answer(_not_in_data(str(error)), u.intent)
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
         institution = slots.get("institution")
@@ -905,7 +920,9 @@ class OfflineEngine:
     def _call(self, name: str, args: dict, intent: str, note: str = "") -> Answer:
         call, result = self._runner().run(name, args)
         if result is None:
-            return Answer(f"无法计算：{call.result['error']}", "offline", [], [call], intent=intent)
+            error = call.result["error"]
+            text = _not_in_data(error) if _ABSENT_FROM_DATA.search(error) else f"无法计算：{error}"
+            return Answer(text, "offline", [], [call], intent=intent)
         return Answer(call.explanation + note, "offline", [], [call], intent=intent)
 
     def _place_of(self, answer: Answer, unit: str) -> Answer:
@@ -1060,6 +1077,18 @@ def _asks_quantity(question: str) -> bool:
 def _best(hits: list[SearchHit]) -> float:
     """The coverage of the best-covering of the top four passages: the evidence an answer rests on."""
     return max((h.coverage for h in hits[:4]), default=0.0)
+
+
+# A unit or a year the data do not hold: the question cannot be answered, said as every such answer is
+_ABSENT_FROM_DATA = re.compile(r"未找到该单位|没有(20\d\d|19\d\d)年的")
+
+
+def _not_in_data(message: str) -> str:
+    """A lookup the data cannot answer ("未找到该单位“档案馆”…", "“市人民医院”没有2014年的数据…"), led by the
+    not-found sentence every unanswerable question gets."""
+    if not _ABSENT_FROM_DATA.search(message):
+        return message
+    return NOT_FOUND + message.replace("未找到该单位", "能耗数据中没有单位", 1)
 
 
 def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) -> list[SearchHit]:
