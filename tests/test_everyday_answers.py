@@ -2012,3 +2012,60 @@ def test_this_years_event_is_the_calendars_year_which_the_documents_do_not_hold_
         assert any("xuanchuanzhou" in c.source or "ditanri" in c.source for c in answer.citations), answer.answer
     answer = assistant.ask("2024年节能宣传周是哪几天").answer  # a year the documents hold is answered
     assert not answer.startswith(NOT_FOUND) and "5月13日" in answer, answer
+
+
+def test_our_own_citys_name_is_no_other_region(assistant):
+    offline = assistant.offline
+    data = SampleData()
+    u = offline.understand("审计局的，在做节能绩效审计。海州所有单位合起来算，2025年的单位建筑面积能耗比2020年降了多少？", [])
+    assert (u.intent, u.slots["institution"], u.slots["year"], u.slots["base_year"]) == ("compare", "全部", 2025, 2020), u
+    answer = assistant.ask("海州市财政局2024年用水多少").answer
+    assert f"{data.metric('市财政局', 2024, 'water'):,.0f}" in answer, answer
+    # another city stays another region's figures, and the city is configurable
+    assert offline.understand("合肥市所有单位2025年单位建筑面积能耗是多少", []).intent == "knowledge"
+    assert Settings.from_env({"GREENLEAF_CITY": "临海市"}).city == "临海市"
+    assert Settings.from_env({}).city == "海州市"
+
+
+def test_a_unit_or_a_year_the_data_lack_is_declined_as_not_found(assistant):
+    answer = assistant.ask("海州市人民医院2014年全年用电多少").answer
+    assert answer.startswith(NOT_FOUND) and "2015–2025" in answer, answer
+    # "第四小学" names one school, which the data do not hold: not a choice among the schools they do
+    answer = assistant.ask("海州市第四小学2024年人均综合能耗是多少").answer
+    assert answer.startswith(NOT_FOUND) and "第四小学" in answer and "请说明" not in answer, answer
+    assert assistant.offline.understand("小学2024年人均综合能耗", []).ambiguous  # a bare 小学 is still a choice
+
+
+def test_follow_ups_that_name_a_base_a_head_count_or_the_latest_year(assistant):
+    offline = assistant.offline
+    data = SampleData()
+    # the base year named in the clause before the one that asks, after a scene dated another year
+    u = offline.understand("市人民医院2023年7月新病房楼投用，面积变大了。那跟2022年比，它2024年的单位面积能耗变了多少？", [])
+    assert (u.intent, u.slots["year"], u.slots["base_year"], u.slots["metric"]) == \
+        ("compare", 2024, 2022, "energy_per_area"), u
+    history = [("市行政中心2023年单位建筑面积能耗是多少", "")]
+    answer = assistant.ask("那摊到每个人头上呢", history).answer
+    assert f"{data.metric('市行政中心', 2023, 'energy_per_capita'):.2f}" in answer, answer
+    history = [("市公安局2021年的综合能耗是多少", ""), ("今年跟2021年比降了多少", "")]
+    u = offline.understand("按人均看，今年跟2021年比", history)
+    assert (u.intent, u.slots["metric"], u.slots["base_year"]) == ("compare", "energy_per_capita", 2021), u
+    latest = max(y for _, y in data.months)
+    history = [("那一年全市单位面积能耗前五", "")]
+    u = offline.understand("上一年呢", [("现在数据更新到几几年了", "")] + history)
+    assert (u.intent, u.slots["year"]) == ("rank", latest - 1), u  # the list a year earlier, not a comparison
+    u = offline.understand("最新那年有哪些单位没守住定额约束值", [("2023年全市单位面积能耗前五", "")])
+    assert (u.intent, u.slots["year"]) == ("quota", latest), u
+    # a tap left running in the scene is no place name
+    u = offline.understand("财政局办公室。我们2025年9月好像卫生间长流水了，先查下我们2025年全年用水量。", [])
+    assert (u.intent, u.slots["institution"], u.slots["metric"]) == ("indicator", "市财政局", "water"), u
+
+
+def test_a_rules_deadline_and_this_years_event_venue(assistant):
+    question = "今年我们有三家单位超定额了，正在催材料。超定额的情况说明有没有规定多少天之内交上去？"
+    assert assistant.offline.understand(question, []).intent == "knowledge"
+    answer = assistant.ask(question)
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("今年全国低碳日的主场活动放在哪个城市了")  # a past year's venue does not answer it
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("2023年全国低碳日主场活动在哪").answer
+    assert "西安" in answer, answer

@@ -59,10 +59,11 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
-_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期|主场|启动仪式|在哪|哪个城市|哪座城市|什么地方|地点)"  # when or where
+_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期)"
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
                      r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)|"
-                     + _EVENTS + r"(今年|本年度?)的?.{0,4}(主题|口号)")
+                     + _EVENTS + r"(今年|本年度?)的?.{0,4}(主题|口号)|"
+                     r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,8}(主场|启动仪式|在哪|哪个城市|哪座城市|什么地方|地点)")
 # "今年全国低碳日是哪天", "节能宣传周今年啥时候": 今年 is the calendar's year for an event, not the data's latest
 # (its theme is not held either: _LATEST declines that outright)
 _THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,8}" + _WHEN + "|" +
@@ -329,6 +330,9 @@ class OfflineEngine:
                                   f"\n\n{held.answer}", "offline", held.citations, [], intent="knowledge")
             # "国管局最新一批能效领跑者名单公布了没", "今年示范单位申报啥时候截止": what was issued lately is not in
             # the documents unless one of this year is
+            if re.search(_EVENTS, question):
+                return self._answer(f"{NOT_FOUND}知识库收录的文件里还没有{this_year}年这项活动的安排（主题、主场、"
+                                    "启动仪式等），请以主管部门当年发布的通知为准，收到后可在“知识库”页面上传。", "knowledge")
             return self._answer(NOT_FOUND + "知识库收录的文件里没有今年发布的名单、通知或最终数据，无法确认最新情况；"
                                 "请以主管部门最新发布的文件为准，收到后可在“知识库”页面上传。", "knowledge")
         article = find_article(question)
@@ -459,7 +463,7 @@ class OfflineEngine:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
-        short = self._lead_falls_short(question, lead)
+        short = self._lead_falls_short(question, lead) or _share_unverified(question, lead, citations)
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
         unverified = _unverified_in(lead)
@@ -709,7 +713,9 @@ class OfflineEngine:
         """Whether the question asks what something is or how to proceed, and no figure, date or penalty: a note that
         an item is unverified can still answer it."""
         types = set(self.kb.colloquial.normalise(question).types)
-        return bool({"definition", "how_to"} & types) and not {"when", "how_many", "duration", "penalty"} & types
+        # ("节能收益是咋个分成的，节能公司拿几成": a share asked beside the how is a figure asked)
+        return bool({"definition", "how_to"} & types) and not {"when", "how_many", "duration", "penalty"} & types \
+            and not asked_figures(question)
 
     def _unseen_sinks(self, question: str, best: float) -> bool:
         """Whether a word the knowledge base never contains means it cannot answer. A name, place, abbreviation
@@ -1058,6 +1064,25 @@ def _unverified_in(lead: str) -> list[str]:
         if title not in titles:
             titles.append(title)
     return titles
+
+
+_SHARE_ASKED = re.compile(r"分成|[拿占分](几|多少)成|比例")
+_SHARE_GIVEN = re.compile(r"[0-9]\s*(%|％)|百分之|[一二三四五六七八九十]成")
+
+
+def _share_unverified(question: str, lead: str, citations: list[Citation]) -> str | None:
+    """When a share is asked ("节能收益咋分成，节能公司拿几成") and the one sentence answering gives none while its own
+    passage notes that the share is not verified ("……分成比例待核实"): that note, not the sentence, answers."""
+    if not lead or len(lead.splitlines()) != 1 or not _SHARE_ASKED.search(question) or _SHARE_GIVEN.search(lead):
+        return None
+    number = re.search(r"\[(\d+)\]", lead)
+    if not number or int(number.group(1)) > len(citations):
+        return None
+    cited = citations[int(number.group(1)) - 1]
+    passages = [c.text for c in citations if c.doc_id == cited.doc_id]  # the document's passages quoted
+    if any(is_unverified_note(s) and re.search(r"分成|比例", s) for text in passages for s in quotable_sentences(text)):
+        return f"{cited.label}注明所问的分成比例尚未核实，没有可以引用的确切内容。"
+    return None
 
 
 def _with_source(line: str) -> tuple[str, str | None]:
