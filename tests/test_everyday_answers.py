@@ -2069,3 +2069,16 @@ def test_a_rules_deadline_and_this_years_event_venue(assistant):
     assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
     answer = assistant.ask("2023年全国低碳日主场活动在哪").answer
     assert "西安" in answer, answer
+
+
+def test_a_share_its_case_leaves_unverified_and_a_notice_about_something_else(assistant):
+    # the case states the saving (about 10%) but notes that the split of the savings is not verified
+    answer = assistant.ask("交易中心大楼物业加EMC，节能效益咋分的，节能公司拿几成")
+    assert answer.answer.startswith(NOT_FOUND) and "分成比例尚未核实" in answer.answer, answer.answer
+    answer = assistant.ask("交易中心大楼搞物业加EMC以后能耗降了几成")
+    assert "10%" in answer.answer and any("jiaoyi-zhongxin" in c.source for c in answer.citations), answer.answer
+    # GreenLeaf drafts energy and water saving material, not any notice an office writes
+    offline = assistant.offline
+    assert offline.understand("帮我写个周末部门团建的通知", []).intent == "out_of_scope"
+    u = offline.understand("帮我写个节能宣传周活动的通知", [])
+    assert (u.intent, u.slots.get("kind")) == ("draft", "event-notice"), u

@@ -77,6 +77,10 @@ _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
     (r"自评", "self-assessment"), (r"节水型|节水单位", "water-saving"),
     (r"节能量确认|托管项目|合同能源管理项目", "emc-savings"), (r"审计", "audit-outline"),
 ]
+# Kinds any office writes about anything: GreenLeaf drafts them about energy and water saving only
+_GENERIC_KINDS = {"event-notice", "press-release", "slogans", "poster", "campaign-plan"}
+_DRAFT_DOMAIN = re.compile(r"节能|节水|节电|节约|低碳|绿色|环保|宣传周|低碳日|水日|水周|粮食日|环境日|垃圾|光盘|能耗|能源|"
+                           r"碳|用能|用电|用水|预算|定额|公共机构|示范|领跑|无废|减排|光伏|充电|空调|照明|浪费|生态")
 # "系统里最新的能耗数据是哪一年的？", "数据有哪几年": what the imported data cover.
 _COVERAGE = re.compile(r"(最新|最近)的?.{0,8}数据.{0,6}(哪一?年|年份|哪个月|几月|什么时候)|数据.{0,6}(覆盖|有)哪(几|些)年|"
                        r"(数据|能耗).{0,4}(截至|截止|到)(哪一?年|什么时候)|(系统|数据)里.{0,6}(多少|几)家单位|"
@@ -270,6 +274,9 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if not told_to_write and not figure_first and not for_a_piece and (_DRAFT.search(text) or
                               re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
+        if kind in _GENERIC_KINDS and not _DRAFT_DOMAIN.search(text) and \
+                re.search(r"[\u4e00-\u9fff]{2,}的(活动|工作|宣传)?(通知|新闻|通稿|方案|海报|展板|标语|口号)", text):
+            return Understanding("out_of_scope")  # "帮我写个周末部门团建的通知": a notice about something else
         if kind:
             slots["kind"] = kind
             return Understanding("draft", slots)

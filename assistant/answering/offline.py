@@ -463,7 +463,7 @@ class OfflineEngine:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
-        short = self._lead_falls_short(question, lead) or _share_unverified(question, lead, citations)
+        short = self._lead_falls_short(question, lead) or _noted_in_passage(question, lead, citations)
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
         unverified = _unverified_in(lead)
@@ -1066,22 +1066,31 @@ def _unverified_in(lead: str) -> list[str]:
     return titles
 
 
-_SHARE_ASKED = re.compile(r"分成|[拿占分](几|多少)成|比例")
-_SHARE_GIVEN = re.compile(r"[0-9]\s*(%|％)|百分之|[一二三四五六七八九十]成")
+# An item asked, what a sentence that gives it holds, and the words of a note saying it is not verified
+_NOTED_IN_PASSAGE = (
+    ("分成比例", re.compile(r"分成|[拿占分](几|多少)成|比例"), re.compile(r"[0-9]\s*(%|％)|百分之|[一二三四五六七八九十]成"),
+     re.compile(r"分成|比例")),
+    ("出处", re.compile(r"出自|出处|哪个文件|哪份文件|来源于?哪"), re.compile(r"《[^》]+》(?!）)"), re.compile(r"出处|来源")),
+)
 
 
-def _share_unverified(question: str, lead: str, citations: list[Citation]) -> str | None:
-    """When a share is asked ("节能收益咋分成，节能公司拿几成") and the one sentence answering gives none while its own
-    passage notes that the share is not verified ("……分成比例待核实"): that note, not the sentence, answers."""
-    if not lead or len(lead.splitlines()) != 1 or not _SHARE_ASKED.search(question) or _SHARE_GIVEN.search(lead):
+def _noted_in_passage(question: str, lead: str, citations: list[Citation]) -> str | None:
+    """When the question asks a share ("节能公司拿几成") or a source ("0.11这个数出自哪个文件") and the one sentence
+    answering gives none while its document's quoted passages note that very item as not verified ("……分成比例
+    待核实", "……没有在权威文件中找到出处（待核实）"): that note, not the sentence, answers."""
+    if not lead or len(lead.splitlines()) != 1:
         return None
     number = re.search(r"\[(\d+)\]", lead)
     if not number or int(number.group(1)) > len(citations):
         return None
     cited = citations[int(number.group(1)) - 1]
+    said = lead.split("（《")[0]
     passages = [c.text for c in citations if c.doc_id == cited.doc_id]  # the document's passages quoted
-    if any(is_unverified_note(s) and re.search(r"分成|比例", s) for text in passages for s in quotable_sentences(text)):
-        return f"{cited.label}注明所问的分成比例尚未核实，没有可以引用的确切内容。"
+    for item, asks, gives, noted in _NOTED_IN_PASSAGE:
+        if asks.search(question) and not gives.search(said) and any(
+                is_unverified_note(s) or re.search(r"待核实|未核实", s) and noted.search(s)
+                for text in passages for s in quotable_sentences(text) if noted.search(s)):
+            return f"{cited.label}注明所问的{item}尚未核实，没有可以引用的确切内容。"
     return None
 
 
