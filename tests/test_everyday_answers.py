@@ -2082,3 +2082,32 @@ def test_a_share_its_case_leaves_unverified_and_a_notice_about_something_else(as
     assert offline.understand("帮我写个周末部门团建的通知", []).intent == "out_of_scope"
     u = offline.understand("帮我写个节能宣传周活动的通知", [])
     assert (u.intent, u.slots.get("kind")) == ("draft", "event-notice"), u
+
+
+def test_years_ago_count_back_from_the_year_discussed_and_a_lists_nth_unit(assistant):
+    offline = assistant.offline
+    history = [("我是二中总务处的，我们2023年用电多少", "")]
+    for question, base in (("跟三年前比呢", 2020), ("和两年前比", 2021)):
+        u = offline.understand(question, history)
+        assert (u.intent, u.slots["year"], u.slots["base_year"]) == ("compare", 2023, base), (question, u)
+    u = offline.understand("人均的呢，跟五年前比", history)
+    assert (u.slots["metric"], u.slots["base_year"]) == ("energy_per_capita", 2018), u
+    # how to save is a practice asked, not a ranking of the units discussed
+    assert offline.understand("学校用电一般从哪些方面省", history).intent == "knowledge"
+    data = SampleData()
+    listed = assistant.ask("2024年全市哪些单位超定额了").answer
+    first = next(n for n in sorted(data.category, key=listed.find) if listed.find(n) >= 0)
+    answer = assistant.ask("名单上第一家2023年用电呢", [("2024年全市哪些单位超定额了", listed)]).answer
+    assert answer.startswith(first) and f"{data.metric(first, 2023, 'electricity'):,.0f}" in answer, answer
+
+
+def test_pointing_words_ask_no_count_and_a_step_needs_its_own_date(assistant):
+    from assistant.answering.direct import asked_figures
+
+    assert asked_figures("这几家超了定额的按规定要干啥") is None
+    assert asked_figures("一共有几家单位超了定额") is not None
+    # the case gives savings and no year the works began or ended
+    answer = assistant.ask("舟山行政中心那个节能改造是哪一年开工、哪一年完工验收的")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("舟到e管家是哪天上线的").answer
+    assert "2023年12月1日" in answer, answer

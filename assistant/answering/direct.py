@@ -175,7 +175,8 @@ ASKED_FIGURES = (
                 r"罚款(金额|数额|标准)?(是|为|有)?多少"),
      re.compile(_FIGURE + r"(元|万元|亿元)")),
     (re.compile(r"多少分|满分|几分(?!钟)"), re.compile(_FIGURE + r"分(?!钟|类|项|别|级|为|成|解|析|布|散|摊|配|之)")),
-    *((re.compile(f"多少{c}|(?<!哪)几{c}"), re.compile(_FIGURE + c)) for c in "家台座辆届"),
+    # ("这几家超了定额的按规定要干啥": 这几家 points at units; it asks no count)
+    *((re.compile(f"多少{c}|(?<![哪这那])几{c}"), re.compile(_FIGURE + c)) for c in "家台座辆届"),
     # how many times ("冷却塔一年清洗几次"), how far ("运输距离默认取多少公里")
     (re.compile(r"(?<!哪)(几|多少)次"), re.compile(_FIGURE + r"次|每(年|半年|季度|月|周)")),
     (re.compile(r"多少(公里|千米|km)|多远", re.I), re.compile(_FIGURE + r"(公里|千米|km)", re.I)),

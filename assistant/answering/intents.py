@@ -355,6 +355,13 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         relative = re.search(r"(跟|和|与|同|比起?|较|对比|相比|相较于?)(它自己的?|它的?|自己的?)?(去年|上年|上一年|前年|今年|"
                              + _YEARS_AGO + ")", text)
         others = [y for y in years if y != current]
+        ago = re.fullmatch(rf"({_FEW})年以?前", relative.group(3)) if relative else None
+        if ago and current and len(years) == 1:
+            # "跟三年前比呢" after a figure of 2023: 2023 against 2020, counted back from the year discussed
+            kept = {k: v for k, v in slots.items() if k not in {"year", "base_year"}}
+            _switch_metric(kept, text, merged.get("metric"))
+            return Understanding("compare", {**merged, **kept, "year": current,
+                                             "base_year": current - _count(ago.group(1))})
         if relative and current and others and len(years) <= 2:
             # "比去年呢？", "全市用水呢，也跟去年比一下": the year being discussed against that year (去年 and 前年
             # are counted as _years counts them, from the latest year with data when this year has none); "跟今年比一下"
@@ -363,6 +370,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             _switch_metric(kept, text, merged.get("metric"))  # "人均的呢，和去年比"
             year, base = (max(years), min(years)) if len(years) == 2 else \
                 (others[0], current) if relative.group(3) == "今年" else (current, others[0])
+
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
         against = re.search(r"(跟|和|与|比|较|对比|相比|对(?=20))[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢", "也是对2020"
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):
@@ -701,6 +709,8 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              r"何种|依规|时限|期限|门槛|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
                              r"多大比例|(达到|占到?)多少比例|比例要?(达到|是)多少|"  # a target ratio: our data hold none
                              r"按.{0,12}(来|去)?编(的|制的)|(怎么|咋|如何)编|"  # how a budget is drawn up
+                             r"(从)?(哪些|什么|啥|哪几个)(方面|地方|环节)(去|来|着手|入手)?(省|节约|节省|节能|节水|节电)|"
+                             r"(怎么|咋|如何|怎样)(才能)?(省电|省水|节电|节水|节约|节省)|"  # how to save: a practice
                              r"有没有规定|有无规定|是否有规定|(多少|几)个?(工作)?[天日](之内|以内|内)|"  # a deadline of a rule
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
