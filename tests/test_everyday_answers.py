@@ -2111,3 +2111,23 @@ def test_pointing_words_ask_no_count_and_a_step_needs_its_own_date(assistant):
     assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
     answer = assistant.ask("舟到e管家是哪天上线的").answer
     assert "2023年12月1日" in answer, answer
+
+
+def test_a_units_floor_area_head_count_and_fuel_quantities(assistant):
+    data = SampleData()
+    s = data.year("市图书馆", 2024)
+    history = [("市图书馆2024年综合能耗是多少", "")]
+    for question, figure in (("建筑面积多大", f"{s['area']:,.0f} m²"), ("它有多少人", f"{s['people']:,.0f} 人"),
+                             ("用了多少方天然气", f"{s['gas']:,.0f} m³")):
+        answer = assistant.ask(question, history).answer
+        assert answer.startswith("市图书馆2024年") and figure in answer.splitlines()[0], (question, answer)
+    if not s["diesel"]:
+        assert "没有柴油用量记录" in assistant.ask("柴油呢", history).answer
+    g = data.year("市人民医院", 2023)
+    answer = assistant.ask("市人民医院2023年建筑面积是多少").answer
+    assert f"{g['area']:,.0f} m²" in answer.splitlines()[0], answer
+    offline = assistant.offline
+    # a rule about the area, a metric, and another city's building are not this question
+    assert offline.understand("建筑面积怎么填", history).intent == "knowledge"
+    assert offline.understand("人均综合能耗多少", history).slots.get("asked") is None
+    assert offline.understand("舟山市行政中心大楼总建筑面积是多少个平方", []).intent == "knowledge"

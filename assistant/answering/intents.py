@@ -132,6 +132,9 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     if u.intent in {"quota", "budget"} and unit not in (None, "全部") and not u.ambiguous and member:
         slots = {k: v for k, v in u.slots.items() if k != "other_institution"}
         return Understanding(u.intent, {**slots, "institution": "全部", "member_of": unit})
+    size = _size_or_fuel(normalised, u, before, context) if not _other_place(normalised, institutions, tagger) else None
+    if size is not None:
+        return size
     # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
     about_figure = u.intent == "knowledge" and (context or {}).get("intent") in NUMERIC_INTENTS and "metric" in before
     if (u.intent not in {"rank", "indicator"} and not about_figure) or u.ambiguous or \
@@ -144,6 +147,38 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     kept = {k: v for k, v in before.items() if k in {"metric", "year"}} if about_figure else {}
     slots = {k: v for k, v in u.slots.items() if k not in {"institution", "other_institution", "top", "lowest"}}
     return Understanding("rank", {**kept, **slots, "top": 0, "place_of": unit})
+
+
+# A unit's size or one fuel's quantity, which the indicators report beside the metrics: "建筑面积多大", "它有多少人",
+# "用了多少方天然气", "汽油用了多少升"
+SIZE_OR_FUEL = (
+    (re.compile(r"建筑面积(有|是)?(多大|多少)|建筑面积(呢|的呢)?[?？]?$|面积(有|是)?多大|(有|是)多少平(方米?|米)?(?![均方米]?[^，。？?]{0,3}(能耗|碳|排))"),
+     "floor_area"),
+    (re.compile(r"用能人数(是|有)?多少|用能人数(呢|的呢)?[?？]?$|(有|共|一共)多少(个)?人(?!均)|有几个人"), "headcount"),
+    (re.compile(r"(天然气|燃气|用气量?)(用了?|耗了?|消耗了?|用量)?(是|有)?(多少|几)|^(那|那么)?(天然气|燃气)(呢|的呢)[?？]?$|(多少|几)(方|立方米?)(的)?(天然)?气"),
+     "natural_gas"),
+    (re.compile(r"汽油(用了?|耗了?|用量)?(是|有)?(多少|几)|^(那|那么)?汽油(呢|的呢)[?？]?$|(多少|几)升(的)?汽油"), "gasoline"),
+    (re.compile(r"柴油(用了?|耗了?|用量)?(是|有)?(多少|几)|^(那|那么)?柴油(呢|的呢)[?？]?$|(多少|几)升(的)?柴油"), "diesel"),
+)
+
+
+def _size_or_fuel(text: str, u: Understanding, before: dict, context: dict | None) -> Understanding | None:
+    """A unit's floor area, head count or one fuel's quantity, asked of a unit named or being discussed (slot
+    `asked`); None for anything else, a question about rules ("建筑面积怎么填") or one with a metric of its own."""
+    asked = next((key for pattern, key in SIZE_OR_FUEL if pattern.search(text)), None)
+    if asked is None or u.intent not in {"knowledge", "indicator"} or u.ambiguous or _KNOWLEDGE_ASKS.search(text) \
+            or re.search(r"怎么|咋|如何|算不算|要不要|能不能|填|算[^一]|属于|以上|以下|标准", text):
+        return None
+    if _metric(text) and asked in {"floor_area", "headcount"}:
+        return None  # "人均综合能耗多少" asks a metric; its head count is not what is asked
+    unit = u.slots.get("institution")
+    discussed = (context or {}).get("intent") in NUMERIC_INTENTS and before.get("institution") not in (None, "全部")
+    if unit in (None, "全部"):
+        unit = before.get("institution") if discussed and not u.slots.get("institution") else None
+    if unit in (None, "全部"):
+        return None
+    year = u.slots.get("year") or (before.get("year") if discussed else None)
+    return Understanding("indicator", {"institution": unit, **({"year": year} if year else {}), "asked": asked})
 
 
 def _understand(question: str, institutions: list[str], context: dict | None = None,

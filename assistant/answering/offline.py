@@ -884,6 +884,8 @@ class OfflineEngine:
         category = {"category": slots["category"]} if institution == "全部" and slots.get("category") else {}
         if u.intent == "indicator":
             answer = self._call("indicators", {"institution": institution, "year": year, **category}, u.intent)
+            if slots.get("asked"):
+                return self._size_or_fuel(answer, slots["asked"], note)
             return self._focus(answer, metric, note)
         if u.intent == "compare":
             if slots.get("other_institution"):
@@ -977,6 +979,25 @@ class OfflineEngine:
             return answer
         name, unit = vocab.metric(metric).name, vocab.metric(metric).unit
         lead = f"{result['institution']}{result['year']}年{name}为 {fmt(value)} {unit}{note}。\n"
+        return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
+
+    def _size_or_fuel(self, answer: Answer, asked: str, note: str) -> Answer:
+        """Lead with the unit's floor area, head count or one fuel's quantity, from the indicators result."""
+        from tools.common import fmt
+
+        if not answer.tool_calls or "error" in answer.tool_calls[0].result:
+            return answer
+        result = answer.tool_calls[0].result
+        head = f"{result['institution']}{result['year']}年"
+        if asked in vocab.ATTRIBUTE_BY_KEY:
+            attribute = vocab.ATTRIBUTE_BY_KEY[asked]
+            period = f"（取{result['last_period']}期）" if result.get("last_period") else ""
+            lead = f"{head}{attribute.name}为 {fmt(result[attribute.field], 0)} {attribute.unit}{period}{note}。\n"
+        else:
+            source = vocab.SOURCE_BY_KEY[asked]
+            line = next((s for s in result.get("by_source", []) if s["source"] == asked), None)
+            lead = f"{head}{source.reading}为 {fmt(line['quantity'], source.digits)} {line['unit']}{note}。\n" if line \
+                else f"{head}没有{source.name}用量记录（为 0）{note}。\n"
         return Answer(lead + answer.answer, answer.mode, answer.citations, answer.tool_calls, answer.intent)
 
     def _compare_two(self, first: str, second: str, metric: str, year: int, note: str) -> Answer:
