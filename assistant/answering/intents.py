@@ -405,7 +405,6 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             _switch_metric(kept, text, merged.get("metric"))  # "人均的呢，和去年比"
             year, base = (max(years), min(years)) if len(years) == 2 else \
                 (others[0], current) if relative.group(3) == "今年" else (current, others[0])
-
             return Understanding("compare", {**merged, **kept, "year": year, "base_year": base})
         against = re.search(r"(跟|和|与|比|较|对比|相比|对(?=20))[^0-9]{0,12}?(20\d\d)年?", text)  # "跟十四五基期2020年比呢", "也是对2020"
         if against and len(years) == 1 and current and years[0] < current and not re.match(r"^(比|较|相比)", text):

@@ -1109,8 +1109,8 @@ def _noted_in_passage(question: str, lead: str, citations: list[Citation]) -> st
     passages = [c.text for c in citations if c.doc_id == cited.doc_id]  # the document's passages quoted
     for item, asks, gives, noted in _NOTED_IN_PASSAGE:
         if asks.search(question) and not gives.search(said) and any(
-                is_unverified_note(s) or re.search(r"待核实|未核实", s) and noted.search(s)
-                for text in passages for s in quotable_sentences(text) if noted.search(s)):
+                noted.search(s) and (is_unverified_note(s) or re.search(r"待核实|未核实", s))  # (a bracketed note too)
+                for text in passages for s in quotable_sentences(text)):
             return f"{cited.label}注明所问的{item}尚未核实，没有可以引用的确切内容。"
     return None
 
