@@ -151,7 +151,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
 
 # A unit's size or one fuel's quantity, which the indicators report beside the metrics: "建筑面积多大", "它有多少人",
 # "用了多少方天然气", "汽油用了多少升"
-SIZE_OR_FUEL = (
+_SIZE_OR_FUEL = (
     (re.compile(r"建筑面积(有|是)?(多大|多少)|建筑面积(呢|的呢)?[?？]?$|面积(有|是)?多大|(有|是)多少平(方米?|米)?(?![均方米]?[^，。？?]{0,3}(能耗|碳|排))"),
      "floor_area"),
     (re.compile(r"用能人数(是|有)?多少|用能人数(呢|的呢)?[?？]?$|(有|共|一共)多少(个)?人(?!均)|有几个人"), "headcount"),
@@ -165,7 +165,7 @@ SIZE_OR_FUEL = (
 def _size_or_fuel(text: str, u: Understanding, before: dict, context: dict | None) -> Understanding | None:
     """A unit's floor area, head count or one fuel's quantity, asked of a unit named or being discussed (slot
     `asked`); None for anything else, a question about rules ("建筑面积怎么填") or one with a metric of its own."""
-    asked = next((key for pattern, key in SIZE_OR_FUEL if pattern.search(text)), None)
+    asked = next((key for pattern, key in _SIZE_OR_FUEL if pattern.search(text)), None)
     if asked is None or u.intent not in {"knowledge", "indicator"} or u.ambiguous or _KNOWLEDGE_ASKS.search(text) \
             or re.search(r"怎么|咋|如何|算不算|要不要|能不能|填|算[^一]|属于|以上|以下|标准", text):
         return None
