@@ -171,10 +171,8 @@ def _size_or_fuel(text: str, u: Understanding, before: dict, context: dict | Non
         return None
     if _metric(text) and asked in {"floor_area", "headcount"}:
         return None  # "人均综合能耗多少" asks a metric; its head count is not what is asked
-    unit = u.slots.get("institution")
     discussed = (context or {}).get("intent") in NUMERIC_INTENTS and before.get("institution") not in (None, "全部")
-    if unit in (None, "全部"):
-        unit = before.get("institution") if discussed and not u.slots.get("institution") else None
+    unit = u.slots.get("institution") or (before["institution"] if discussed else None)
     if unit in (None, "全部"):
         return None
     year = u.slots.get("year") or (before.get("year") if discussed else None)

@@ -863,7 +863,7 @@ class OfflineEngine:
             try:
                 self.store.resolve(u.unknown_institution)
             except LookupFailed as error:
-                return self._answer(_not_in_data(str(error)), u.intent)
+                return self._answer(_not_in_data(str(error)) or str(error), u.intent)
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
         institution = slots.get("institution")
@@ -929,8 +929,7 @@ class OfflineEngine:
         call, result = self._runner().run(name, args)
         if result is None:
             error = call.result["error"]
-            text = _not_in_data(error) if _ABSENT_FROM_DATA.search(error) else f"无法计算：{error}"
-            return Answer(text, "offline", [], [call], intent=intent)
+            return Answer(_not_in_data(error) or f"无法计算：{error}", "offline", [], [call], intent=intent)
         return Answer(call.explanation + note, "offline", [], [call], intent=intent)
 
     def _place_of(self, answer: Answer, unit: str) -> Answer:
@@ -1138,11 +1137,11 @@ def _best(hits: list[SearchHit]) -> float:
 _ABSENT_FROM_DATA = re.compile(r"未找到该单位|没有(20\d\d|19\d\d)年的")
 
 
-def _not_in_data(message: str) -> str:
+def _not_in_data(message: str) -> str | None:
     """A lookup the data cannot answer ("未找到该单位“档案馆”…", "“市人民医院”没有2014年的数据…"), led by the
-    not-found sentence every unanswerable question gets."""
+    not-found sentence every unanswerable question gets; None for any other error."""
     if not _ABSENT_FROM_DATA.search(message):
-        return message
+        return None
     return NOT_FOUND + message.replace("未找到该单位", "能耗数据中没有单位", 1)
 
 
