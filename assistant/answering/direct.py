@@ -123,7 +123,7 @@ TYPE_PATTERNS: dict[str, re.Pattern] = {
 # unit answers it. A fine (罚多少钱) is not here: "处以罚款" without an amount answers what the law says.
 _FIGURE = r"[0-9一二三四五六七八九十两几][0-9.一二三四五六七八九十百千万两几]*\s*"  # (a number first: "万元" alone is none)
 # a span of time (not a date: "3月31日")
-_SPAN = r"(?<![月0-9])([0-9]{1,3}|[一二三四五六七八九十两半]+)\s*(个月|个?(年|季度|工作日|日|天|周|小时))|即时|当天|当日|随时"
+_SPAN = r"(?<![月0-9])([0-9]{1,3}|[一二三四五六七八九十两半]+|若干)\s*(个月|个?(年|季度|工作日|日|天|周|小时))|即时|当天|当日|随时"
 STANDARD_CODE = r"(GB|DB\d{2}|[A-Z]{2,4})(/T|/Z)?\s*\d{3,}"  # a standard's code: GB/T 2589, DB37/T 2672, JS/T 301
 _CODE = re.compile(STANDARD_CODE + r"([～~—–-][0-9.]+)*")  # a standard's code with its range and year: 2672～2674-2019
 _HOW_MUCH = re.compile(r"(?<=[是有发投花用省装了])好多(?=[^单个家人]|$)")  # "一年发好多电，投了好多钱": 好多 asks 多少
@@ -153,9 +153,10 @@ ASKED_FIGURES = (
     # how often or how long ("能源审计多久要做一次", "整改期限一般给多久", "多少个工作日内报"): a period, not "定期"
     (re.compile(r"多久.{0,6}一次|多长时间.{0,6}一次|周期(是|有|为)?多长|(几|多少)年.{0,4}一次"),
      re.compile(r"(每|按)(年|月|季度?|半年|周|天|日)|" + _SPAN)),
-    (re.compile(r"(几|多少)(个)?工作日|期限(一般)?(是|给|有)?多(久|长)"), re.compile(_SPAN)),  # a span, not "按月份"
+    (re.compile(r"(几|多少)(个)?工作日|期限(一般)?(是|给|有)?多(久|长)|(给|有|是)?多长时间(?!.{0,6}一次)"),
+     re.compile(_SPAN)),  # a span, not "按月份"
     # how many days or months ("整改期限一般给多少天", "几个月内"): a number of them, not "及时"
-    (re.compile(r"(?<![哪第前后这那])(多少|几)(个)?(天|周|星期|工作日)(?![前后])"),
+    (re.compile(r"(?<![哪第前这那])(?<![^以]后)(多少|几)(个)?(天|周|星期|工作日)(?![前后])"),
      re.compile(r"(?<![月0-9])[0-9一二三四五六七八九十两半]+\s*(个)?(工作日|天|日|周|星期)")),
     (re.compile(r"(?<![哪第前后这那])(多少|几)个月(?![前后])"), re.compile(r"[0-9一二三四五六七八九十两半]+\s*个月")),
     # the day of a deadline ("最晚几月几号之前要备案", "几号前报"): a day of a month

@@ -133,6 +133,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots = {k: v for k, v in u.slots.items() if k != "other_institution"}
         return Understanding(u.intent, {**slots, "institution": "全部", "member_of": unit})
     size = _size_or_fuel(normalised, u, before, context) if not _other_place(normalised, institutions, tagger) else None
+    absent = next((label for pattern, label in _NOT_RECORDED if pattern.search(asking_part(normalised))), None)
+    if absent and (size or u).intent in NUMERIC_INTENTS and not u.ambiguous:
+        # "市财政局2024年电费花了多少钱", "供暖面积多少平方米": the data hold no such column; a figure of another
+        # column would pass for it
+        return Understanding((size or u).intent, {**(size or u).slots, "not_recorded": absent})
     if size is not None:
         return size
     # "这个数在全市算啥水平" right after a unit's figure: no metric word of its own, the figure discussed
@@ -148,6 +153,19 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     slots = {k: v for k, v in u.slots.items() if k not in {"institution", "other_institution", "top", "lowest"}}
     return Understanding("rank", {**kept, **slots, "top": 0, "place_of": unit})
 
+
+# What a unit's records do not hold, asked as a unit's or the city's figure: money, heated area, solar output,
+# chargers, vehicles' fuel per 100 km, and who the staff are
+_NOT_RECORDED = (
+    (re.compile(r"(电费|水费|燃气费|气费|能源费用?|费用)[^，。？?]{0,8}(多少钱|多少元|几多钱|多少万|按元|花了?多少)|"
+                r"花了?(多少|几多)钱|(多少|几多)钱|(按|折成|多少)(万)?元"), "费用金额"),
+    (re.compile(r"(供暖|采暖|供热|空调)面积"), "供暖面积"),
+    (re.compile(r"发电量|发了?(多少|几多)度?电|光伏[^，。？?]{0,6}(发|装机|多少千瓦)"), "光伏发电量"),
+    (re.compile(r"充电桩[^，。？?]{0,6}(多少|几)"), "充电桩数量"),
+    (re.compile(r"百公里油耗|(车|车辆)[^，。？?]{0,6}(多少辆|几辆)"), "车辆情况"),
+    (re.compile(r"(管理员|负责人|联系人|能管员)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|(电话|手机|联系方式)(号码?)?(是)?多少"),
+     "人员和联系方式"),
+)
 
 # A unit's size or one fuel's quantity, which the indicators report beside the metrics: "建筑面积多大", "它有多少人",
 # "用了多少方天然气", "汽油用了多少升"

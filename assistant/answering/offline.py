@@ -336,6 +336,15 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + "知识库收录的文件里没有今年发布的名单、通知或最终数据，无法确认最新情况；"
                                 "请以主管部门最新发布的文件为准，收到后可在“知识库”页面上传。", "knowledge")
         article = find_article(question)
+        law = self._law_of_article(question) if article else None
+        if law and not any(h.chunk.article == article and _title_core(h.chunk.title) == law for h in hits):
+            # "节约能源法第三十五条讲什么（不是条例的）": another law's article of that number does not answer
+            held = [h for h in self.kb.search(f"{law}{article}", k=SEARCHED_PASSAGES, doc_type=doc_type).hits
+                    if h.chunk.article == article and _title_core(h.chunk.title) == law]
+            if not held:
+                return self._answer(f"{NOT_FOUND}知识库收录的{law}文本中没有{article}的条文，可以在“知识库”页面上传该法规"
+                                    "的全文后再问。", "knowledge")
+            hits = held + [h for h in hits if h.chunk.text not in {x.chunk.text for x in held}]
         if article and not any(h.chunk.article == article for h in hits):
             # "节能法第八十二条罚多少": no passage holds that article; quoting another one would mislead
             return self._answer(f"{NOT_FOUND}知识库收录的文件中没有检索到{article}的条文，可以在“知识库”页面上传"
@@ -551,6 +560,13 @@ class OfflineEngine:
                                                            _title_core(t))}
             self._law_names = (titles, sorted(found))
         return self._law_names[1]
+
+    def _law_of_article(self, question: str) -> str | None:
+        """The held law or regulation whose article the question asks, when it names one right before the article
+        ("节能法第三十五条" → 节约能源法); None when it names none there."""
+        normalised = self.kb.normalise_query(question)
+        return next((law for law in self._held_law_names()
+                     if re.search(re.escape(law) + r"(的|里的?|中的?)?第", normalised)), None)
 
     def _laws_named(self, question: str) -> list[str]:
         """Laws and regulations the question names without book-title marks ("可再生能源法对……有没有规定"): each
@@ -866,6 +882,9 @@ class OfflineEngine:
                 return self._answer(_not_in_data(str(error)) or str(error), u.intent)
         if u.ambiguous:
             return self._answer(f"请说明是哪个单位：{'、'.join(u.ambiguous)}。", u.intent)
+        if slots.get("not_recorded"):
+            return self._answer(f"{NOT_FOUND}能耗数据中没有{slots['not_recorded']}：数据只记录各单位每月的建筑面积、用能人数"
+                                "和用电、天然气、汽油、柴油、用水量，以及用能预算和能耗定额。", u.intent)
         institution = slots.get("institution")
         if institution is None and u.intent in {"budget", "anomaly"}:
             institution = "全部"  # "今年上半年有没有超预算的", "今年的数据有没有异常": every unit, not a question back
