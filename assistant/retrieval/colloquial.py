@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUESTION_TYPES = ("when", "how_many", "duration", "penalty", "department", "how_to", "definition", "yes_no", "formula")
+QUESTION_TYPES = ("when", "how_many", "duration", "penalty", "department", "how_to", "definition", "yes_no", "formula",
+                  "article")
 _END_PUNCT = "？?。！!，,～~ \t"
 _CN_NUMERALS = "一二两三四五六七八九十百千万"
 _AFTER_DIGIT_EXCEPT = {"方": "面案式向法"}  # 方 after a digit is 立方米, unless it starts 方面/方案/方式 …
