@@ -318,11 +318,18 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     figure_first = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and bool(_metric(clauses[-1])) and \
         bool(re.search(r"先|帮我(查|看|算)|给我", clauses[-1]))
     # "要写个材料，舟山示范创建的经验一句话咋个概括": the piece is why they ask; what is asked is about the documents
-    for_a_piece = len(clauses) > 1 and not _DRAFT.search(clauses[-1]) and \
-        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", clauses[-1])) and \
+    # (the clause before a question mark is the one asked: "……通知，文号是多少来着？准备写进申报材料里")
+    questioned = [m.group(1) for m in re.finditer(r"([^，,；;。？?]+)[？?]", text)]
+    asked_clause = questioned[-1] if questioned else last
+    for_a_piece = len(clauses) > 1 and not _DRAFT.search(asked_clause) and \
+        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", asked_clause)) and \
         not re.search(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写", text) and \
         not any(re.search(p, text) for p, _ in _DRAFT_KINDS)  # (a kind named: "写一份活动方案，要包括哪些内容")
-    if not told_to_write and not figure_first and not for_a_piece and (_DRAFT.search(text) or
+    # a question, then a remark on what it is for ("……文号是多少来着？准备写进申报材料里")
+    remark_after = bool(questioned) and not re.search(r"[?？]\s*$", text) and not _DRAFT.search(asked_clause) and \
+        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", asked_clause)) and \
+        not re.search(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写", text)
+    if not told_to_write and not figure_first and not for_a_piece and not remark_after and (_DRAFT.search(text) or
                               re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)
         if kind in _GENERIC_KINDS and not _DRAFT_DOMAIN.search(text) and \
@@ -761,6 +768,7 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              r"按.{0,12}(来|去)?编(的|制的)|(怎么|咋|如何)编|"  # how a budget is drawn up
                              r"(从)?(哪些|什么|啥|哪几个)(方面|地方|环节)(去|来|着手|入手)?(省|节约|节省|节能|节水|节电)|"
                              r"(怎么|咋|如何|怎样)(才能)?(省电|省水|节电|节水|节约|节省)|"  # how to save: a practice
+                             r"(几月份?|哪个月|什么时候|啥时候)(一般)?(搞|开展|进行|组织|排查|部署)|"  # when a task is done
                              r"有没有规定|有无规定|是否有规定|(多少|几)个?(工作)?[天日](之内|以内|内)|"  # a deadline of a rule
                              r"处罚|罚款|罚钱|处分|停电|能不能拿来|可不可以用|能否用|是否可以用|依据是|哪个文件|"
                              r"(咋|怎么|如何)(考核|分配|分到|分给|核定|定的|制定|确定|计算|算的|算出)|"
@@ -1426,6 +1434,7 @@ def _longest_common(text: str, name: str) -> str:
 
 def unit_phrase(text: str) -> str | None:
     """A phrase that names an institution the data does not know ("市税务局2024年能耗多少" → "市税务局")."""
+    text = re.sub(r"^(今年|去年|前年|明年|本年度?|当年|(19|20)\d\d年度?)", "", text)  # not "今年局里开了个会"
     match = re.match(r"^(.{2,15}?(?<![开格布结大全当])(局|委|办|中心|学校|中学|小学|大学|学院|医院|馆|院|所|站|公司|集团|政府|法院|"
                      r"检察院|部|厅|处|队))", text)
     # not "跟十四五开局前那年比" (开局, 布局, 格局 are no units), nor a comparison's opening word
