@@ -134,6 +134,15 @@ def _value_of(indicator: str) -> re.Pattern:
     return re.compile(f"({indicator})(?![^，,。？?]{{0,8}}(降|减|升|增|提高|变化|幅度))[^，,。？?]{{0,8}}(多少|几)")
 
 
+ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")  # what "第几条" asks for
+
+
+def asks_amended_articles(question: str) -> bool:
+    """Whether "哪几条" asks which articles an amendment changed ("2017年修订改了哪几条"): a sentence must list them;
+    otherwise any sentence of an article passage tells which article rules the matter (its citation numbers it)."""
+    return bool(re.search(r"修订|修改|修正|改了|改动|动了|删了|删除|增加了|新增", question))
+
+
 ASKED_FIGURES = (
     (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I),
      re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
@@ -190,7 +199,7 @@ ASKED_FIGURES = (
      re.compile(r"有限(责任)?公司|股份有限|集团")),
     # which article ("哪一条是管机关食堂的", "是第几条规定的"): only a sentence that names one gives it
     (re.compile(r"第几条|哪一?条(?=$|[是规说管里在的？?，,\s啊呀])|哪几条(?=$|[是规说管里在？?，,\s啊呀])"),
-     re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")),
+     ARTICLE_NUMBER),
     # a document's number (文号) or a standard's code: only a sentence that holds one gives it
     (re.compile(r"文号|发文字号|令号"), re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|第\s*\d+\s*号|令第")),
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b" + STANDARD_CODE)),
@@ -499,7 +508,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 if len(sentence) < MIN_LEAD_CHARS or quoted in used or "|" in sentence or \
                         re.match(r"\s*(来源|出处|资料来源)[：:]", sentence) or \
                         sentence.rstrip("*） )").endswith(("？", "?")) or \
-                        (figure is not None and not holds_figure(figure, quoted, part)) or \
+                        (figure is not None and not holds_figure(figure, quoted, part) and
+                         not (figure is ARTICLE_NUMBER and hit.chunk.article and not asks_amended_articles(part))) or \
                         (value is not None and not states_value(quoted, value)) or \
                         (nationwide and "全国" not in quoted and any(p in quoted for p in PROVINCES)) or \
                         (years and _OF_A_YEAR.match(sentence) and not any(f"{y}年" in sentence for y in years)):

@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (PROVINCES, STANDARD_CODE, YEAR, asked, asked_figures, asked_item_unverified,
-                                        asked_value, asking_clauses, counted_noun, direct_answers, first_figure,
-                                        holds_figure, is_unverified_note, question_parts, quotable_sentences,
-                                        states_value, yes_or_no)
+from assistant.answering.direct import (ARTICLE_NUMBER, PROVINCES, STANDARD_CODE, YEAR, asked, asked_figures,
+                                        asked_item_unverified, asked_value, asking_clauses, asks_amended_articles,
+                                        counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
+                                        question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asks_about_other_than_figures, institutions_named, understand, unit_phrase,
@@ -78,6 +78,9 @@ MIN_COVERAGE = 0.4
 # ……，年报上头建筑面积到底填哪个"), with a stricter floor and only when they hold enough terms to be evidence
 # (dev half: floor 0.6 over 0.75; 4 terms tied 3 and is the stricter)
 FOCUSED_COVERAGE = 0.6
+# "施工队说先开工后补手续，这样行不行？条例哪条管这个": which article of a held law the scene falls under; that law's
+# article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
+LAW_ARTICLE_COVERAGE = 0.2
 FOCUSED_TERMS = 4
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
@@ -371,6 +374,10 @@ class OfflineEngine:
             return Answer(f"{dated.sentence()}。[1]\n\n{evidence}\n\n来源：\n[1] {citation.label}", "offline",
                           [citation], [], intent="knowledge")
         best = _best(hits)  # the evidence is the best-covering of the top passages
+        in_law = self._article_of_named_law(question, hits) if best < floor and doc_type is None else None
+        if in_law is not None:
+            hits = [in_law] + [h for h in hits if h is not in_law]
+            best = max(best, in_law.coverage, floor)
         if best < floor or (doc_type is None and self._unseen_sinks(question, best)):
             focused = self._focused(question, about_data) if doc_type is None else None
             if focused is None:
@@ -391,8 +398,11 @@ class OfflineEngine:
         needed = figures or [f for f in (first_figure(question),) if f is not None]
 
         def holding(passages: list[SearchHit]) -> list[SearchHit]:
-            return [h for h in passages if any(holds_figure(f, s, question) for f in needed
-                                               for s in quotable_sentences(h.chunk.text))]
+            # (an article passage gives its own number: "第二十七条" heads it)
+            return [h for h in passages if any((f is ARTICLE_NUMBER and h.chunk.article and
+                                                not asks_amended_articles(question)) or
+                                               any(holds_figure(f, s, question) for s in quotable_sentences(h.chunk.text))
+                                               for f in needed)]
 
         if needed and not holding(near):
             # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
@@ -560,6 +570,18 @@ class OfflineEngine:
                                                            _title_core(t))}
             self._law_names = (titles, sorted(found))
         return self._law_names[1]
+
+    def _article_of_named_law(self, question: str, hits: list[SearchHit]) -> SearchHit | None:
+        """For a question asking which article of a held law a situation falls under ("条例哪条管这个", "节能法第几条
+        写的"), the best of the top passages that is an article of that law, when it covers the question at least
+        LAW_ARTICLE_COVERAGE; None otherwise. The law must be named as itself: 条例 in 民用建筑节能条例 is another law."""
+        if "article" not in self.kb.colloquial.normalise(question).types:
+            return None
+        normalised = self.kb.normalise_query(question)
+        laws = {law for law in self._held_law_names() for alias in _law_aliases(law)
+                if re.search(r"(^|[^\u4e00-\u9fff]|[说是按依据照的个在里那这问查看翻])" + re.escape(alias), normalised)}
+        return next((h for h in hits[:5] if h.chunk.article and _title_core(h.chunk.title) in laws and
+                     h.coverage >= LAW_ARTICLE_COVERAGE), None)
 
     def _law_of_article(self, question: str) -> str | None:
         """The held law or regulation whose article the question asks, when it names one right before the article
@@ -1154,6 +1176,13 @@ def _best(hits: list[SearchHit]) -> float:
 
 # A unit or a year the data do not hold: the question cannot be answered, said as every such answer is
 _ABSENT_FROM_DATA = re.compile(r"未找到该单位|没有(20\d\d|19\d\d)年的")
+
+
+def _law_aliases(law: str) -> tuple[str, ...]:
+    """How staff name a held law: in full, or shortened ("公共机构节能条例" → 节能条例, 条例; "节约能源法" → 节能法)."""
+    if law.endswith("条例"):
+        return law, law[-4:], "条例"
+    return law, law.replace("节约能源", "节能") if "节约能源" in law else law
 
 
 def _not_in_data(message: str) -> str | None:
