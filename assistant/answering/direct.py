@@ -144,7 +144,7 @@ def asks_amended_articles(question: str) -> bool:
 
 
 ASKED_FIGURES = (
-    (re.compile(r"多少(千瓦|kW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I),
+    (re.compile(r"多少(千瓦|kW|兆瓦|MW)(?!时)|装机(容量|规模)|总装机|多大(的)?容量", re.I),
      re.compile(_FIGURE + r"(千瓦|kW|兆瓦|MW)(?!时|h)", re.I)),
     (re.compile(r"多少度电|多少万?(千瓦时|kWh)|(发|用|省|节)了?多少电|(发电|节电|耗电)量(是|有)?多少", re.I),
      re.compile(_FIGURE + r"(万?千瓦时|kWh|度电|万度)", re.I)),

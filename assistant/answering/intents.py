@@ -547,7 +547,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             if own in {"budget", "quota", "anomaly"} and _list_asked(text):
                 slots["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗"
             return Understanding(own, {**kept, **{k: v for k, v in slots.items() if v is not None}})
-        if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
+        if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") and \
+                "base_year" not in slots and re.search(r"基期|基准年|基数年|对比年|比较的?年|参照年|(跟|和|与|比|对)的?那年", text):
+            # "基期改成2015年" after 2025 vs 2024: the same year against another base year
+            slots["year"], slots["base_year"] = previous["year"], years[0]
+        elif context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
                 and previous.get("base_year") and "base_year" not in slots and not re.search(r"到|至|截[至止]|终点", text):
             # "那2023年呢？" after 2024 vs 2023: the same comparison one step back, 2023 vs 2022
             slots["base_year"] = years[0] - (previous["year"] - previous["base_year"])
@@ -567,6 +571,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
         if asked_now in {"trend", "compare"}:
             return Understanding(asked_now, merged)  # "到2024年是涨了还是降了，看下趋势" after one year's figure
+        if context.get("intent") == "rank" and merged.get("place_of") and re.search(r"走势|趋势|变化情况", text) and \
+                "base_year" in merged:
+            # "2020年到2025年的走势" after where one unit ranks: that unit's trend
+            kept = {k: v for k, v in merged.items() if k in {"metric", "year", "base_year"}}
+            return Understanding("trend", {**kept, "institution": merged["place_of"]})
         return Understanding(context.get("intent", "indicator"), merged)
 
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"
@@ -943,7 +952,9 @@ def _other_place(text: str, institutions: list[str], tagger: Tagger | None = Non
     own = "".join(institutions)
     for word, flag in pairs:
         # (jieba tags 东西, "thing", and 长流水, a tap left running, as places: "好多东西还不太熟")
-        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市", "东西", "长流水"):
+        # (nor 馆里, 院里, 局里: "in our library", the unit asking)
+        if flag == "ns" and len(word) >= 2 and word not in own and word not in ("全市", "本市", "咱市", "东西", "长流水") \
+                and not re.fullmatch(r"(局|院|馆|校|所|站|委|办|中心|厅|处|队|楼|园)里", word):
             return word
     return None
 
@@ -1037,7 +1048,8 @@ def _normalise(question: str) -> str:
     if not re.search(r"[\u4e00-\u9fff]", text):
         return text
     text = full_years(re.sub(r"\s+", "", pauses_as_commas(text)))  # the scene of a spoken message is not the question
-    # "今年对去年", "2025对2024": one year against another, as "今年比去年"
+    # "今年对去年", "2025对2024", "25对22": one year against another, as "今年比去年"
+    text = re.sub(r"(?<![0-9.])(1[5-9]|2[0-9])对(1[5-9]|2[0-9])(?![0-9.])", r"20\1年比20\2年", text)
     return re.sub(r"(今年|去年|前年|上年|20\d\d年?)对(比)?(?=今年|去年|前年|上一?年|20\d\d)", r"\1比", text)
 
 
@@ -1169,7 +1181,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
 
 
 def _is_compare(text: str) -> bool:
-    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|下降|降了|上升|增长|变了(多少|几)|"
+    return bool(re.search(r"比.{0,8}(降|升|增|减|少|多|高|低|变化|怎么样|如何)|相比|对比|比较|同比|较上年|较去年|较20\d\d|增减|涨跌|升降|下降|降了|上升|增长|变了(多少|几)|"
                           r"(减|增)了(多少|几)|(降|涨|升|减)(下来|上去|上来)了?(没有?|吗|不)|(降|涨|升)没(降|涨|升)|"
                           r"降低|减少了|增加了|变化|和.+比|跟.+比|与.+比|同.{1,12}比|差了|差多少|相差|差距|对一下|对照一下|比对|"
                           r"涨了|涨幅|降幅|增幅|多用了|少用了|多了多少|少了多少|比一下|比比|对比下", text))
@@ -1212,7 +1224,10 @@ def _metric(text: str) -> str | None:
         return _spoken_metric(text, _SPOKEN_TOTALS)
     # The longest phrase wins ("人均用水量" over "用水量"); at equal length the earliest.
     found.sort(key=lambda t: (t[1], t[0]))
-    return found[0][2]
+    key = found[0][2]
+    if key in {"carbon", "energy"} and re.search(r"按(单位)?(建筑)?面积|每平方?米|单位(建筑)?面积", text):
+        return f"{key}_per_area"  # "按面积算的碳排放前五": per m²
+    return key
 
 
 def _years(text: str, today: date, latest_year: int | None = None) -> list[int]:

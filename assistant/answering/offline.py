@@ -606,8 +606,10 @@ class OfflineEngine:
                 titles = titles if titles is not None else [_title_core(d.title) for d in self.kb.documents()]
                 # ("国务院2024年出的那个节约用水条例": said to be issued, a shorter name is a name too)
                 issued = re.search(r"(出|发|颁布|出台|印发|公布)的(那个|这个|新)?" + re.escape(name), question)
-                if len(name) < (5 if issued else 8) or \
-                        any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles):
+                # ("民用建筑节能条例里……是第几条": read as a document with articles, it is one of its own)
+                own = re.search(re.escape(name) + r"(里|中|第|的第|原文|全文|条文)", self.kb.normalise_query(question))
+                if len(name) < (5 if issued else 8) or (not own and
+                        any(is_subsequence(name[-k:], t) for k in range(4, len(name)) for t in titles)):
                     continue
             if len(name) >= 3 and name.endswith(("法", "条例")):
                 names.append(name)
