@@ -469,6 +469,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         if re.match(r"^(比起|比|较|相比于?|相对于?|相较于?|对比|与|和|跟|同)?(20\d\d)年?(相比|比)?", text) and len(years) == 1 and \
                 (re.match(r"^(比|较|相比|相对|相较|对比)", text) or (not names and "比" in text)):
             slots.pop("year", None)
+            if context.get("intent") == "rank" and merged.get("place_of") and not names:
+                # "同2022年比呢" after where one unit ranks: that unit against 2022
+                kept = {k: v for k, v in merged.items() if k in {"metric", "year"}}
+                return Understanding("compare", {**kept, **slots, "institution": merged["place_of"],
+                                                 "base_year": years[0]})
             return Understanding("compare", {**merged, **slots, "base_year": years[0]})
         if "other_institution" not in slots and names and context.get("slots", {}).get("institution") \
                 and re.match(r"^(和|跟|与|同(?!一|期|样|比|口径|类)|对比|比较)", text):
@@ -571,11 +576,12 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         asked_now = _numeric_intent(text, merged) if context.get("intent") == "indicator" else None
         if asked_now in {"trend", "compare"}:
             return Understanding(asked_now, merged)  # "到2024年是涨了还是降了，看下趋势" after one year's figure
-        if context.get("intent") == "rank" and merged.get("place_of") and re.search(r"走势|趋势|变化情况", text) and \
-                "base_year" in merged:
-            # "2020年到2025年的走势" after where one unit ranks: that unit's trend
+        if context.get("intent") == "rank" and merged.get("place_of") and "base_year" in merged and \
+                not names and (re.search(r"走势|趋势|变化情况", text) or _is_compare(text)):
+            # "2020年到2025年的走势", "同2022年比呢" after where one unit ranks: that unit's trend or comparison
             kept = {k: v for k, v in merged.items() if k in {"metric", "year", "base_year"}}
-            return Understanding("trend", {**kept, "institution": merged["place_of"]})
+            asked_as = "trend" if re.search(r"走势|趋势|变化情况", text) else "compare"
+            return Understanding(asked_as, {**kept, "institution": merged["place_of"]})
         return Understanding(context.get("intent", "indicator"), merged)
 
     ours_compared = bool(names) and "base_year" in slots and _is_compare(text)  # "…做了EMC，对比下2022年和2020年的用电"

@@ -322,6 +322,11 @@ class OfflineEngine:
             # "《公共机构能源审计管理暂行办法》是哪年印发的": a document the knowledge base neither holds nor mentions
             return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
                                 "上传该文件后再问。", "knowledge")
+        unnumbered = self._article_of_unheld_law(question)
+        if unnumbered:
+            # "反食品浪费法哪一条是讲机关食堂的": the law is mentioned, but no passage gives its articles
+            return self._answer(f"{NOT_FOUND}知识库没有收录《{unnumbered}》的条文，收录的文件只提到它，没有给出条款序号。"
+                                "可以在“知识库”页面上传该法规的全文后再问。", "knowledge")
         this_year = date.today().year
         event = _THIS_YEARS_EVENT.search(question)
         if (event or _LATEST.search(question)) and not any(f"{this_year}年" in h.chunk.text for h in hits):
@@ -582,6 +587,21 @@ class OfflineEngine:
                 if re.search(r"(^|[^\u4e00-\u9fff]|[说是按依据照的个在里那这问查看翻])" + re.escape(alias), normalised)}
         return next((h for h in hits[:5] if h.chunk.article and _title_core(h.chunk.title) in laws and
                      h.coverage >= LAW_ARTICLE_COVERAGE), None)
+
+    def _article_of_unheld_law(self, question: str) -> str | None:
+        """A law the question asks an article of ("……法哪一条", "……法第几条") that the knowledge base does not hold and
+        whose articles no passage numbers; None otherwise."""
+        if "article" not in self.kb.colloquial.normalise(question).types:
+            return None
+        titles = [_title_core(d.title) for d in self.kb.documents()]
+        for law in self._laws_named(question):
+            core = _title_core(law)
+            if any(_same_document(law, t) for t in titles):
+                continue
+            numbered = re.compile(re.escape(core) + r"》?\s*(（[^）]*）)?\s*第[一二三四五六七八九十百零0-9]+条")
+            if not any(numbered.search(h.chunk.text) for h in self.kb.search(f"{core}第条", k=10).hits):
+                return law
+        return None
 
     def _law_of_article(self, question: str) -> str | None:
         """The held law or regulation whose article the question asks, when it names one right before the article
