@@ -1231,7 +1231,8 @@ def _metric(text: str) -> str | None:
     # The longest phrase wins ("人均用水量" over "用水量"); at equal length the earliest.
     found.sort(key=lambda t: (t[1], t[0]))
     key = found[0][2]
-    if key in {"carbon", "energy"} and re.search(r"按(单位)?(建筑)?面积|每平方?米|单位(建筑)?面积", text):
+    if key in {"carbon", "energy"} and re.search(r"(?<![不别])按(单位)?(建筑)?面积|每平方?米|单位(建筑)?面积", text) and \
+            not re.search(r"总量|总的", text):
         return f"{key}_per_area"  # "按面积算的碳排放前五": per m²
     return key
 

@@ -59,7 +59,7 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
-_WHEN = r"(哪天|几号|啥时候|什么时候|几月|日期)"
+_WHEN = r"(哪天|哪几天|哪一天|几号|啥时候|什么时候|几月|日期)"
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
                      r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)|"
                      + _EVENTS + r"(今年|本年度?)的?.{0,4}(主题|口号)|"
@@ -329,7 +329,9 @@ class OfflineEngine:
                                 "可以在“知识库”页面上传该法规的全文后再问。", "knowledge")
         this_year = date.today().year
         event = _THIS_YEARS_EVENT.search(question)
-        if (event or _LATEST.search(question)) and not any(f"{this_year}年" in h.chunk.text for h in hits):
+        # (a passage of this year about something else, "2026年用能预算", does not hold this year's event)
+        if (event or _LATEST.search(question)) and not any(
+                f"{this_year}年" in h.chunk.text and (not event or re.search(_EVENTS, h.chunk.text)) for h in hits):
             if event:
                 # the documents hold earlier years only: say so, then what they hold of those years
                 held = self._knowledge(re.sub(r"今年|本年度?", "", question), u, doc_type, about_data)
