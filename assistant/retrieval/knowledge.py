@@ -360,7 +360,7 @@ class KnowledgeBase:
         """The question in the documents' words: spoken years written out (23年 → 2023年), the colloquial lexicon
         (spoken forms, typos, fillers), then same-pinyin corrections of words no passage contains (光幅 → 光伏;
         retrieval/spelling.py)."""
-        text = self.colloquial.normalise(full_years(query)).text or query
+        text = _months_as_digits(self.colloquial.normalise(full_years(query)).text or query)
         index = self._snapshot[0]
         if index is None or not index.df:
             return text
@@ -793,6 +793,19 @@ def _status_weights(status: np.ndarray) -> np.ndarray | None:
 
 
 _RESULT_ENDINGS = "掉完光走住"  # 撤掉, 用完, 花光, 拿走, 管住: the verb and its result
+_CN_MONTH = re.compile(r"(?<![一二三四五六七八九十个第])(十[一二]|[一二三四五六七八九十])月(份)?(?![份]?[前后底初中末]?[一二三四五六七八九十]|亮|饼|光)")
+
+
+def _months_as_digits(text: str) -> str:
+    """Months in digits, as the documents write them: 九月 → 9月, 十二月份 → 12月份."""
+    def digits(m: re.Match) -> str:
+        name = m.group(1)
+        number = 10 + "一二".index(name[1]) + 1 if len(name) == 2 else "一二三四五六七八九十".index(name) + 1
+        return f"{number}月{m.group(2) or ''}"
+
+    return _CN_MONTH.sub(digits, text)
+
+
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.\-]*(?![A-Za-z0-9])")
 
 
