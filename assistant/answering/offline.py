@@ -59,6 +59,7 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
+_GRID_REGION = r"(华北|东北|华东|华中|西北|南方|西南)(区域|地区|电网|区域电网)"  # a regional grid's factor
 _WHEN = r"(哪天|哪几天|哪一天|几号|啥时候|什么时候|几月|日期)"
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
                      r"(今年|本年度?).{0,12}(通知|申报|截止|名单|主题)|最终(统计|能耗)?(数据|数|结果)|"
@@ -330,8 +331,10 @@ class OfflineEngine:
         this_year = date.today().year
         event = _THIS_YEARS_EVENT.search(question)
         # (a passage of this year about something else, "2026年用能预算", does not hold this year's event)
+        # (nor a passage of this year on another topic: "2023年度因子于2026年1月前后公布" for 全国人均能耗最终数据)
         if (event or _LATEST.search(question)) and not any(
-                f"{this_year}年" in h.chunk.text and (not event or re.search(_EVENTS, h.chunk.text)) for h in hits):
+                f"{this_year}年" in h.chunk.text and (not event or re.search(_EVENTS, h.chunk.text)) and
+                h.coverage >= floor * NEAR_BEST for h in hits):
             if event:
                 # the documents hold earlier years only: say so, then what they hold of those years
                 held = self._knowledge(re.sub(r"今年|本年度?", "", question), u, doc_type, about_data)
@@ -727,6 +730,10 @@ class OfflineEngine:
                 # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
                 if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力)", said)):
                     return f"检索到的文件里没有{place}的这个数字，找到的是全国的数字。"
+        grid = re.search(_GRID_REGION, question)
+        if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said):
+            # "2023年度南方区域电网的排放因子": the sentence gives the national or another region's factor
+            return f"检索到的文件里没有{grid.group(1)}区域电网的这个数字。"
         value = asked_value(question)
         if value and not (lead and states_value(said, value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
