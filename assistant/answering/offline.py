@@ -730,6 +730,10 @@ class OfflineEngine:
                 # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
                 if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力)", said)):
                     return f"检索到的文件里没有{place}的这个数字，找到的是全国的数字。"
+        if re.search(r"最终(统计)?(数据|数字|结果)|实际(完成|数据|值|降了|下降了)|完成情况", question) and \
+                re.search(r"要求|目标|力争|确保", said) and not re.search(r"实际|完成了|已完成|实现了", said):
+            # "2025年全国人均能耗的最终数据公布了吗": the sentence gives the plan's target, not the outcome
+            return "检索到的文件只给出了目标要求，没有所问的实际数据。"
         grid = re.search(_GRID_REGION, question)
         if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said):
             # "2023年度南方区域电网的排放因子": the sentence gives the national or another region's factor
