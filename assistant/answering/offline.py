@@ -447,10 +447,15 @@ class OfflineEngine:
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
         picked = []  # (best sentence score, hit, sentences)
-        for hit in used:
-            scored = self._best_sentences(hit, weights, max_chars=max(120, 420 // len(used)))
-            if scored:
-                picked.append((max(score for score, _ in scored), hit, [s for _, s in scored]))
+        for first in used:
+            # (a short passage whose words are all in its title, "重新生成……", gives no sentence: the next passage of
+            # the same document that covers the question as well does)
+            for hit in [first] + [h for h in hits if h.chunk.doc_id == first.chunk.doc_id and h is not first and
+                                  h.coverage >= first.coverage * NEAR_BEST]:
+                scored = self._best_sentences(hit, weights, max_chars=max(120, 420 // len(used)))
+                if scored:
+                    picked.append((max(score for score, _ in scored), hit, [s for _, s in scored]))
+                    break
         if not picked:
             return self._answer(NOT_FOUND, "knowledge")
         picked.sort(key=lambda p: -p[0])  # the passage whose sentence answers best comes first
@@ -492,7 +497,7 @@ class OfflineEngine:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
-        short = self._lead_falls_short(question, lead) or _noted_in_passage(question, lead, citations)
+        short = self._lead_falls_short(question, lead, hits) or _noted_in_passage(question, lead, citations)
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
         unverified = _unverified_in(lead)
@@ -712,9 +717,9 @@ class OfflineEngine:
         return [w for w, flag in tokenizer.tagged(question)
                 if len(w) >= 2 and (flag in ("f", "s", "ns") or tokenizer.is_name(w))]
 
-    def _lead_falls_short(self, question: str, lead: str) -> str | None:
+    def _lead_falls_short(self, question: str, lead: str, passages: list[SearchHit] = ()) -> str | None:
         """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
-        None when it does or there is none."""
+        None when it does or there is none. `passages`: those quoted below it."""
         said = lead.split("（《")[0]  # the sentence without its source
         others = [core for _, core in self._places(said) if core in PROVINCES]
         for place, core in self._places(question) if others else []:
@@ -735,7 +740,9 @@ class OfflineEngine:
             # "2025年全国人均能耗的最终数据公布了吗": the sentence gives the plan's target, not the outcome
             return "检索到的文件只给出了目标要求，没有所问的实际数据。"
         grid = re.search(_GRID_REGION, question)
-        if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said):
+        if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said) and \
+                not any(re.search(grid.group(1) + r"[\s|：:为（(]{0,4}0\.\d", h.chunk.text) and
+                        all(y in h.chunk.text for y in YEAR.findall(question)) for h in passages):
             # "2023年度南方区域电网的排放因子": the sentence gives the national or another region's factor
             return f"检索到的文件里没有{grid.group(1)}区域电网的这个数字。"
         value = asked_value(question)
