@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -2131,3 +2132,91 @@ def test_a_units_floor_area_head_count_and_fuel_quantities(assistant):
     assert offline.understand("建筑面积怎么填", history).intent == "knowledge"
     assert offline.understand("人均综合能耗多少", history).slots.get("asked") is None
     assert offline.understand("舟山市行政中心大楼总建筑面积是多少个平方", []).intent == "knowledge"
+
+
+def test_what_the_records_do_not_hold_is_declined_not_answered_with_another_column(assistant):
+    # the CSVs hold area, head count and quantities: no money, heated area, solar output or staff names
+    for question, missing in (("市财政局2024年电费一共花了多少钱 按元算", "费用金额"),
+                              ("市人民医院供暖面积是多少平方米", "供暖面积"),
+                              ("市行政中心屋顶光伏2025年一共发了多少度电", "光伏发电量"),
+                              ("市第一实验中学的能源管理员叫啥、电话多少？", "人员和联系方式")):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and missing in answer.answer and not answer.tool_calls, answer.answer
+    data = SampleData()
+    answer = assistant.ask("市财政局2024年用电多少").answer
+    assert f"{data.metric('市财政局', 2024, 'electricity'):,.0f}" in answer, answer
+
+
+def test_an_article_is_looked_up_in_the_law_named(assistant):
+    # the 条例 has a 第三十五条; the 节约能源法 text held has none
+    answer = assistant.ask("请问节约能源法第三十五条讲的是什么？注意哈不是条例的第三十五条")
+    assert answer.answer.startswith(NOT_FOUND) and "节约能源法" in answer.answer, answer.answer
+    answer = assistant.ask("节能法第四十九条讲的啥")
+    assert any("energy-conservation-law" in c.source and c.article == "第四十九条" for c in answer.citations), \
+        answer.answer
+    # a law only mentioned by the documents has no article to quote; a regulation of its own name is not the 条例
+    answer = assistant.ask("反食品浪费法哪一条是讲机关食堂的")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("民用建筑节能条例里对公共建筑室内温度控制是第几条")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+
+
+def test_which_article_rules_a_situation_told_at_length(assistant):
+    answer = assistant.ask("局里新办公大楼的节能评估还没批下来，施工队说先开工后补手续，这样行不行？条例哪条管这个？")
+    assert not answer.answer.startswith(NOT_FOUND)
+    assert any("regulation-part1" in c.source and c.article == "第二十条" for c in answer.citations), answer.answer
+    # which articles an amendment changed needs a sentence that lists them; any article passage does not
+    from assistant.answering.direct import asks_amended_articles
+
+    assert asks_amended_articles("条例2017年修订具体改了哪几条？")
+    assert not asks_amended_articles("物业合同要写节能目标，是条例第几条？")
+
+
+def test_a_question_then_what_it_is_for_is_not_a_draft_request(assistant):
+    offline = assistant.offline
+    u = offline.understand("那个加强公共机构节水工作的通知，文号是多少来着？准备写进节水型机关申报材料里", [])
+    assert u.intent == "knowledge", u
+    assert offline.understand("帮我写个节水倡议书，要包括哪些内容？", []).intent == "draft"
+    assert offline.understand("超定额排查几月份搞", []).intent == "knowledge"
+    # "今年局里开了个会": 今年局 is no unit's name
+    assert offline.understand("今年局里开了个200人的会，算用能人数能折成几多人？", []).unknown_institution is None
+
+
+def test_data_follow_ups_change_the_base_year_or_turn_to_the_unit_ranked(assistant):
+    data = SampleData()
+    offline = assistant.offline
+    history = [("全市公共机构2025年总用电量比2024年多了还是少了", ""), ("换成用水", "")]
+    u = offline.understand("基期改成2015年", history)
+    assert (u.intent, u.slots["year"], u.slots["base_year"], u.slots["metric"]) == ("compare", 2025, 2015, "water"), u
+    history = [("市生态环境局 2022 用电量", ""), ("2025", "")]
+    u = offline.understand("涨跌多少", history)
+    assert (u.intent, u.slots["year"], u.slots["base_year"]) == ("compare", 2025, 2022), u
+    u = offline.understand("碳排放呢 也是25对22", history + [("涨跌多少", "")])
+    assert (u.intent, u.slots["metric"], u.slots["year"], u.slots["base_year"]) == ("compare", "carbon", 2025, 2022)
+    history = [("西岙区人民政府2025年人均综合能耗多少", ""), ("喺全市党政机关入面排第几，成个名单畀我睇", "")]
+    assert offline.understand(history[1][0], history[:1]).slots.get("place_of") == "西岙区人民政府"
+    answer = assistant.ask("同2022年比又点", history).answer
+    for year in (2025, 2022):
+        assert f"{data.metric('西岙区人民政府', year, 'energy_per_capita'):,.2f}" in answer, answer
+    u = offline.understand("2020年到2025年的走势", history)
+    assert (u.intent, u.slots["institution"], u.slots["base_year"]) == ("trend", "西岙区人民政府", 2020), u
+    u = offline.understand("按面积算的碳排放前五又是哪几家", [("2025年碳排放最多的前五家", "")])
+    assert u.slots["metric"] == "carbon_per_area", u
+    u = offline.understand("不按面积了，换成碳排放总量，还是前五", [("2025年单位面积碳排放前五", "")])
+    assert u.slots["metric"] == "carbon", u
+    # "馆里" is the library asking, not another place
+    u = offline.understand("我是市图书馆的，2024年7月份馆里水管漏过一次，想看下我们那年全年用水量是多少", [])
+    assert (u.intent, u.slots["institution"], u.slots["metric"]) == ("indicator", "市图书馆", "water"), u
+
+
+def test_a_years_figure_is_the_years_and_an_outcome_is_not_a_target(assistant):
+    # "2023年度因子于……公布。全国电力平均二氧化碳排放因子为 0.5306": the sentence after the year gives it
+    answer = assistant.ask("2023年度全国电力排放因子是多少").answer
+    assert answer.startswith("全国电力平均二氧化碳排放因子为 0.5306"), answer
+    answer = assistant.ask("2023年度南方区域电网的排放因子是多少？")
+    assert answer.answer.startswith(NOT_FOUND) and "南方" in answer.answer, answer.answer
+    answer = assistant.ask("十四五期间全国公共机构单位建筑面积能耗实际下降了多少")
+    assert answer.answer.startswith(NOT_FOUND) and "目标" in answer.answer, answer.answer
+    # this year's event: the documents hold past years only, said first
+    answer = assistant.ask("今年节能宣传周是哪几天")
+    assert answer.answer.startswith(NOT_FOUND) and f"{date.today().year}年" in answer.answer, answer.answer
