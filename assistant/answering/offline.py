@@ -749,11 +749,27 @@ class OfflineEngine:
         if value and not (lead and states_value(said, value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
             return f"检索到的文件里没有给出所问的{value}。"
+        noted = self._only_in_notes(question, said, passages)
+        if noted:
+            # "2589-2020附录里液化天然气的折标系数是多少": the passages name 液化天然气 only to say it is not verified
+            return f"{noted}注明所问的这一项尚未核实，没有可以引用的确切内容。"
         sentence, title = _with_source(lead)
         if title and len(lead.splitlines()) == 1 and asked_item_unverified(question, sentence, self._names_of(question)):
             # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence notes in brackets that the law's articles (the very
             # item asked) are not verified
             return f"{title}注明所问的这一项尚未核实，没有可以引用的确切内容。"
+        return None
+
+    def _only_in_notes(self, question: str, said: str, passages: list[SearchHit]) -> str | None:
+        """The title of a passage whose note says the knowledge base has not verified a thing the question names and
+        the answer's sentence does not, when the passages name that thing only in such notes; None otherwise."""
+        tokenizer = self.kb.tokenizer
+        terms = [w for w in dict.fromkeys(tokenizer.words(self.kb.normalise_query(question)))
+                 if len(w) >= 4 and tokenizer.is_topical(w) and w not in said]
+        for term in terms:
+            mentions = [(s, h) for h in passages for s in quotable_sentences(h.chunk.text) if term in s]
+            if mentions and all(is_unverified_note(s) for s, _ in mentions):
+                return f"《{mentions[0][1].chunk.title}》"
         return None
 
     def _named_document(self, lead: str, question: str, citations: list[Citation]) -> SearchHit | None:
