@@ -411,7 +411,8 @@ class KnowledgeBase:
         out = []
         for word in dict.fromkeys(self.tokenizer.words(self.colloquial.topic(query))):
             parts = list(dict.fromkeys(self.tokenizer.tokens(word))) or [word]
-            if self.tokenizer.is_content(word) and not any(index.df.get(p) for p in parts):
+            if self.tokenizer.is_content(word) and not any(index.df.get(p) for p in parts) and \
+                    not _NO_TOPIC.search(word) and not self.tokenizer.is_time(word):
                 out.append(word)
         return out
 
@@ -419,7 +420,8 @@ class KnowledgeBase:
         """Words jieba does not know, as runs of single characters ("老蓝屏", "加氟"), that no passage contains as
         written: like an unseen word, though each character alone is common."""
         topic = self.colloquial.topic(self.normalise_query(query))
-        return [run for run in dict.fromkeys(self.tokenizer.unknown_runs(topic)) if not self.manifest.mentions(run)]
+        return [run for run in dict.fromkeys(self.tokenizer.unknown_runs(topic))
+                if not self.manifest.mentions(run) and not _NO_TOPIC.search(run)]
 
     def _lexical_ranking(self, query: str, doc_type: str | None, pool: int,
                          status: str | None = None) -> tuple[list[tuple[str, float]], dict[str, int]]:
@@ -793,6 +795,9 @@ def _status_weights(status: np.ndarray) -> np.ndarray | None:
 
 
 _RESULT_ENDINGS = "掉完光走住"  # 撤掉, 用完, 花光, 拿走, 管住: the verb and its result
+# A short "word" jieba forms across a particle, a preposition or a counted number ("开了个", "被扣", "进去", "里加",
+# "两百人", "吨每"): how the question is put, never a thing the knowledge base would have to know
+_NO_TOPIC = re.compile(r"[了着被把]|^.{1,2}[去给个每是]$|^不.$|^[一二两三四五六七八九十百千万几]+[人天次家个位年]$")
 _CN_MONTH = re.compile(r"(?<![一二三四五六七八九十个第])(十[一二]|[一二三四五六七八九十])月(份)?(?![份]?[前后底初中末]?[一二三四五六七八九十]|亮|饼|光)")
 
 

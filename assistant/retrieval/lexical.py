@@ -119,6 +119,13 @@ class Tokenizer:
             return False
         return any(flag in _TOPICAL_POS for flag in self._flags(word))
 
+    def is_time(self, word: str) -> bool:
+        """True for a relative time word ("上周", "昨晚", "上个月"): when something happened, not what it is about
+        (秦朝 and 公元前 are times that name what is asked)."""
+        flags = self._flags(word)
+        return bool(flags) and all(flag == "t" for flag in flags) and len(word) <= 3 and \
+            re.match(r"[上下昨今明前后去本这那当]", word) is not None
+
     def is_name(self, word: str) -> bool:
         """True for names of particular things: people, places, organisations, other proper nouns and
         abbreviations (合肥市, 冬奥会, 发改委), Latin words and numbers (IPMVP, 2019). A knowledge base that never
