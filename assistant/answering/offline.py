@@ -763,6 +763,9 @@ class OfflineEngine:
     def _only_in_notes(self, question: str, said: str, passages: list[SearchHit]) -> str | None:
         """The title of a passage whose note says the knowledge base has not verified a thing the question names and
         the answer's sentence does not, when the passages name that thing only in such notes; None otherwise."""
+        types = set(self.kb.colloquial.normalise(question).types)
+        if not ({"how_many", "when", "duration", "penalty"} & types or asked_figures(question)):
+            return None  # (a how or whether question is answered by what the passages do say)
         tokenizer = self.kb.tokenizer
         terms = [w for w in dict.fromkeys(tokenizer.words(self.kb.normalise_query(question)))
                  if len(w) >= 4 and tokenizer.is_topical(w) and w not in said]
