@@ -71,7 +71,7 @@ _THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r
                                _EVENTS + r"(今年|本年度?)的?.{0,4}" + _WHEN)
 # A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
 _HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
-_DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构")
+_DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构|演示(数据|的时候)|模拟的?(是)?(什么|啥)")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
 MIN_COVERAGE = 0.4
