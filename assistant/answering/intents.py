@@ -1174,6 +1174,8 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
                  r"(怎么|咋|如何)个?走的?$|(怎么|咋)个?走的|走向|(怎么|咋)个变|"
                  r"从20\d\d年?.{0,3}到(20\d\d|今年|去年|现在)|(?<!\d)20\d\d年?(到|至|—|~)(20\d\d年?|今年|去年|现在)$|"
                  r"20\d\d年?以来|"
+                 # "海洋渔业局 23 24 25 用水": a span of years, then the metric alone
+                 r"(?<!\d)20\d\d年?(到|至|—|~)20\d\d年?的?\S{0,8}?(用电量?|用水量?|能耗|排放|用气量?)(呢|吧)?$|"
                  r"(?<!\d)20\d\d年?(到|至)20\d\d年?的?.{0,8}(变化|走势|趋势)",
                  text) and has_target and not re.search(r"较(上一?年|去年|20\d\d)", text):  # "较2024年度变化情况": two years
         return "trend"
