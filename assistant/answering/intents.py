@@ -553,8 +553,10 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
                 slots["institution"] = "全部"  # "那今年超预算的单位有哪些，有我们吗"
             return Understanding(own, {**kept, **{k: v for k, v in slots.items() if v is not None}})
         if context.get("intent") == "compare" and len(years) == 1 and previous.get("year") and \
-                "base_year" not in slots and re.search(r"基期|基准年|基数年|对比年|比较的?年|参照年|(跟|和|与|比|对)的?那年", text):
-            # "基期改成2015年" after 2025 vs 2024: the same year against another base year
+                "base_year" not in slots and \
+                re.search(r"基期|基准年|基数年|对比年|比较的?年|参照年|(跟|和|与|比|对)的?那年|"
+                          r"(都|也|还)(是|系)?(跟|和|与|同|对)20\d\d年?(相)?比", text) and years[0] < previous["year"]:
+            # "基期改成2015年" after 2025 vs 2024, "综合能耗总量呢，都系同2022比": the same year against that one
             slots["year"], slots["base_year"] = previous["year"], years[0]
         elif context.get("intent") == "compare" and len(years) == 1 and previous.get("year") \
                 and previous.get("base_year") and "base_year" not in slots and not re.search(r"到|至|截[至止]|终点", text):
@@ -591,7 +593,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if (_CASE.search(text) and "year" not in slots) or (_NOT_OUR_DATA.search(asking) and not ours_compared) or \
             (_SAVINGS.search(text) and "base_year" not in slots):
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
-    against = re.search(r"(和|跟|与|比|较|对比|相比)(20[0-9]{2})年?", asked if scene_years else text)
+    against = re.search(r"(和|跟|与|同|比|较|对比|相比)(20[0-9]{2})年?", asked if scene_years else text)
     if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
         # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
         now = (context or {}).get("slots", {}).get("year") or latest_year
