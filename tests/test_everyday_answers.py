@@ -2220,3 +2220,14 @@ def test_a_years_figure_is_the_years_and_an_outcome_is_not_a_target(assistant):
     # this year's event: the documents hold past years only, said first
     answer = assistant.ask("今年节能宣传周是哪几天")
     assert answer.answer.startswith(NOT_FOUND) and f"{date.today().year}年" in answer.answer, answer.answer
+
+
+def test_first_place_points_into_the_last_ranking_after_a_quota_check(assistant):
+    data = SampleData()
+    ranked = sorted((n for n, c in data.category.items() if c == "文化场馆"),
+                    key=lambda n: -data.metric(n, 2023, "energy_per_area"))
+    history = []
+    for question in ("文化场馆单位面积能耗排名 2023", "2023超约束值的有哪些 只看文化场馆"):
+        history.append((question, assistant.ask(question, history).answer))
+    u = assistant.offline.understand("排第一那家单位面积能耗今年降到多少了", history)
+    assert u.slots.get("institution") == ranked[0], (u, ranked)

@@ -127,7 +127,9 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
     if pointer:
         number = next((g for g in pointer.groups() if g), "一")  # "最后一名", "垫底的": the last
         n = int(number) if number.isdigit() else chinese_to_int(number.replace("两", "二"))
-        listed = _last_listed(turns, names, LISTS)
+        # ("排第一那家", "第二名" point into the last ranking, also when a quota check came after it)
+        ranked = re.search(r"排|名(?!单)", pointer.group(0)) and not end
+        listed = (ranked and _last_listed(turns, names, {"rank"})) or _last_listed(turns, names, LISTS)
         if ONE_OF_THE_LIST.fullmatch(question):
             # "第一名是哪家就行", "倒数第一是哪家": the list cut to its first (or last), a ranking of one that
             # follow-ups re-rank
