@@ -119,7 +119,10 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
     of_kind = _OF_KIND_IN_LIST.search(question)
     if of_kind and category_of is not None:
         kind = _KIND_WORDS[of_kind.group(1)]
-        matching = [n for n in _last_listed(turns, names, LISTS) if category_of(n) == kind]
+        # (of a list cut to its first N, those N: the answer names other units after them, "……用水量 125.42%")
+        last = next(((answer, slots) for _, answer, intent, slots in reversed(turns) if intent in LISTS), None)
+        listed = names_in_order(last[0], names)[:last[1].get("top") or None] if last else []
+        matching = [n for n in listed if category_of(n) == kind]
         if len(matching) == 1:
             return question.replace(of_kind.group(0), matching[0], 1)
     end = _FROM_END.search(question)
