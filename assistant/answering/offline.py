@@ -71,6 +71,10 @@ _THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r
                                _EVENTS + r"(今年|本年度?)的?.{0,4}" + _WHEN)
 # A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
 _HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
+# What a term means or what it takes ("当量值跟等价值啥区别", "评能效领跑者要具备什么条件"): the documents answer it,
+# also inside a conversation about our data
+_TERM_OR_CONDITION = re.compile(r"(啥|什么|有何|有什么)(区别|不同)|(具备|满足|符合|要有|需要)(什么|哪些|啥)(样的)?条件|"
+                                r"条件是(什么|啥)|是什么意思|(啥|什么)意思")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构|演示(数据|的时候)|模拟的?(是)?(什么|啥)")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -184,7 +188,8 @@ class OfflineEngine:
                 # "国家对这个指标的要求是降多少" after 单位面积碳排放's trend: that indicator, by its name
                 question = re.sub(r"(这个|这项|这一?|该)指标", vocab.metric(metric).name, question)
             named = institutions_named(question, names)[0]
-            if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question):
+            if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question) \
+                    and not _TERM_OR_CONDITION.search(question):
                 unit = (context or {}).get("slots", {}).get("institution")
                 if unit and unit != "全部" and not named:
                     question = f"{unit}：{question}"  # "为啥少这么多，是做了啥改造吗" about the unit being discussed
@@ -1259,7 +1264,8 @@ def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) 
     海州): "大数据中心那种机房有啥节能办法" is not answered with the data notes that name 市大数据中心. Inside one, a
     question about how to report is answered by the rules."""
     if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question) and
-                                        not _HOW_A_RULE_COUNTS.search(question)):
+                                        not _HOW_A_RULE_COUNTS.search(question) and
+                                        not _TERM_OR_CONDITION.search(question)):
         return hits
     return [h for h in hits if h.chunk.doc_type != "data"]
 
