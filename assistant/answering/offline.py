@@ -75,6 +75,9 @@ _HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|�
 # also inside a conversation about our data
 _TERM_OR_CONDITION = re.compile(r"(啥|什么|有何|有什么)(区别|不同)|(具备|满足|符合|要有|需要)(什么|哪些|啥)(样的)?条件|"
                                 r"条件是(什么|啥)|是什么意思|(啥|什么)意思")
+# What to do or what follows ("超了以后我们要怎么办，上面会怎么处理"): the rules answer it, not the data's description
+_WHAT_FOLLOWS = re.compile(r"(要|该|得)(怎么办|咋办|怎么做|做什么|干啥|干什么)|会(怎么|咋)(处理|办|样)|(什么|啥)后果|"
+                           r"(怎么|咋|如何)处理")
 _DATA_NAMED = re.compile(r"样例|示例数据|海州|数据说明|虚构|演示(数据|的时候)|模拟的?(是)?(什么|啥)")
 # share of the question's topic terms (IDF-weighted) the best passage must contain; swept on the dev half of the
 # everyday sets (python -m evals.everyday), the sweeps are in docs/PERFORMANCE.md
@@ -1265,7 +1268,8 @@ def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) 
     question about how to report is answered by the rules."""
     if _DATA_NAMED.search(question) or (about_data and not _HOW_TO_REPORT.search(question) and
                                         not _HOW_A_RULE_COUNTS.search(question) and
-                                        not _TERM_OR_CONDITION.search(question)):
+                                        not _TERM_OR_CONDITION.search(question) and
+                                        not _WHAT_FOLLOWS.search(question)):
         return hits
     return [h for h in hits if h.chunk.doc_type != "data"]
 
