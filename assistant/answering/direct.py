@@ -324,7 +324,7 @@ def counted_noun(text: str) -> str | None:
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
 # does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
-_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|指标|基数)"
+_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|指标)"
                           r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|[，,\s])*"
                           r"(?:是|为|有|达到|定的?)?(?:多少|几|多大)")
 
