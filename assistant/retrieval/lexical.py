@@ -120,11 +120,11 @@ class Tokenizer:
         return any(flag in _TOPICAL_POS for flag in self._flags(word))
 
     def is_time(self, word: str) -> bool:
-        """True for a relative time word ("上周", "昨晚", "上个月"): when something happened, not what it is about
-        (秦朝 and 公元前 are times that name what is asked)."""
+        """True for a word of a past time ("上周", "昨晚", "上个月"): when something happened, not what it is about.
+        Not a time to come (明天, 下周: a forecast or a plan is asked) nor a named period (秦朝, 公元前)."""
         flags = self._flags(word)
         return bool(flags) and all(flag == "t" for flag in flags) and len(word) <= 3 and \
-            re.match(r"[上下昨今明前后去本这那当]", word) is not None
+            re.match(r"[上昨前去]", word) is not None
 
     def is_name(self, word: str) -> bool:
         """True for names of particular things: people, places, organisations, other proper nouns and
