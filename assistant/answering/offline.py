@@ -8,6 +8,7 @@ evidence gets "知识库中未找到相关内容" and no citations. It never wri
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -725,7 +726,7 @@ class OfflineEngine:
         return [w for w, flag in tokenizer.tagged(question)
                 if len(w) >= 2 and (flag in ("f", "s", "ns") or tokenizer.is_name(w))]
 
-    def _lead_falls_short(self, question: str, lead: str, passages: list[SearchHit] = ()) -> str | None:
+    def _lead_falls_short(self, question: str, lead: str, passages: Sequence[SearchHit] = ()) -> str | None:
         """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
         None when it does or there is none. `passages`: those quoted below it."""
         said = lead.split("（《")[0]  # the sentence without its source
@@ -768,7 +769,7 @@ class OfflineEngine:
             return f"{title}注明所问的这一项尚未核实，没有可以引用的确切内容。"
         return None
 
-    def _only_in_notes(self, question: str, said: str, passages: list[SearchHit]) -> str | None:
+    def _only_in_notes(self, question: str, said: str, passages: Sequence[SearchHit]) -> str | None:
         """The title of a passage whose note says the knowledge base has not verified a thing the question names and
         the answer's sentence does not, when the passages name that thing only in such notes; None otherwise."""
         types = set(self.kb.colloquial.normalise(question).types)

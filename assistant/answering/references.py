@@ -119,10 +119,7 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
     of_kind = _OF_KIND_IN_LIST.search(question)
     if of_kind and category_of is not None:
         kind = _KIND_WORDS[of_kind.group(1)]
-        # (of a list cut to its first N, those N: the answer names other units after them, "……用水量 125.42%")
-        last = next(((answer, slots) for _, answer, intent, slots in reversed(turns) if intent in LISTS), None)
-        listed = names_in_order(last[0], names)[:last[1].get("top") or None] if last else []
-        matching = [n for n in listed if category_of(n) == kind]
+        matching = [n for n in _last_listed(turns, names, LISTS) if category_of(n) == kind]
         if len(matching) == 1:
             return question.replace(of_kind.group(0), matching[0], 1)
     end = _FROM_END.search(question)
@@ -155,8 +152,10 @@ def resolve(question: str, turns: Sequence[tuple[str, str, str, dict]], names: S
 
 
 def _last_listed(turns: Sequence[tuple[str, str, str, dict]], names: Sequence[str], kinds: set[str]) -> list[str]:
-    """The units the last answer of one of `kinds` (a ranking, a quota or budget check) names, in its order."""
-    return next((names_in_order(answer, names) for _, answer, intent, _ in reversed(turns) if intent in kinds), [])
+    """The units the last answer of one of `kinds` (a ranking, a quota or budget check) names, in its order; of a list
+    cut to its first N, those N (the answer may name other units after them: "……市图书馆用水量 125.42%")."""
+    return next((names_in_order(answer, names)[:slots.get("top") or None]
+                 for _, answer, intent, slots in reversed(turns) if intent in kinds), [])
 
 
 def _listed_lowest_first(turns: Sequence[tuple[str, str, str, dict]]) -> bool:
