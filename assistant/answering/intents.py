@@ -69,6 +69,8 @@ _FAULT = re.compile(r"连不上|脱机|死机|蓝屏|黑屏|没反应|不制冷|
                     r"一闪一闪|漏电|异响|滴水")
 _FIX_ASKED = re.compile(r"咋|怎么|如何|为啥|为什么|原因|回事|是不是|正常吗|修|办法")
 _METER = re.compile(r"电表|水表|气表|表计|计量|读数|抄表|数据")
+_ASKING_CLAUSE = re.compile(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否")  # a clause that asks, not one that tells
+_WRITE_FOR_ME = re.compile(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写")  # a request to write
 _DRAFT = re.compile(r"(起草|草拟|拟写|拟一份|撰写|帮我写|写一份|写一个|写份|写个|写一篇|生成一份|出一份|做一份|来一份|准备一份)")
 _DRAFT_KINDS = [  # (keyword pattern, kind id) — most specific first
     (r"倡议", "initiative"), (r"活动方案|宣传周方案|实施方案", "campaign-plan"), (r"通知", "event-notice"),
@@ -133,7 +135,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
         slots = {k: v for k, v in u.slots.items() if k != "other_institution"}
         return Understanding(u.intent, {**slots, "institution": "全部", "member_of": unit})
     size = _size_or_fuel(normalised, u, before, context) if not _other_place(normalised, institutions, tagger) else None
-    absent = next((label for pattern, label in _NOT_RECORDED if pattern.search(asking_part(normalised))), None)
+    asked_part = asking_part(normalised)
+    absent = next((label for pattern, label in _NOT_RECORDED if pattern.search(asked_part)), None)
     if absent and (size or u).intent in NUMERIC_INTENTS and not u.ambiguous:
         # "市财政局2024年电费花了多少钱", "供暖面积多少平方米": the data hold no such column; a figure of another
         # column would pass for it
@@ -321,14 +324,12 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     # (the clause before a question mark is the one asked: "……通知，文号是多少来着？准备写进申报材料里")
     questioned = [m.group(1) for m in re.finditer(r"([^，,；;。？?]+)[？?]", text)]
     asked_clause = questioned[-1] if questioned else last
-    for_a_piece = len(clauses) > 1 and not _DRAFT.search(asked_clause) and \
-        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", asked_clause)) and \
-        not re.search(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写", text) and \
+    asks = not _DRAFT.search(asked_clause) and bool(_ASKING_CLAUSE.search(asked_clause)) and \
+        not _WRITE_FOR_ME.search(text)
+    for_a_piece = len(clauses) > 1 and asks and \
         not any(re.search(p, text) for p, _ in _DRAFT_KINDS)  # (a kind named: "写一份活动方案，要包括哪些内容")
     # a question, then a remark on what it is for ("……文号是多少来着？准备写进申报材料里")
-    remark_after = bool(questioned) and not re.search(r"[?？]\s*$", text) and not _DRAFT.search(asked_clause) and \
-        bool(re.search(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否", asked_clause)) and \
-        not re.search(r"帮我|给我|替我|起草|草拟|拟|模板|范文|你(来)?写|能写|可以写", text)
+    remark_after = bool(questioned) and not re.search(r"[?？]\s*$", text) and asks
     if not told_to_write and not figure_first and not for_a_piece and not remark_after and (_DRAFT.search(text) or
                               re.search(r"倡议书|活动方案|新闻通稿|宣传标语|自评报告|申报材料|报告提纲", text)):
         kind = next((k for p, k in _DRAFT_KINDS if re.search(p, text)), None)

@@ -599,7 +599,7 @@ class OfflineEngine:
         """For a question asking which article of a held law a situation falls under ("条例哪条管这个", "节能法第几条
         写的"), the best of the top passages that is an article of that law, when it covers the question at least
         LAW_ARTICLE_COVERAGE; None otherwise. The law must be named as itself: 条例 in 民用建筑节能条例 is another law."""
-        if "article" not in self.kb.colloquial.normalise(question).types:
+        if "article" not in self._question_types(question):
             return None
         normalised = self.kb.normalise_query(question)
         laws = {law for law in self._held_law_names() for alias in _law_aliases(law)
@@ -610,7 +610,7 @@ class OfflineEngine:
     def _article_of_unheld_law(self, question: str) -> str | None:
         """A law the question asks an article of ("……法哪一条", "……法第几条") that the knowledge base does not hold and
         whose articles no passage numbers; None otherwise."""
-        if "article" not in self.kb.colloquial.normalise(question).types:
+        if "article" not in self._question_types(question):
             return None
         titles = [_title_core(d.title) for d in self.kb.documents()]
         for law in self._laws_named(question):
@@ -726,7 +726,7 @@ class OfflineEngine:
         return [w for w, flag in tokenizer.tagged(question)
                 if len(w) >= 2 and (flag in ("f", "s", "ns") or tokenizer.is_name(w))]
 
-    def _lead_falls_short(self, question: str, lead: str, passages: Sequence[SearchHit] = ()) -> str | None:
+    def _lead_falls_short(self, question: str, lead: str, passages: Sequence[SearchHit]) -> str | None:
         """Why the direct answer's sentence, close as it is, does not answer the question (said after NOT_FOUND);
         None when it does or there is none. `passages`: those quoted below it."""
         said = lead.split("（《")[0]  # the sentence without its source
@@ -772,7 +772,7 @@ class OfflineEngine:
     def _only_in_notes(self, question: str, said: str, passages: Sequence[SearchHit]) -> str | None:
         """The title of a passage whose note says the knowledge base has not verified a thing the question names and
         the answer's sentence does not, when the passages name that thing only in such notes; None otherwise."""
-        types = set(self.kb.colloquial.normalise(question).types)
+        types = self._question_types(question)
         if not ({"how_many", "when", "duration", "penalty"} & types or asked_figures(question)):
             return None  # (a how or whether question is answered by what the passages do say)
         tokenizer = self.kb.tokenizer
@@ -817,10 +817,14 @@ class OfflineEngine:
         """How well the best of the top passages covers `question` (as `_knowledge` reads it)."""
         return _best(self._searched(question))
 
+    def _question_types(self, question: str) -> set[str]:
+        """The question types the colloquial lexicon's question words give ("哪条" → article, "多少" → how_many)."""
+        return set(self.kb.colloquial.normalise(question).types)
+
     def _asks_what_or_how(self, question: str) -> bool:
         """Whether the question asks what something is or how to proceed, and no figure, date or penalty: a note that
         an item is unverified can still answer it."""
-        types = set(self.kb.colloquial.normalise(question).types)
+        types = self._question_types(question)
         # ("节能收益是咋个分成的，节能公司拿几成": a share asked beside the how is a figure asked)
         return bool({"definition", "how_to"} & types) and not {"when", "how_many", "duration", "penalty"} & types \
             and not asked_figures(question)
@@ -1252,7 +1256,7 @@ def _law_aliases(law: str) -> tuple[str, ...]:
     """How staff name a held law: in full, or shortened ("公共机构节能条例" → 节能条例, 条例; "节约能源法" → 节能法)."""
     if law.endswith("条例"):
         return law, law[-4:], "条例"
-    return law, law.replace("节约能源", "节能") if "节约能源" in law else law
+    return law, law.replace("节约能源", "节能")
 
 
 def _not_in_data(message: str) -> str | None:
