@@ -33,9 +33,10 @@ ALL_WORDS = ("全部单位", "所有单位", "全市", "全部", "各单位", "�
 #   a data target by itself ("哪个部门管").
 # "整体走势" of the unit being discussed is its overall trend, not every unit's ("全市整体呢" still names all units).
 _OVERALL_OF_ONE = r"(整体|总体)(走势|趋势|变化|情况|上|来看|降|升|下降|上升|涨|减)|全部(排|列|都|看)"  # "其他类的几家全部排一下": all of those
+_COUNTED_ALL = r"(?<![前这那后\d])\d{2,3}家单位.{0,12}(加起来|一共|合计|总共|总量)"  # "46家单位……加起来一共多少"
 _EVERY_UNIT = (r"(哪些|哪几个?|哪个|哪家|各|所有|全部|每个|每家)(单位|机关|学校|医院|场馆|家)|哪家|谁家|全市|咱市|本市|我市|"
                r"整个市|咱们市|我们市|有没有单位|有单位|各家|(有|共|一共)(几|多少)家|的(都)?有(哪些|哪几家?|谁)|的单位[?？]?$|"
-               r"全部|所有单位|各单位")
+               r"全部|所有单位|各单位|" + _COUNTED_ALL)
 # Asking for an order of units: one vocabulary for the data target (ALL_UNITS), the intent and the data check.
 _RANK_WORDS = (r"排名|排行|排序|排个名|排一下|排一排|排一遍|再排|重新排|排个序|排下序|排下名|排第几|排老几|第几名|名次|"
                r"(怎么|咋|如何)排(?!查|放|水|污|气)|按[^，,。；]{1,10}(?<![安编])排(?!查|放|水|污|气|除|名|行|序|班)|"
@@ -114,6 +115,11 @@ CORRECTION = (r"^((不好意思|抱歉|对不起|哎呀?|啊)[，,]?(我)?(刚�
               r"(不对|搞错了|弄错了|说错了|打错了|写错了|错了|我说的是|我是说|我问的是|我指的是|不是.{1,12}[，,]\s*(而)?是)")
 
 
+# "预算先放一放。同一年，有哪些单位超了约束值？", "预算就到这。……": the topic set aside is not what is asked
+_SET_ASIDE = re.compile(r"^[^，,。；;！!？?]{1,10}?(先放一放|先放放|放一放|先放一边|就到这里?|先到这里?|先不(看|说|管|聊)了?|"
+                        r"不(看|说|管|聊)了)[，,。；;！!]+")
+
+
 def understand(question: str, institutions: list[str], context: dict | None = None,
                today: date | None = None, latest_year: int | None = None,
                tagger: Tagger | None = None) -> Understanding:
@@ -124,6 +130,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     A ranking asked for one unit's place ("我们排第几", "二中在学校里排老几") lists every unit and names that unit
     in the slot `place_of`; a quota or budget check asked whether one unit is among those over ("超了预算的单位里有我们
     吗") checks every unit and names that unit in the slot `member_of`."""
+    question = _SET_ASIDE.sub("", question) or question
     u = _understand(question, institutions, context, today, latest_year, tagger)
     before = (context or {}).get("slots", {})
     normalised = _normalise(question)
@@ -158,13 +165,14 @@ def understand(question: str, institutions: list[str], context: dict | None = No
 
 
 # What a unit's records do not hold, asked as a unit's or the city's figure: money, heated area, solar output,
-# chargers, vehicles' fuel per 100 km, and who the staff are
+# chargers, purchased heat, vehicles' fuel per 100 km, and who the staff are
 _NOT_RECORDED = (
     (re.compile(r"(电费|水费|燃气费|气费|能源费用?|费用)[^，。？?]{0,8}(多少钱|多少元|几多钱|多少万|按元|花了?多少)|"
                 r"花了?(多少|几多)钱|(多少|几多)钱|(按|折成|多少)(万)?元"), "费用金额"),
     (re.compile(r"(供暖|采暖|供热|空调)面积"), "供暖面积"),
     (re.compile(r"发电量|发了?(多少|几多)度?电|光伏[^，。？?]{0,6}(发|装机|多少千瓦)"), "光伏发电量"),
     (re.compile(r"充电桩[^，。？?]{0,6}(多少|几)"), "充电桩数量"),
+    (re.compile(r"(外购|集中)?(热力|供热量|蒸汽)[^，。？?]{0,6}(多少|几多)|(多少|几多)吨?(外购)?(热力|蒸汽)|吉焦|GJ", re.I), "外购热力"),
     (re.compile(r"百公里油耗|(车|车辆)[^，。？?]{0,6}(多少辆|几辆)"), "车辆情况"),
     (re.compile(r"(管理员|负责人|联系人|能管员)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|(电话|手机|联系方式)(号码?)?(是)?多少"),
      "人员和联系方式"),
@@ -219,7 +227,12 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if intro and len(names) > 1:
         # "实验中学总务处，二中今年用电量多少": who asks is not what is asked
         asked_names = _find_institutions(text[intro.end():], institutions)[0]
-        names = asked_names or names
+        own_names = _find_institutions(text[:intro.end()], institutions)[0]
+        last = _last_clause(text)
+        if own_names and not _find_institutions(last, institutions)[0] and re.search(r"我们|咱们?|我单位|本单位", last):
+            names = own_names  # "我是第三小学总务处的，教育局说我们学校用电涨得厉害。2025年我们用电多少度？"
+        else:
+            names = asked_names or names
     if not names and not ambiguous and ((NATIONAL_BODY.search(text) and not ALL_UNITS.search(text)) or
                                         _ISSUED_BY.search(text)):
         # "水利部2019年那个机关用水定额，南方地区的通用值是多少": a national body's standard or figure, not our data
@@ -227,8 +240,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     turned_away = _NOT_THIS.sub("，", text)
     if turned_away != text and names:
         names = _find_institutions(turned_away, institutions)[0]  # "全市的综合能耗，不是行政中心的"
-    if any(w in re.sub(_OVERALL_OF_ONE, "", text) for w in ALL_WORDS) and not names:
-        names = ["全部"]
+    last = _last_clause(text)
+    wider = _WIDER_SCOPE.search(last) and not any(w in last for w in ALL_WORDS)
+    if (any(w in re.sub(_OVERALL_OF_ONE, "", text) for w in ALL_WORDS) or re.search(_COUNTED_ALL, text)) and \
+            not names and not wider:
+        names = ["全部"]  # (not "我在写全市……总结，……2021年那一年全国人均综合能耗是多少": the country's figure)
     if names:
         slots["institution"] = names[0]
         if len(names) > 1:
@@ -285,8 +301,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         slots["metric"] = metric
     programme_free, asked_free = _NOT_A_CATEGORY.sub("", text), _NOT_A_CATEGORY.sub("", asked)
     # the category of the asking clause first: "……教育局让我们出个通报。你先把6所学校……排出来" is about schools
-    category = next((v for where in (asked_free, programme_free) for k, v in CATEGORY_WORDS.items()
-                     if k in where and names in ([], ["全部"])), None)
+    # and the one turned to ("党政机关一家都没有？那学校里呢？": schools)
+    turned = re.search(r"那(么)?(" + "|".join(k for k in CATEGORY_WORDS if k != "其他") + ")", programme_free)
+    category = CATEGORY_WORDS[turned.group(2)] if turned and names in ([], ["全部"]) else \
+        next((v for where in (asked_free, programme_free) for k, v in CATEGORY_WORDS.items()
+              if k in where and names in ([], ["全部"])), None)
     if category:
         slots["category"] = category
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
@@ -295,8 +314,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
-    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名", text) or ONE_OF_THE_LIST.fullmatch(text):
-        slots["top"] = 1  # "只要第一" after a list of five
+    elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名", text) or ONE_OF_THE_LIST.fullmatch(text) or \
+            (_FIRST_OF_METRIC.search(text) and metric):
+        slots["top"] = 1  # "只要第一" after a list of five; "2024年全市综合能耗第一"
+    elif _NEXT_PLACES.search(text):
+        slots["top"] = chinese_to_int(_NEXT_PLACES.search(text).group(3))  # "第二第三也给我": down to the third
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
                    r"从高到低.{0,3}全部|全部.{0,3}从高到低|"
                    r"\d+家(单位)?(全部|都要|全要)|(全部|所有)\d+家.{0,4}(排|列)", text):
@@ -381,7 +403,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             merged.pop("category", None)  # "全市范围前三呢？" after a ranking of schools: every unit now
             if merged.get("institution") and merged["institution"] != "全部":
                 merged["institution"] = "全部"
-        if re.search(r"全年|年底|年末|年终", text):
+        if re.search(r"全年|年底|年末|年终|(?<!\d)12个月(全|都)?(算完|算下来|下来)", text):
             merged.pop("month", None)  # "全年看呢？", "截到年底有哪些超了" after "截至11月": the whole year
         current = merged.get("year") or latest_year  # a question without a year was answered for the latest
         back = re.match(r"^(那|那么)?(再)?往前(推|挪)?([一两二三四五]|[1-5])年|^(那|那么)?再前一年", text)
@@ -596,8 +618,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         return Understanding("knowledge", slots)  # "舟山行政中心托管改造节电多少" asks about the case study
     against = re.search(r"(和|跟|与|同|比|较|对比|相比)(20[0-9]{2})年?", asked if scene_years else text)
     if len(years) == 1 and against and "base_year" not in slots and not re.search(r"今年|去年|前年", text):
-        # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named
+        # "全市碳排放和2023年比怎么样": the year under discussion (or the latest) against the one named; "跟2022年比"
+        # while 2022 is discussed: the latest against it
         now = (context or {}).get("slots", {}).get("year") or latest_year
+        if now == years[0] and latest_year:
+            now = latest_year
         if now and now > years[0]:
             slots["year"], slots["base_year"] = now, years[0]
     relative = re.search(r"(和|跟|与|比起?|较|对比|相比)(去年|上年|前年|" + _YEARS_AGO + ")",
@@ -626,7 +651,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         and not elsewhere else None
     # a long message's scene clauses ("……发现我们的数变化挺大") do not set what is asked ("……综合能耗是多少")
     intent = _numeric_intent(asked, {**slots, "institution": inherited} if inherited else slots)
-    if intent is None and (names or ambiguous) and _data_words(asked):
+    if intent is None and (names or ambiguous) and _data_words(asked) and not _RULE_OR_FACTOR.search(asked):
         intent = "indicator"
     if intent is None and not names and unit_phrase(text) and _data_words(text) and "year" in slots:
         intent = "indicator"
@@ -650,7 +675,9 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
             not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
         intent = limit  # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking
-    elif limit and not names and not _metric(text) and re.search(r"超(了|过了)?的?(有|是)?(哪|谁)|(哪|谁).{0,4}超了", text):
+    elif limit and not names and not _metric(text) and re.search(r"超(了|过了)?的?(有|是)?(哪|谁)|(哪|谁).{0,4}超了", text) \
+            and not (intent == "quota" != limit and re.search(r"定额|约束值|引导值", text)) \
+            and not (intent == "budget" != limit and re.search(r"预算|执行率", text)):
         # "截至十一月底呢 超了的有哪个" after a unit's figure, in a conversation about budgets: every unit over
         intent = limit
         slots["institution"] = "全部"
@@ -1131,6 +1158,10 @@ _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相�
 # Whether the 14th five-year plan's target was met ("完成十四五目标没", "跟十四五目标比完成了没")
 _FYP_TARGET_MET = re.compile(r"十四五.{0,4}(目标|任务).{0,8}(完成|达到|实现|达标|做到)|(完成|达到|实现)了?十四五.{0,4}(目标|任务)")
 # "第一名是哪家就行", "倒数第一是哪家" (whole message) after a ranking: the same list, cut to its first or last unit
+# "2024年全市综合能耗第一": the first of a ranking, asked by the metric and its place alone
+_FIRST_OF_METRIC = re.compile(r"(?<!排)(?<!排在)第一(名|位)?(是(谁|哪家|哪个单位))?[？?。]?$")
+# "第二第三也给我", "第二名和第三名呢": the next places of the list just given
+_NEXT_PLACES = re.compile(r"第([二两三四五])(名|位|个)?[、和跟及,，]?第([三四五六七八九十])(名|位|个)?")
 ONE_OF_THE_LIST = re.compile(r"(那|那么)?(只要|就要|只看)?(倒数)?第一名?(是|为)?(哪家|哪一家|哪个单位|谁)?"
                              r"(就行|就好|就够了|就可以)?[啊呀呢吧]?[？?。]?")
 _IN_THE_LIST = re.compile(r"在(不在)?(里面|里头|其中|名单里)")  # "二中在不在里面": where a unit stands in a list
@@ -1149,12 +1180,20 @@ MEMBER_ASKED = re.compile(r"(单位|名单|哪些|哪几家|的)(里|中|当中|
 _OVER_BY = re.compile(r"超(了|出|过)?(多少|几)|超标?(了)?(没|吗|不)")  # how far over, whether over
 
 
+# Whether a quantity counts in a total, or what one unit of a fuel gives: the documents answer, not the data
+_RULE_OR_FACTOR = re.compile(r"(是不是|要不要|需不需要|需要|算不算|能不能|可不可以)(也)?(要)?.{0,10}(算进|计入|算入|折成|折算成?)|"
+                             r"(?<![\d万千百十])(一|1|每)(方|度|吨|立方米?|千瓦时|升|公斤)(的)?(天然气|电|水|汽油|柴油|煤|气|油)?.{0,4}"
+                             r"(排|折|产生|算)(放)?(多少|几多|几)")
+
+
 def _numeric_intent(text: str, slots: dict) -> str | None:
     # A category ("学校") is a target for rankings and quota checks, or with a named metric ("医院人均能耗").
     has_target = "institution" in slots or ("category" in slots and bool(_metric(text)))
     if re.search(r"怎么算|如何计算|计算方法|公式|什么是|是什么意思|定义|含义|哪些规定|依据", text) and \
             not re.search(r"20\d\d|今年|去年", text):
         return None
+    if _RULE_OR_FACTOR.search(text):
+        return None  # "用水是不是也要折成标准煤算进综合能耗", "一方天然气排多少二氧化碳": a rule or a factor
     final = _last_clause(text)
     if _ANOMALY.search(text) and not (final != text and not _ANOMALY.search(final) and _metric(final) and
                                       re.search(r"全年|多少|看下|看看|查下|查一下", final)):
@@ -1170,6 +1209,7 @@ def _numeric_intent(text: str, slots: dict) -> str | None:
                            or ALL_UNITS.search(text)) else None
     if re.search(f"{_RANK_WORDS}|{_MOST}|排前|哪些单位|哪个单位|哪家|哪几家", text) or \
             (re.search(r"第[一二三1-3]名?的?是(谁|哪)", text) and _metric(text)) or \
+            (_FIRST_OF_METRIC.search(text) and _metric(text)) or \
             ("top" in slots and slots.get("institution") in (None, "全部")):  # "党政机关用电前十 2025"
         return "rank"
     if re.search(r"趋势|历年|逐年|走势|变化情况|历史数据|这几年|近几年|近.{1,2}年|十四五进展|完成情况|怎么变|咋变|如何变化|"
@@ -1282,6 +1322,8 @@ def is_followup(text: str) -> bool:
         return True  # "嗯，职院排第一我能理解，它面积大。那你换成单位面积能耗再排一遍看看": the same list, by another metric
     if ONE_OF_THE_LIST.fullmatch(text):
         return True  # "第一名是哪家就行" after a ranking: the same list, cut to its first
+    if _NEXT_PLACES.search(text) and len(text) <= 14:
+        return True  # "第二第三也给我" after the first: the same list, to its third
     if re.fullmatch(r"那?(从|自)(20)?\d\d年?(开始|起)算?(呢|吧)?", text):
         return True  # "从2020开始算" after a trend: the same trend from another year
     if re.match(r"还是(看|按|回到)", text):
@@ -1303,6 +1345,9 @@ def is_followup(text: str) -> bool:
     if re.match(r"^(那|那么|那如果|如果是|换成|换|改成|改|和|跟|与|同|对比|比较|还有|比|较|相比|只要|只看|就看|光看|再看|再往前|往前|再往后|往后|同样|照样|上一年|前一年|其中|回到|刚才|刚刚|"
                 r"(一直)?到(20\d\d|今年|去年))", text) or text.endswith(("呢", "呢?", "就行", "就好", "就可以")) or "呢," in text or "呢，" in text:
         return True
+    if re.search(r"还剩(下)?(哪|几|谁)|剩下(的)?(哪|几|谁)", text) and len(text) <= 20 and \
+            not re.search(r"什么|啥|怎么|为什么|如何|预算|额度", text):
+        return True  # "对照一下，2025年还剩哪些？" after the units over the quota: that year's list
     if re.search(r"超过?(100|百分之百)|(都|全)列出来", text) and not re.search(r"什么|啥|怎么|为什么|如何", text):
         return True  # "全年超过100%的都列出来" after the tightest budgets: every unit over, of the same year
     # A fragment: a year, month, category or ranking with nothing asked ("前年学校的", "23年同期", "截至11月有没有超的")

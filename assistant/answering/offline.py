@@ -20,8 +20,8 @@ from assistant.answering.direct import (ARTICLE_NUMBER, PROVINCES, STANDARD_CODE
                                         question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
-                                         asks_about_other_than_figures, institutions_named, understand, unit_phrase,
-                                         with_full_names)
+                                         asking_part, asks_about_other_than_figures, institutions_named, understand,
+                                         unit_phrase, with_full_names)
 from assistant.answering.references import points_into_list, resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -455,6 +455,10 @@ class OfflineEngine:
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
+        absent = _stated_absent(question, years, used)
+        if absent:
+            # "浙江省2023年度电力排放因子数值是多少": the passage itself says that year's provincial factor is not held
+            return self._answer(NOT_FOUND + absent, "knowledge")
         picked = []  # (best sentence score, hit, sentences)
         for first in used:
             # (a short passage whose words are all in its title, "重新生成……", gives no sentence: the next passage of
@@ -1015,6 +1019,9 @@ class OfflineEngine:
             answer = self._call("rank", args, u.intent, note=note)
             return self._place_of(answer, slots["place_of"]) if slots.get("place_of") else answer
         if u.intent == "quota":
+            unheld = self._quota_not_held(question)
+            if unheld:
+                return self._answer(unheld, "quota")
             args = {"institution": institution or "全部", "year": year}
             if args["institution"] == "全部" and slots.get("category"):
                 args["category"] = slots["category"]  # "医院里呢？" after "哪几家超定额了"
@@ -1139,9 +1146,36 @@ class OfflineEngine:
             raise LookupFailed("还没有导入能耗数据，请先在“能耗数据”页面导入。")
         return max(years)
 
+    def _quota_not_held(self, question: str) -> str | None:
+        """The decline for a 约束值/引导值 asked of carbon emissions when the quota table holds none ("党政机关单位建筑面积
+        碳排放的约束值是多少"): a check of the energy quotas would pass for it."""
+        if not (re.search(r"约束值|引导值|定额", question) and re.search(r"碳排|二氧化碳|碳强度", asking_part(question))):
+            return None
+        held = {q.indicator for q in self.store.quotas()}
+        if any(key.startswith("carbon") for key in held):
+            return None
+        names = "、".join(vocab.metric(key).name for key in sorted(held)) or "（无）"
+        return f"{NOT_FOUND}能耗定额中没有碳排放的约束值或引导值：已导入的定额只有{names}。"
+
     @staticmethod
     def _answer(text: str, intent: str) -> Answer:
         return Answer(text, "offline", [], [], intent=intent)
+
+
+_ABSENT = re.compile(r"(本知识库|知识库)(中)?(尚未|未|没有)(找到|收录|掌握)")
+
+
+def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit]) -> str | None:
+    """What a passage says it does not hold, when that is the question's year and place ("浙江2023年度省级因子本知识库
+    尚未找到" for "浙江省2023年度电力排放因子是多少"); None otherwise."""
+    places = {p for p in PROVINCES if p in question}
+    if not years or not places:
+        return None
+    for hit in hits:
+        for clause in re.split(r"[，,。；;！？\n]", hit.chunk.text):
+            if _ABSENT.search(clause) and all(y in clause for y in years) and all(p in clause for p in places):
+                return f"{Citation.from_hit(hit).label}注明：{clause.strip()}。"
+    return None
 
 
 def _lead_sentences(lead: str, question: str) -> list[str]:
