@@ -794,7 +794,7 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
 # ---------------------------------------------------------------- pieces
 
 # How a case or scheme worked: a knowledge question unless a year asks for our figures.
-_CASE = re.compile(r"舟山|案例|经验|做法|怎么做的|改造|项目|托管|物业|模式")
+_CASE = re.compile(r"舟山|案例|经验|做法|怎么做的|改造|项目|托管|物业|模式|平台|管家")
 # Quantities our data never hold (installed capacity, saving rates, PUE, a scheme's savings): always knowledge.
 _NOT_OUR_DATA = re.compile(r"合同能源管理|EMC|融资租赁|装机|千瓦(?!时)|kW(?!h)|PUE|节电率|节能率|节水率|回收期", re.I)
 # "省了多少电", "一年能省多少钱": savings are what a case or measure achieved; our data compare two years instead.

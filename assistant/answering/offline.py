@@ -90,6 +90,9 @@ FOCUSED_COVERAGE = 0.6
 # "施工队说先开工后补手续，这样行不行？条例哪条管这个": which article of a held law the scene falls under; that law's
 # article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
 LAW_ARTICLE_COVERAGE = 0.2
+# "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
+_LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
+                       r"(条例|节能法|法规)(里)?(有)?(啥|什么|哪些)(规定|要求)")
 FOCUSED_TERMS = 4
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
@@ -455,7 +458,8 @@ class OfflineEngine:
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
-        absent = _stated_absent(question, years, used)
+        absent = _stated_absent(question, years, used) or \
+            _listed_unverified(question, [h for h in hits[:3] if h.coverage >= best * NEAR_BEST])
         if absent:
             # "浙江省2023年度电力排放因子数值是多少": the passage itself says that year's provincial factor is not held
             return self._answer(NOT_FOUND + absent, "knowledge")
@@ -603,7 +607,7 @@ class OfflineEngine:
         """For a question asking which article of a held law a situation falls under ("条例哪条管这个", "节能法第几条
         写的"), the best of the top passages that is an article of that law, when it covers the question at least
         LAW_ARTICLE_COVERAGE; None otherwise. The law must be named as itself: 条例 in 民用建筑节能条例 is another law."""
-        if "article" not in self._question_types(question):
+        if "article" not in self._question_types(question) and not _LAW_SAYS.search(question):
             return None
         normalised = self.kb.normalise_query(question)
         laws = {law for law in self._held_law_names() for alias in _law_aliases(law)
@@ -1175,6 +1179,32 @@ def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit]) ->
         for clause in re.split(r"[，,。；;！？\n]", hit.chunk.text):
             if _ABSENT.search(clause) and all(y in clause for y in years) and all(p in clause for p in places):
                 return f"{Citation.from_hit(hit).label}注明：{clause.strip()}。"
+    return None
+
+
+# "平台的具体功能模块、接入单位数量、接入计量表数量和建设投资，本知识库尚未掌握（待核实）": the items a passage lists as
+# not held, each a thing and what of it (数量, 投资 …)
+_LISTED_NOT_HELD = re.compile(r"([^。；：:]{4,80}?)[，,]?(本知识库)?(尚未掌握|尚未核实|尚未收录|未掌握|待核实)")
+_ITEM = re.compile(r"(?:具体)?(?:的)?([\u4e00-\u9fff]{1,8}?)(数量|数目|个数|金额|投资|费用|规模)$")
+_ITEM_ASKED = {"数量": r"(多少|几|几多|好多)(家|个|块|台|只|座|栋|所|套)?", "数目": r"(多少|几|几多)(家|个|块|台|只)?",
+               "个数": r"(多少|几|几多)(家|个|块|台|只)?", "金额": r"多少钱|多少元|多少万|金额", "投资": r"投(了|入|资)",
+               "费用": r"多少钱|费用", "规模": r"多大|规模"}
+
+
+def _listed_unverified(question: str, hits: Sequence[SearchHit]) -> str | None:
+    """A passage's list of items it does not hold, when the question asks one of them ("舟到e管家接了多少家单位、多少块
+    计量表" against "……接入单位数量、接入计量表数量……本知识库尚未掌握"); None otherwise."""
+    for hit in hits:
+        for match in _LISTED_NOT_HELD.finditer(hit.chunk.text):
+            for item in re.split(r"[、，,]|和|及", match.group(1)):
+                found = _ITEM.search(item.strip())
+                if not found:
+                    continue
+                thing = found.group(1)[-3:] if len(found.group(1)) > 3 else found.group(1)
+                noun = thing[-2:] if len(thing) >= 2 else thing
+                if re.search(f"({_ITEM_ASKED[found.group(2)]}){re.escape(noun)}|{re.escape(noun)}.{{0,4}}"
+                             f"({_ITEM_ASKED[found.group(2)]})", question):
+                    return f"{Citation.from_hit(hit).label}注明{item.strip()}本知识库尚未掌握，没有可以引用的确切数字。"
     return None
 
 
