@@ -17,7 +17,7 @@ from assistant.answering.intents import understand
 from assistant.config import REPO_ROOT, Settings
 from assistant.records.store import DataStore
 from assistant.retrieval.knowledge import KnowledgeBase
-from evals.expected import SampleData, expected_calc
+from evals.expected import SampleData, expected_calc, latest_year
 
 NAMES = ["市中医院", "市人民医院", "市行政中心", "市公安局", "市实验小学", "市第二中学", "市住房和城乡建设局"]
 
@@ -2231,3 +2231,60 @@ def test_first_place_points_into_the_last_ranking_after_a_quota_check(assistant)
         history.append((question, assistant.ask(question, history).answer))
     u = assistant.offline.understand("排第一那家单位面积能耗今年降到多少了", history)
     assert u.slots.get("institution") == ranked[0], (u, ranked)
+
+
+def test_a_topic_set_aside_and_a_check_named_after_another_list(assistant):
+    data = SampleData()
+    offline = assistant.offline
+    budgets = [("2024年能耗预算截至8月底执行率前三是谁", ""), ("其中超过100%的是哪些", "")]
+    for question in ("预算就到这。2024年有哪些单位超了能耗定额的约束值？", "好，换定额口径：2024年有哪些单位超了约束值？"):
+        assert offline.understand(question, budgets).intent == "quota", question
+    u = offline.understand("12个月全算完，执行率前十。", budgets[:1])
+    assert (u.intent, u.slots.get("month"), u.slots["top"]) == ("budget", None, 10), u
+    # the first of a ranking asked by its metric alone, then the next two places
+    ranked = sorted(data.category, key=lambda n: -data.metric(n, 2024, "energy"))
+    history = []
+    for question, top in (("2024年全市综合能耗第一", 1), ("第二第三也给我", 3)):
+        u = offline.understand(question, history)
+        assert (u.intent, u.slots.get("top")) == ("rank", top), (question, u)
+        history.append((question, assistant.ask(question, history[-1:]).answer))
+    assert ranked[2] in history[-1][1] and ranked[3] not in history[-1][1], history[-1][1]
+
+
+def test_the_category_turned_to_the_unit_introduced_and_units_counted_as_the_city(assistant):
+    data = SampleData()
+    offline = assistant.offline
+    quota = [("帮我拉一下2023年全市超定额约束值的都有哪些单位", "")]
+    u = offline.understand("党政机关一家都没有？那医院里呢？", quota)
+    assert (u.intent, u.slots.get("category")) == ("quota", "医院"), u
+    # who asks is the unit asked about, not the body whose remark is quoted
+    answer = assistant.ask("我是第三小学总务处的，教育局说我们学校用电涨得厉害。2025年我们用电多少度？").answer
+    assert f"{data.metric('市第三小学', 2025, 'electricity'):,.0f}" in answer, answer
+    u = offline.understand("再要一个数：46家单位2025年碳排放加起来一共多少吨？", [("人民医院那年用了几方水", "")])
+    assert u.slots.get("institution") == "全部", u
+    # "跟2022年比" while 2022 is discussed: the latest year against it
+    history = [("开放大学2025年人均综合能耗多少", ""), ("2022年我们是不是超过定额了", "")]
+    u = offline.understand("跟2022年比，我们人均能耗降了多少？", history)
+    assert (u.intent, u.slots["year"], u.slots["base_year"]) == ("compare", latest_year(data), 2022), u
+
+
+def test_rules_and_factors_inside_data_talk_and_what_the_data_do_not_hold(assistant):
+    offline = assistant.offline
+    history = [("实验小学2025年碳排放多少吨", "")]
+    for question in ("顺带问下，用水是不是也要折成标准煤算进综合能耗？", "我们食堂烧天然气，一方天然气排多少二氧化碳？"):
+        assert offline.understand(question, history).intent == "knowledge", question
+    answer = assistant.ask("市文化艺术中心2023年外购热力用了多少吉焦").answer
+    assert answer.startswith(NOT_FOUND) and "外购热力" in answer, answer
+    answer = assistant.ask("党政机关单位建筑面积碳排放的约束值是多少？哪些单位超了").answer
+    assert answer.startswith(NOT_FOUND) and "碳排放" in answer and "单位建筑面积能耗" in answer, answer
+
+
+def test_a_passage_that_says_it_does_not_hold_the_item_asked(assistant):
+    answer = assistant.ask("浙江省2023年度电力二氧化碳排放因子数值是多少").answer
+    assert answer.startswith(NOT_FOUND) and "2023" in answer, answer
+    answer = assistant.ask("浙江省2022年度电力排放因子是多少").answer
+    assert not answer.startswith(NOT_FOUND) and "0.5153" in answer, answer
+    answer = assistant.ask("舟到e管家平台现在接了多少块计量表").answer
+    assert answer.startswith(NOT_FOUND) and "计量表数量" in answer, answer
+    # "一吨" is a quantity, not a slip of 亿吨
+    assert "一吨" in assistant.offline.kb.normalise_query("低压蒸汽一吨折多少标准煤")

@@ -1202,7 +1202,7 @@ def _listed_unverified(question: str, hits: Sequence[SearchHit]) -> str | None:
                     continue
                 thing = found.group(1)[-3:] if len(found.group(1)) > 3 else found.group(1)
                 noun = thing[-2:] if len(thing) >= 2 else thing
-                if re.search(f"({_ITEM_ASKED[found.group(2)]}){re.escape(noun)}|{re.escape(noun)}.{{0,4}}"
+                if re.search(f"({_ITEM_ASKED[found.group(2)]}).{{0,2}}{re.escape(noun)}|{re.escape(noun)}.{{0,4}}"
                              f"({_ITEM_ASKED[found.group(2)]})", question):
                     return f"{Citation.from_hit(hit).label}注明{item.strip()}本知识库尚未掌握，没有可以引用的确切数字。"
     return None
