@@ -324,7 +324,7 @@ def counted_noun(text: str) -> str | None:
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
 # does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
-_ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|指标)"
+_ASKED_VALUE = re.compile(r"((?<=的)热值|(?!的)[\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|指标)"
                           r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|[，,\s])*"
                           r"(?:是|为|有|达到|定的?)?(?:多少|几|多大)")
 
@@ -332,6 +332,8 @@ _ASKED_VALUE = re.compile(r"([\u4e00-\u9fff]{2}值|门槛|分数线|达标线|�
 def asked_value(question: str) -> str | None:
     """The named value a one-part question asks for (约束值, 门槛, 比例), if any."""
     found = _ASKED_VALUE.search(question) if len(question_parts(question)) == 1 else None
+    if found is None and not re.search(r"什么|啥|怎么|意思|区别|是指|定义|含义|哪|还是|对照|按", question):
+        found = re.search(r"((?!的)[\u4e00-\u9fff]{2}值)[？?。\s]*$", question)  # "51161旅馆约束值": the fragment asks it
     if found and found.group(1)[-2:] in ("取值", "数值", "比值"):
         return None  # "密度取值多少", "那版数值多少": a figure asked, not a value the documents name
     return found.group(1) if found else None
@@ -348,6 +350,9 @@ def states_value(sentence: str, value: str) -> bool:
     if value == "比例" and re.search(r"%|％|百分之|[一二三四五六七八九]成", sentence):
         return True
     sentence = _CODE_OR_YEAR.sub("", sentence)  # "DB37/T 2672～2674-2019……超过基准值的" states no 基准值
+    sentence = re.sub(r"^\s*\d{1,2}[.、．]\s*", "", sentence)  # "4. 与约束值、引导值比较……": a list's number
+    if value.endswith("热值") and "发热量" in sentence:
+        value = "发热量"  # "1千克标准煤的热值": "低位发热量为29307千焦"
     return value in sentence and (re.search(r"[0-9]|[一二三四五六七八九十百千万两]+(万|千|吨|元|分|家|立方|千克|%)", sentence)
                                   is not None or re.search(f"(这一?|这个|该|上述|此){value}", sentence) is not None)
 
@@ -401,7 +406,17 @@ def question_parts(question: str) -> list[str]:
     # Only what ends in a question mark is asked: "……是几号啊？怕赶不上" is one question and a remark.
     parts = [p.strip(" ，,。") for p in re.findall(r"[^？?]+[？?]", question)]
     parts = [p.rstrip("？?") for p in parts if len(p.rstrip("？?")) >= 3]
-    return parts if len(parts) >= 2 else [question]
+    merged: list[str] = []
+    for part in parts:
+        if merged and _RESTATED.match(part):
+            merged[-1] += "，" + part  # "……多少年要做一次？有没有明确的频次要求？": the same question again
+        else:
+            merged.append(part)
+    return merged if len(merged) >= 2 else [question]
+
+
+# "有没有明确的频次要求", "有没有硬性规定": the part before asked again as whether a rule says so
+_RESTATED = re.compile(r"^(那)?(有没有|是不是有|有无)(明确|具体|硬性|统一|相关|正式|成文)的?[\u4e00-\u9fff]{0,4}(规定|要求|标准|说法|依据)")
 
 
 # A clause that asks, as a trailing remark does not: also "……，算重点用能单位不", "……，是预警还是直接停供" (not

@@ -315,6 +315,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     top = re.search(r"前\s*(\d+|[一二两三四五六七八九十]+)\s*(名|位|个|家)?", text) or \
         re.search(r"倒数\s*(\d+|[二两三四五六七八九十]+)\s*(名|位|个|家)", text) or \
         re.search(r"的(\d+|[二两三四五六七八九十]+)(家|个单位)", text) or \
+        re.search(r"排头\s*(\d+|[二两三四五六七八九十]+)\s*(家|个|名|位)", text) or \
         re.search(r"(\d+|[二两三四五六七八九十]+)(所|家|个)都?列", text)  # "用得最狠的五家", "六所都列出来"
     if top and not re.search(r"前(\d+|[一二两三四五六七八九十]+)个?(月|季度|年|天|周)", text):
         slots["top"] = int(top.group(1)) if top.group(1).isdigit() else chinese_to_int(top.group(1))
@@ -558,6 +559,11 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
                                        "institution": "全部"})
         if own == "rank" and context.get("intent") == "budget" and not _metric(text) and not names:
             own = "budget"  # "请提供前三季度口径排名前五位" after the tightest budgets: the same list, ranked again
+        if own == "rank" and not _metric(text) and "top" in slots and not names and \
+                context.get("last_list") in {"budget", "quota"} and context.get("intent") not in {"rank", "quota", "budget"}:
+            # "去年同期排头两家呢 也是截至八月底" after a unit picked from the tightest budgets: that list again
+            own = context["last_list"]
+            merged.pop("metric", None)
         if own in {"rank", "quota", "budget", "anomaly"} and own != context.get("intent") and \
                 (WHOLE_CITY.search(text) or ("category" in slots and not names) or
                  (merged.get("institution") == "全部" and not names and
@@ -676,9 +682,13 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         if in_the_list:
             slots["institution"] = "全部"
         return Understanding(limit, slots)
-    if intent == "rank" and limit and re.search(r"超(了|的|过了)", text) and not _metric(text) and \
-            not re.search(f"{_RANK_WORDS}|{_MOST}|前", text):
-        intent = limit  # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking
+    if intent == "rank" and limit and not _metric(text) and \
+            (re.search(r"超(了|的|过了)", text) and not re.search(f"{_RANK_WORDS}|{_MOST}|前", text) or
+             re.search(r"超(得|出|的|了)?(最多|最厉害|最狠|最严重|最高)", text)):
+        # "去年文化场馆里有哪几家超的" in a conversation about quotas: over the quota, not a ranking; "超得最多的三家"
+        # after the units over the budget: the tightest three
+        intent = limit
+        slots["institution"] = "全部"
     elif limit and not names and not _metric(text) and re.search(r"超(了|过了)?的?(有|是)?(哪|谁)|(哪|谁).{0,4}超了", text) \
             and not (intent == "quota" != limit and re.search(r"定额|约束值|引导值", text)) \
             and not (intent == "budget" != limit and re.search(r"预算|执行率", text)):

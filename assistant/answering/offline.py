@@ -90,6 +90,7 @@ FOCUSED_COVERAGE = 0.6
 # "施工队说先开工后补手续，这样行不行？条例哪条管这个": which article of a held law the scene falls under; that law's
 # article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
 LAW_ARTICLE_COVERAGE = 0.2
+RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that qualifies a value asked ("旅馆" of 约束值)
 # "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
 _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
                        r"(条例|节能法|法规)(里)?(有)?(啥|什么|哪些)(规定|要求)")
@@ -239,6 +240,9 @@ class OfflineEngine:
         limits = [intent for _, _, intent, _ in turns if intent in {"budget", "quota"}]
         if context is not None and limits:
             context["limit"] = limits[-1]  # the limit last checked: what "哪些单位超了" is over
+        kinds = [intent for _, _, intent, _ in turns if intent in {"rank", "quota", "budget"}]
+        if context is not None and kinds:
+            context["last_list"] = kinds[-1]  # the kind of the last list: what "排头两家呢" asks again
         fixed = self._without_slips(question, names)
         read = resolve(fixed, turns, names, self.store.category)
         if read != fixed and not any(institutions_named(fixed, names)) and not points_into_list(fixed) and \
@@ -584,14 +588,23 @@ class OfflineEngine:
         """A title the question names in book-title marks that no stored document has and no passage mentions. Users
         shorten titles (《十四五规划》, 《能耗定额编制通则》): a stored title holding the named one's characters in order
         counts as that document."""
-        for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question):
+        marked = re.findall(r"《([^》]{4,40})》", question)
+        for named in marked + self._laws_named(question):
             core = _title_core(named)
             if len(core) < 3 or any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
                                     for d in self.kb.documents()):
                 continue
+            if named not in marked and named.endswith("条例") and self._topic_of_held_regulation(named[:-2]):
+                continue  # "空调温度控制条例是怎么要求的": the held 条例's rule on a topic, not a regulation of that name
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
         return None
+
+    def _topic_of_held_regulation(self, topic: str) -> bool:
+        """Whether an article of a held 条例 covers `topic` well ("空调温度控制", "能耗统计台账"): then "topic条例" is
+        that 条例's rule on the topic."""
+        return any(h.chunk.article and "条例" in h.chunk.title and h.coverage >= MIN_COVERAGE
+                   for h in self.kb.search(topic, k=5).hits)
 
     def _held_law_names(self) -> list[str]:
         """The names of the laws and regulations the knowledge base holds, as their titles give them ("节约能源法",
@@ -766,6 +779,15 @@ class OfflineEngine:
         if value and not (lead and states_value(said, value)):
             # "江苏DB32/T 4001里党政机关约束值是多少": the sentence that answers best gives another figure
             return f"检索到的文件里没有给出所问的{value}。"
+        if value and lead:
+            # "旅馆能耗约束值多少": the sentence gives office buildings' values; a rare word that qualifies the value
+            # asked must be in it
+            clause = next((c for c in re.split(r"[，,。？?\s]", question) if value in c), "")
+            weights = self.kb.query_weights(clause[:clause.find(value)]) if clause else {}
+            rare = [w for w, weight in weights.items() if weight >= RARE_QUALIFIER and re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
+                    and self.kb.tokenizer.is_topical(w) and w not in said]
+            if rare:
+                return f"检索到的文件里没有{rare[0]}的{value}。"
         noted = self._only_in_notes(question, said, passages)
         if noted:
             # "2589-2020附录里液化天然气的折标系数是多少": the passages name 液化天然气 only to say it is not verified
