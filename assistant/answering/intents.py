@@ -60,6 +60,9 @@ _GREETING = re.compile(r"^(你好|您好|hi|hello|嗨|在吗|早上好|下午好
 _OUT_OF_SCOPE = re.compile(
     r"天气|股票|股市|基金|彩票|电影|电视剧|明星|菜谱|做菜|怎么做饭|个人所得税|个税|房价|买房|足球|篮球|比赛结果|写诗|作诗|"
     r"笑话|星座|算命|旅游攻略|机票|火车票|减肥|游戏|翻译成英文|世界杯|演唱会|汇率|比特币|高考分数")
+# A forecast ("明天杭州下不下雨", "明天舟山有台风吗 轮渡停不停"): what the weather will do, which no document holds
+_FORECAST = re.compile(r"(明天|后天|今晚|今天|这周|周末|下周|这几天)[^，,。？?]{0,8}(下不下雨|下雨|有雨|雨没|台风|降温|下雪|刮风|"
+                       r"晴不晴|天晴|多少度|几度)|(台风|暴雨)[^，,。？?]{0,6}(要来|来不来|停不停|停航|登陆)|轮渡停")
 # A household's or a person's own affairs ("家里空调外机滴水", "私家车年检"), with nothing about an institution, its staff
 # or a campaign: not 公共机构 work, whatever domain words it shares
 _PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有0-9专大])家(里|中)|我家|自己家|私家车|(?<![本该])小区")
@@ -219,7 +222,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     text = _as_asked(_normalise(question), context)
     if _GREETING.match(text):
         return Understanding("greeting")
-    if (_OUT_OF_SCOPE.search(text) or (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text))) and not (
+    if (_OUT_OF_SCOPE.search(text) or _FORECAST.search(text) or
+            (_PERSONAL.search(text) and not _INSTITUTIONAL.search(text))) and not (
             _metric(text) and re.search(f"{_RANKING}|{WHOLE_CITY.pattern}|20\\d\\d|今年|去年", text)):
         # (not "今年夏天天气热，全市用电最多的前五家": the weather is the scene of a question about our figures)
         return Understanding("out_of_scope")
