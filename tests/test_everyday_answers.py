@@ -2288,3 +2288,37 @@ def test_a_passage_that_says_it_does_not_hold_the_item_asked(assistant):
     assert answer.startswith(NOT_FOUND) and "计量表数量" in answer, answer
     # "一吨" is a quantity, not a slip of 亿吨
     assert "一吨" in assistant.offline.kb.normalise_query("低压蒸汽一吨折多少标准煤")
+
+
+def test_what_the_sentence_found_does_not_say_is_declined(assistant):
+    for question, said in (("旅馆能耗约束值多少", "旅馆"),  # 51161's values are for offices
+                           ("舟山行政中心改造之前一年的用电量是多少", "节约量"),  # the case gives savings only
+                           ("节约型机关评价总分多少 多少分算过", "节约型机关"),  # the 90 points are 节水型机关's
+                           ("年报都报上去了才发现电量多填了一个零 咋个申请退回修改 要走啥流程", ""),
+                           ("按规定公共机构能源审计多少年要做一次？有没有明确的频次要求？", "")):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and said in answer.answer and not answer.citations, answer.answer
+    # a forecast is no question for the documents; the weather as a scene of a data question is
+    assert assistant.offline.understand("明天舟山有台风吗 轮渡停不停", []).intent == "out_of_scope"
+    assert assistant.offline.understand("今年夏天天气热，全市用电最多的前五家", []).intent == "rank"
+    # a topic before 条例 is the held 条例's rule on it, not an unheld regulation of that name
+    answer = assistant.ask("空调温度控制条例是怎么要求的")
+    assert not answer.answer.startswith(NOT_FOUND) and answer.citations, answer.answer
+    answer = assistant.ask("机关事务管理条例第几条规定了节能")
+    assert answer.answer.startswith(NOT_FOUND), answer.answer
+
+
+def test_the_tightest_few_and_the_first_places_ask_the_last_budget_list_again(assistant):
+    data = SampleData()
+    offline = assistant.offline
+    history = [("2024全年哪些单位能耗超预算了 麻烦列一下", "")]
+    u = offline.understand("超得最多的三家", history)
+    assert (u.intent, u.slots.get("institution"), u.slots.get("top"), u.slots.get("year")) == \
+        ("budget", "全部", 3, 2024), u
+    history = []
+    for question in ("截至八月底 今年预算执行率前五 给我拉个单子", "第二那家是啥子单位 今年碳排放几多"):
+        history.append((question, assistant.ask(question, history).answer))
+    u = offline.understand("去年同期排头两家呢 也是截至八月底", history)
+    latest = latest_year(data)
+    assert (u.intent, u.slots.get("top"), u.slots.get("month"), u.slots.get("year")) == \
+        ("budget", 2, 8, latest - 1), u

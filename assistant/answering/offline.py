@@ -462,7 +462,7 @@ class OfflineEngine:
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
-        absent = _stated_absent(question, years, used) or \
+        absent = _stated_absent(question, years, used, list(weights)) or \
             _listed_unverified(question, [h for h in hits[:3] if h.coverage >= best * NEAR_BEST])
         if absent:
             # "浙江省2023年度电力排放因子数值是多少": the passage itself says that year's provincial factor is not held
@@ -780,6 +780,11 @@ class OfflineEngine:
                 not re.search(r"(改造前|之前|原来|基准)[^，,。；]{0,12}\d", said):
             # "舟山行政中心搞托管之前那一年一共用了多少度电": the sentence gives what the retrofit saved, not the use before
             return "检索到的文件只给出了节约量或降幅，没有所问的原来的用量。"
+        if re.search(r"退回|更正|撤回|改正|补报|重新报|修改", question) and re.search(r"流程|手续|程序|咋个|怎么|如何|能不能|还能", question) \
+                and re.search(r"填错|报错|错了|多填|漏填|已经(提交|报)", question) and \
+                not re.search(r"退回|更正|撤回|改正|补报|重新报|修改|核对|纠正", said):
+            # "年报都报上去了才发现电量多填了一个零 咋个申请退回修改": the sentence gives the deadline, no correction
+            return "检索到的文件没有说明报送后发现错误如何退回或更正。"
         sibling = _sibling_named(question, said)
         if sibling:
             # "节约型机关评价总分多少": the sentence is about 节水型机关
@@ -1221,16 +1226,18 @@ def _sibling_named(question: str, said: str) -> tuple[str, str] | None:
 _ABSENT = re.compile(r"(本知识库|知识库)(中)?(尚未|未|没有)(找到|收录|掌握)")
 
 
-def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit]) -> str | None:
+def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit], terms: Sequence[str] = ()) -> str | None:
     """What a passage says it does not hold, when that is the question's year and place ("浙江2023年度省级因子本知识库
-    尚未找到" for "浙江省2023年度电力排放因子是多少"); None otherwise."""
+    尚未找到" for "浙江省2023年度电力排放因子是多少"), and one more of the question's `terms` (因子); None otherwise.
+    (Not whether a plan is out yet, "十五五目标出了没": a passage saying it has not been published answers that.)"""
     places = {p for p in PROVINCES if p in question}
     if not years or not places:
         return None
     for hit in hits:
         for clause in re.split(r"[，,。；;！？\n]", hit.chunk.text):
-            if _ABSENT.search(clause) and all(y in clause for y in years) and all(p in clause for p in places):
-                return f"{Citation.from_hit(hit).label}注明：{clause.strip()}。"
+            if _ABSENT.search(clause) and all(y in clause for y in years) and all(p in clause for p in places) \
+                    and any(t in clause for t in terms if len(t) >= 2 and not t.isdigit() and t not in places):
+                return f"{Citation.from_hit(hit).label}注明：{re.sub(r'^(但是?|不过|而|只是)', '', clause.strip())}。"
     return None
 
 
