@@ -386,6 +386,7 @@ def asked_figures(question: str) -> list[re.Pattern] | None:
 
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")  # "2021年" → 2021
 TYPE_BONUS = 1.0  # a sentence of the asked-for kind outranks one that only repeats the question's words
+DATING_SENTENCE = 30  # a sentence this short that names a year dates the next one ("2023年度因子于2026年1月前后公布。")
 YEAR_BONUS = 0.2  # a sentence that names the year asked, over a near one about another year (dev: 0.5 declined less)
 MIN_LEAD_CHARS = 8  # shorter "sentences" are labels and headings ("**合同能源管理。**"), not answers
 _MARKUP = re.compile(r"^[\s#>*\-|]*(\d+[.、)]\s*)?(\*\*)?(答|问|注)[:：]\s*|\*\*|^[\s#>*\-]+")
@@ -531,6 +532,11 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                     continue  # (the last two: "十三五期间全国人均能耗降了多少" is not answered by 浙江's; a table row of
                     # 2022, "华北（2022年）：…", or the line opening its table, does not answer for 2023)
                 tokens = set(kb.tokenizer.tokens(sentence))
+                before = clean(sentences[index - 1]) if index else ""
+                if years and before and len(before) <= DATING_SENTENCE and not YEAR.search(quoted) and \
+                        any(re.search(f"(?<!公告){y}年(?![0-9一二三四五六七八九十]+月|第)", before) for y in years):
+                    # "2023年度因子于……公布。全国电力平均二氧化碳排放因子为0.5306": the short sentence before says of what
+                    tokens |= set(kb.tokenizer.tokens(before))
                 if figure is not None and figure.pattern.startswith(_FIGURE):
                     # "行政中心托管改造年减碳多少吨" → "……年减少二氧化碳排放约759吨": the subject is the passage's title
                     tokens |= set(kb.tokenizer.tokens(hit.chunk.title))
