@@ -55,6 +55,7 @@ def chinese_to_int(text: str) -> int | None:
 
 # "23年的数据", "那24年呢", "从18年到23年", "查下23年", "换成20年", "同22年比": a spoken year, unless the words
 # around it make it a duration: "保修10年", "寿命是25年", "用了23年", "长达20年", "运行15年", "23年以上".
+_EDITION_YEAR = re.compile(r"(?<![0-9A-Za-z./\-])([012][0-9])(?=版)")  # "08版", "20版": an edition's year
 _SHORT_YEAR = re.compile(r"(?<![0-9.\u4e00-\u9fff])([12][0-9])(?=年(?!了|以上|以下|以内|之内|内|多(?!少)|后|左右|间|来|期|制|龄|级))|"
                          r"(?:(?<=还是)|(?<=就是)|(?<=[\u4e00-\u9fff])(?<![了过满近约用第每几十百千万是为有修命限期长达续行少多够共届任签]))"
                          r"([12][0-9])(?=年(?!了|以上|以下|以内|之内|内|多(?!少)|后|左右|间|来|期|制|龄|级|的(?:时间|工夫|功夫)))|"
@@ -125,4 +126,5 @@ def full_years(text: str) -> str:
     text = _SHORT_YEAR.sub(lambda m: "20" + (m.group(1) or m.group(2) or m.group(3)), text)
     text = _YEAR_COMPARED.sub(lambda m: "20" + m.group(1), text)
     text = _BARE_EVENT_YEAR.sub(r"\1年", text)
+    text = _EDITION_YEAR.sub(lambda m: "20" + m.group(1), text)  # "跟08版比": the 2008 edition
     return _YEAR_AFTER_NAME.sub(lambda m: "20" + m.group(1), text)

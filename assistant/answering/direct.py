@@ -422,7 +422,7 @@ _RESTATED = re.compile(r"^(那)?(有没有|是不是有|有无)(明确|具体|�
 
 # A clause that asks, as a trailing remark does not: also "……，算重点用能单位不", "……，是预警还是直接停供" (not
 # _ASKING, which also counts 会不会 and 用不用: dev half one answer fewer with it)
-_ASKS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|么|是否|有没有|呢|能不能|要不要|可不可以|是不是|算不算|还是|"
+_ASKS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|么|是否|有没有|呢|能不能|要不要|可不可以|是不是|算不算|还是|干嘛|"
                    r"[不没否吧][?？]?$")
 
 
