@@ -123,6 +123,10 @@ _SET_ASIDE = re.compile(r"^[^，,。；;！!？?]{1,10}?(先放一放|先放放|
                         r"不(看|说|管|聊)了)[，,。；;！!]+")
 
 
+# "需不需要主动跟机关事务局打个报告解释一下": the body a report goes to is not the unit asked about
+_ADDRESSEE = re.compile(r"(跟|向|找|报给|交给|报送给?)([^，,。？?\s]{2,10}?)(打个?报告|报告|报备|备案|作出?说明|写说明|汇报|解释|申请)")
+
+
 def understand(question: str, institutions: list[str], context: dict | None = None,
                today: date | None = None, latest_year: int | None = None,
                tagger: Tagger | None = None) -> Understanding:
@@ -230,7 +234,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if _FAULT.search(text) and _FIX_ASKED.search(text) and not _METER.search(text):
         return Understanding("out_of_scope", {"repair": True})
     slots: dict[str, Any] = {}
-    names, ambiguous = _find_institutions(text, institutions)
+    names, ambiguous = _find_institutions(_ADDRESSEE.sub(r"\1\3", text), institutions)
     intro = re.match(SELF_INTRO, text)
     if intro and len(names) > 1:
         # "实验中学总务处，二中今年用电量多少": who asks is not what is asked

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (ARTICLE_NUMBER, PROVINCES, STANDARD_CODE, YEAR, asked, asked_figures,
+from assistant.answering.direct import (ARTICLE_NUMBER, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR, asked, asked_figures,
                                         asked_item_unverified, asked_value, asking_clauses, asks_amended_articles,
                                         counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
                                         question_parts, quotable_sentences, states_value, yes_or_no)
@@ -90,6 +90,7 @@ FOCUSED_COVERAGE = 0.6
 # "施工队说先开工后补手续，这样行不行？条例哪条管这个": which article of a held law the scene falls under; that law's
 # article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
 LAW_ARTICLE_COVERAGE = 0.2
+_SANCTION_WORDS = " 责令改正 通报 处分 罚款"  # searched with a question about what follows a breach
 RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that qualifies a value asked ("旅馆" of 约束值)
 # "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
 _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
@@ -420,6 +421,12 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + f"知识库的文件和能耗数据里都没有“{unit}”的这项内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
+        if doc_type is None and "penalty" in self._question_types(question) and \
+                not any(TYPE_PATTERNS["penalty"].search(h.chunk.text) for h in near):
+            # "统计年报3月底前没交 逾期了会有啥后果": the duty's article is found, the article that sanctions it is not
+            sanctioning = [h for h in self.kb.search(question + _SANCTION_WORDS, k=SEARCHED_PASSAGES).hits
+                           if h.chunk.article and TYPE_PATTERNS["penalty"].search(h.chunk.text) and h.coverage >= floor]
+            hits, near = sanctioning[:1] + hits, sanctioning[:1] + near
         # what the asking clauses need, or the first clause when later ones rest on it ("改了哪几条，原来咋写的")
         needed = figures or [f for f in (first_figure(question),) if f is not None]
 
