@@ -123,6 +123,8 @@ _SET_ASIDE = re.compile(r"^[^，,。；;！!？?]{1,10}?(先放一放|先放放|
                         r"不(看|说|管|聊)了)[，,。；;！!]+")
 
 
+# "2017年车改以后呢", "22年新楼投用那年的呢": the same figure of a year named by what happened then
+_YEAR_OF_AN_EVENT = re.compile(r"(那|那么)?20\d\d年?[\u4e00-\u9fff]{1,8}?(以后|之后|以前|之前|那年|那一年|那会儿?)的?(呢|吧)[？?。]?")
 # "需不需要主动跟机关事务局打个报告解释一下": the body a report goes to is not the unit asked about
 _ADDRESSEE = re.compile(r"(跟|向|找|报给|交给|报送给?)([^，,。？?\s]{2,10}?)(打个?报告|报告|报备|备案|作出?说明|写说明|汇报|解释|申请)")
 
@@ -395,7 +397,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     # continue a conversation about one unit's data ("学校医院要不要参加节约型机关创建" after a unit's figure)
     # (a category word may also match units' names: "医院" in "学校医院要不要参加节约型机关创建")
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
-        not ALL_UNITS.search(text) and not _AGAINST_A_YEAR.match(text) and \
+        not ALL_UNITS.search(text) and not _AGAINST_A_YEAR.match(text) and not _YEAR_OF_AN_EVENT.fullmatch(text) and \
         (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
          bool(_WHAT_IF_SAVED.search(text)) and not years)
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \

@@ -91,6 +91,7 @@ FOCUSED_COVERAGE = 0.6
 # article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
 LAW_ARTICLE_COVERAGE = 0.2
 _SANCTION_WORDS = " 责令改正 通报 处分 罚款"  # searched with a question about what follows a breach
+_CONSEQUENCE = re.compile(r"后果|处罚|罚|处分|追究|会被|会怎么样|会怎样|会有(啥|什么)")  # not "一般咋个处理": how to handle
 RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that qualifies a value asked ("旅馆" of 约束值)
 # "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
 _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
@@ -421,7 +422,7 @@ class OfflineEngine:
             return self._answer(NOT_FOUND + f"知识库的文件和能耗数据里都没有“{unit}”的这项内容。", "knowledge")
         figures = asked_figures(question)
         near = [h for h in hits if h.coverage >= max(floor * 0.8, best * NEAR_BEST)]
-        if doc_type is None and "penalty" in self._question_types(question) and \
+        if doc_type is None and "penalty" in self._question_types(question) and _CONSEQUENCE.search(question) and \
                 not any(TYPE_PATTERNS["penalty"].search(h.chunk.text) for h in near):
             # "统计年报3月底前没交 逾期了会有啥后果": the duty's article is found, the article that sanctions it is not
             sanctioning = [h for h in self.kb.search(question + _SANCTION_WORDS, k=SEARCHED_PASSAGES).hits
