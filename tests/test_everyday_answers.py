@@ -2322,3 +2322,15 @@ def test_the_tightest_few_and_the_first_places_ask_the_last_budget_list_again(as
     latest = latest_year(data)
     assert (u.intent, u.slots.get("top"), u.slots.get("month"), u.slots.get("year")) == \
         ("budget", 2, 8, latest - 1), u
+
+
+def test_a_year_named_by_an_event_the_body_reported_to_and_what_follows_a_breach(assistant):
+    offline = assistant.offline
+    u = offline.understand("2017年车改以后呢", [("机关事务管理中心2016年能耗多少", "")])
+    assert (u.intent, u.slots.get("institution"), u.slots.get("year")) == ("indicator", "市机关事务管理中心", 2017), u
+    # the body a report goes to is no unit asked about
+    u = offline.understand("今年冬天特别冷，用能估计要冲破给我们定的上限了。单位需不需要主动跟机关事务局打个报告解释一下？", [])
+    assert u.intent == "knowledge" and "institution" not in u.slots, u
+    # what follows a missed report is in the article that sanctions it, not the one that sets the deadline
+    answer = assistant.ask("请问统计年报3月底前没交 逾期了会有啥后果")
+    assert any(c.article == "第三十七条" for c in answer.citations), answer.answer
