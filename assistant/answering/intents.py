@@ -237,13 +237,13 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         return Understanding("out_of_scope", {"repair": True})
     slots: dict[str, Any] = {}
     names, ambiguous = _find_institutions(_ADDRESSEE.sub(r"\1\3", text), institutions)
+    final = _last_clause(text)
     intro = re.match(SELF_INTRO, text)
     if intro and len(names) > 1:
         # "实验中学总务处，二中今年用电量多少": who asks is not what is asked
         asked_names = _find_institutions(text[intro.end():], institutions)[0]
         own_names = _find_institutions(text[:intro.end()], institutions)[0]
-        last = _last_clause(text)
-        if own_names and not _find_institutions(last, institutions)[0] and re.search(r"我们|咱们?|我单位|本单位", last):
+        if own_names and not _find_institutions(final, institutions)[0] and re.search(r"我们|咱们?|我单位|本单位", final):
             names = own_names  # "我是第三小学总务处的，教育局说我们学校用电涨得厉害。2025年我们用电多少度？"
         else:
             names = asked_names or names
@@ -254,8 +254,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     turned_away = _NOT_THIS.sub("，", text)
     if turned_away != text and names:
         names = _find_institutions(turned_away, institutions)[0]  # "全市的综合能耗，不是行政中心的"
-    last = _last_clause(text)
-    wider = _WIDER_SCOPE.search(last) and not any(w in last for w in ALL_WORDS)
+    wider = _WIDER_SCOPE.search(final) and not any(w in final for w in ALL_WORDS)
     if (any(w in re.sub(_OVERALL_OF_ONE, "", text) for w in ALL_WORDS) or re.search(_COUNTED_ALL, text)) and \
             not names and not wider:
         names = ["全部"]  # (not "我在写全市……总结，……2021年那一年全国人均综合能耗是多少": the country's figure)
@@ -266,7 +265,6 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     asked = asking_part(text)  # a long message's question, after the scene it sets
     years = _years(text, today, latest_year)
     question_clause = asking_part(text, short_too=True)
-    final = _last_clause(text)
     if intro and names and names[0] != "全部" and re.search(_EVERY_UNIT, text[intro.end():]) and \
             not re.search(r"我们|咱们?|我单位|本单位|自己", final) and \
             not _find_institutions(text[intro.end():], institutions)[0]:

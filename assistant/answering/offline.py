@@ -1234,7 +1234,7 @@ def _sibling_named(question: str, said: str) -> tuple[str, str] | None:
 _ABSENT = re.compile(r"(本知识库|知识库)(中)?(尚未|未|没有)(找到|收录|掌握)")
 
 
-def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit], terms: Sequence[str] = ()) -> str | None:
+def _stated_absent(question: str, years: set[str], hits: Sequence[SearchHit], terms: Sequence[str]) -> str | None:
     """What a passage says it does not hold, when that is the question's year and place ("浙江2023年度省级因子本知识库
     尚未找到" for "浙江省2023年度电力排放因子是多少"), and one more of the question's `terms` (因子); None otherwise.
     (Not whether a plan is out yet, "十五五目标出了没": a passage saying it has not been published answers that.)"""
@@ -1267,8 +1267,7 @@ def _listed_unverified(question: str, hits: Sequence[SearchHit]) -> str | None:
                 found = _ITEM.search(item.strip())
                 if not found:
                     continue
-                thing = found.group(1)[-3:] if len(found.group(1)) > 3 else found.group(1)
-                noun = thing[-2:] if len(thing) >= 2 else thing
+                noun = found.group(1)[-2:]  # "接入计量表" → 量表, matched a word apart: "多少块计量表"
                 if re.search(f"({_ITEM_ASKED[found.group(2)]}).{{0,2}}{re.escape(noun)}|{re.escape(noun)}.{{0,4}}"
                              f"({_ITEM_ASKED[found.group(2)]})", question):
                     return f"{Citation.from_hit(hit).label}注明{item.strip()}本知识库尚未掌握，没有可以引用的确切数字。"
