@@ -2266,6 +2266,9 @@ def test_the_category_turned_to_the_unit_introduced_and_units_counted_as_the_cit
     history = [("开放大学2025年人均综合能耗多少", ""), ("2022年我们是不是超过定额了", "")]
     u = offline.understand("跟2022年比，我们人均能耗降了多少？", history)
     assert (u.intent, u.slots["year"], u.slots["base_year"]) == ("compare", latest_year(data), 2022), u
+    # a comparison that names no year at all is left to the tool's latest year (no year to move)
+    u = offline.understand("二中用电同比", [])
+    assert (u.intent, u.slots.get("year"), u.slots.get("base_year")) == ("compare", None, None), u
 
 
 def test_rules_and_factors_inside_data_talk_and_what_the_data_do_not_hold(assistant):

@@ -141,8 +141,8 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     吗") checks every unit and names that unit in the slot `member_of`."""
     question = _SET_ASIDE.sub("", question) or question
     u = _understand(question, institutions, context, today, latest_year, tagger)
-    if u.intent == "compare" and u.slots.get("year") == u.slots.get("base_year") and latest_year and \
-            latest_year > u.slots["year"]:
+    if u.intent == "compare" and u.slots.get("year") and u.slots.get("year") == u.slots.get("base_year") and \
+            latest_year and latest_year > u.slots["year"]:
         # "跟2022年比，我们降了多少" while 2022 is discussed: a year against itself is the latest against it
         u = Understanding("compare", {**u.slots, "year": latest_year}, u.unknown_institution, u.ambiguous)
     before = (context or {}).get("slots", {})
