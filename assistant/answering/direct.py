@@ -550,7 +550,7 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                     score += TYPE_BONUS  # "分项指区分照明、空调……": the term asked about, then what it means
                 # (a sentence naming no year is of the year the sentence before it names: "2023年度因子于……公布。全国
                 # 电力平均二氧化碳排放因子为0.5306")
-                dated = quoted if YEAR.search(quoted) or not index else clean(sentences[index - 1])
+                dated = quoted if YEAR.search(quoted) or not index else before
                 if years and any(re.search(f"(?<![比较于])(?<!相比){y}年", dated) for y in years):
                     score += YEAR_BONUS  # "2021年度全国电力平均排放因子": the sentence about that year, not "比2021年下降"
                 if is_unverified_note(sentence):

@@ -330,8 +330,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     elif re.search(r"(只|就)(要|看)第一|第一名?(是哪家)?就[行好够]|要第一名", text) or ONE_OF_THE_LIST.fullmatch(text) or \
             (_FIRST_OF_METRIC.search(text) and metric):
         slots["top"] = 1  # "只要第一" after a list of five; "2024年全市综合能耗第一"
-    elif _NEXT_PLACES.search(text):
-        slots["top"] = chinese_to_int(_NEXT_PLACES.search(text).group(3))  # "第二第三也给我": down to the third
+    elif next_places := _NEXT_PLACES.search(text):
+        slots["top"] = chinese_to_int(next_places.group(3))  # "第二第三也给我": down to the third
     elif re.search(r"全排|全部排|都排|排全|全列|全部(单位)?都?列出|都列出来|(排名|排序|排行)[，,、\s]*(要|看)?全部|"
                    r"从高到低.{0,3}全部|全部.{0,3}从高到低|"
                    r"\d+家(单位)?(全部|都要|全要)|(全部|所有)\d+家.{0,4}(排|列)", text):

@@ -239,10 +239,10 @@ class OfflineEngine:
                         before["slots"].get("institution") == u.slots.get("institution") and \
                         before["slots"].get("year") and before["slots"].get("year") != u.slots.get("year"):
                     context["other_year"] = before["slots"]["year"]  # "2024年…多少", "2023年的": two years asked
-        limits = [intent for _, _, intent, _ in turns if intent in {"budget", "quota"}]
+        kinds = [intent for _, _, intent, _ in turns if intent in {"rank", "quota", "budget"}]
+        limits = [kind for kind in kinds if kind != "rank"]
         if context is not None and limits:
             context["limit"] = limits[-1]  # the limit last checked: what "哪些单位超了" is over
-        kinds = [intent for _, _, intent, _ in turns if intent in {"rank", "quota", "budget"}]
         if context is not None and kinds:
             context["last_list"] = kinds[-1]  # the kind of the last list: what "排头两家呢" asks again
         fixed = self._without_slips(question, names)
