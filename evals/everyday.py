@@ -89,11 +89,12 @@ def _abstained(answer: Any) -> bool:
     return NOT_FOUND in answer.answer and not answer.citations
 
 
-def score_colloquial(assistant: Any, corpus: Path) -> dict:
-    """Share answered from the right document (any citation), with the right article where one is expected."""
+def score_colloquial(assistant: Any, corpus: Path, rows: list[dict] | None = None) -> dict:
+    """Share answered from the right document (any citation), with the right article where one is expected.
+    `rows`: the questions (default: evals/gold/colloquial.jsonl)."""
     out: dict[str, dict] = {}
     latencies: list[float] = []
-    for row in _load("colloquial"):
+    for row in _load("colloquial") if rows is None else rows:
         start = time.perf_counter()
         answer = assistant.ask(row["q"])
         latencies.append(time.perf_counter() - start)
@@ -120,9 +121,10 @@ def score_colloquial(assistant: Any, corpus: Path) -> dict:
     return out
 
 
-def score_decline(assistant: Any) -> dict:
+def score_decline(assistant: Any, rows: list[dict] | None = None) -> dict:
+    """Share declined (not found, or out of scope). `rows`: default evals/gold/decline.jsonl."""
     out: dict[str, dict] = {}
-    for row in _load("decline"):
+    for row in _load("decline") if rows is None else rows:
         answer = assistant.ask(row["q"])
         _check_leak(answer)
         part = out.setdefault(row["split"], {"questions": 0, "declined": 0, "failures": []})
@@ -167,9 +169,11 @@ def turn_ok(answer_text: str, want: dict, cited: list[str] | None = None) -> lis
     return problems
 
 
-def score_dialogues(assistant: Any, sample: SampleData, corpus: Path | None = None) -> dict:
+def score_dialogues(assistant: Any, sample: SampleData, corpus: Path | None = None,
+                    rows: list[dict] | None = None) -> dict:
+    """Share of dialogues with every turn right (turn_ok). `rows`: default evals/gold/dialogues.jsonl."""
     out: dict[str, dict] = {}
-    for dialogue in _load("dialogues"):
+    for dialogue in _load("dialogues") if rows is None else rows:
         history: list[tuple[str, str]] = []
         problems = []
         for number, turn in enumerate(dialogue["turns"], start=1):
