@@ -194,7 +194,8 @@ ASKED_FIGURES = (
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
     (re.compile(r"多少(立方米?|方|m³|m3)(?!面|案|式|法)", re.I), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
     # which company: the documents name none by its registered name
-    (re.compile(r"(哪家|哪个|什么|啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)|"
+    # ("ESCO是啥公司" asks what kind of company it is: a definition)
+    (re.compile(r"(哪家|哪个|(?<!是)什么|(?<!是)啥)(节能服务|节能|能源|服务|物业|托管)?(公司|企业)|(公司|企业)(叫|是)(啥|什么|哪家)|"
                 r"(公司|企业|方)(又|都|分别)?是哪[家个](?=$|[啊呀呢？?，,。\s])"),
      re.compile(r"有限(责任)?公司|股份有限|集团")),
     # which article ("哪一条是管机关食堂的", "是第几条规定的"): only a sentence that names one gives it

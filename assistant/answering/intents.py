@@ -187,6 +187,9 @@ _NOT_RECORDED = (
     (re.compile(r"充电桩[^，。？?]{0,6}(多少|几)"), "充电桩数量"),
     (re.compile(r"(外购|集中)?(热力|供热量|蒸汽)[^，。？?]{0,6}(多少|几多)|(多少|几多)吨?(外购)?(热力|蒸汽)|吉焦|GJ", re.I), "外购热力"),
     (re.compile(r"百公里油耗|(车|车辆)[^，。？?]{0,6}(多少辆|几辆)"), "车辆情况"),
+    # the data's fuels are electricity, natural gas, petrol and diesel; headcount is 用能人数, not the 编制
+    (re.compile(r"液化气|液化石油气|LPG|煤气罐|燃料油|煤炭|原煤|生物质|木炭|甲醇", re.I), "其他燃料用量"),
+    (re.compile(r"编制(人数|数|内)|在编"), "编制人数"),
     (re.compile(r"(管理员|负责人|联系人|能管员)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|(电话|手机|联系方式)(号码?)?(是)?多少"),
      "人员和联系方式"),
 )
@@ -554,6 +557,13 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             # "它超了多少" after the units over the quota: that unit's check, with its gap
             kept = {k: v for k, v in merged.items() if k in {"year", "month"}}
             return Understanding(context["limit"], {**kept, **{k: v for k, v in slots.items() if k != "category"}})
+        if context.get("intent") in {"rank", "quota", "budget", "anomaly"} and own in {"compare", "trend"} and \
+                (names and names[0] != "全部" or (own == "trend" and "institution" in slots)) and \
+                not _ANOMALY.search(text):
+            # "体育中心2023年用电比2022年呢", "近五年我们街道用水的趋势" after a city-wide list: that unit's comparison
+            # or trend, of the metric asked (or the one listed)
+            kept = {k: v for k, v in merged.items() if k == "metric"}
+            return Understanding(own, {**kept, **{k: v for k, v in slots.items() if k != "category"}})
         if names and names[0] != "全部" and context.get("intent") in {"rank", "quota", "budget", "anomaly"} and \
                 own in (None, "indicator") and not (context.get("intent") in {"budget", "quota"} and _list_asked(text)):
             # "回到一中，它21年呢" after a ranking: that unit's figures again
@@ -827,7 +837,7 @@ DATA_FAULT = (r"数据(是不是)?(有|出|录)?(问题|错)(?!的(单位|有|�
               r"是不是(电表|水表|表计?|计量|抄表)的?问题|(电表|水表|表计|计量|抄表)(出|有)了?(问题|故障|毛病)|"
               r"月(份)?(那个)?(有|出)了?(啥|什么)?问题")
 # Questions about reasons, rules and consequences are knowledge questions even when they name a metric.
-_KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责任|(该|要|得)(做|干)(些|点)?(啥|什么)|"
+_KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责任|先后顺序|先后次序|(该|要|得)(做|干)(些|点)?(啥|什么)|"
                              r"会被(咋|怎么)样?(对待|处理|处置)|分(几|哪几)(个)?(环节|步|阶段|部分|档)|(会|才|就)触发|"
                              r"(啥|什么)责任|平时.{0,6}(怎么|咋|该|要|靠)|靠(啥|什么)|"
                              r"何种|依规|时限|期限|门槛|应履行|为什么|为何|为啥|怎么会|咋会|咋回事|怎么回事|什么原因|原因是|后果|会怎样|会怎么样|会咋样|咋样处理|"
@@ -916,11 +926,25 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
         return False  # "我们医院是用能大户，想知道重点用能单位的门槛，年耗能多少吨标煤算": a rule asked
     if not named and _REFERENCE.search(text) and not ALL_UNITS.search(text):
         return False
+    if _rule_yes_no(asking_part(text, short_too=True)):
+        return False  # "要是买了绿电，碳排放能不能扣掉", "医院算不算重点用能单位": whether a rule allows, not a figure
     if not named and _WIDER_SCOPE.search(text):
         return False  # "全国公共机构2022年单位面积能耗", "省级电网因子哪个省最低": not our city's data
     target = bool(names) or "year" in slots or bool(ALL_UNITS.search(text))
     return target and (_data_words(text) or "metric" in slots or
                        bool(re.search(f"定额|约束值|引导值|超标|达标|预算|异常|突增|突降|{_RANK_WORDS}|{_MOST}", text)))
+
+
+# A yes/no question about what a rule allows or counts; one about a figure has a verb of figures (超, 达标, 高, 降…) or
+# asks a quantity
+_YES_NO = re.compile(r"能不能|可不可以|可以不|能否|可否|会不会|算不算|要不要|需不需要|用不用|该不该|允不允许|是否")
+_FIGURE_VERBS = re.compile(r"超|达标|达到|高|低|多|少|涨|降|升|增|减|变|排(?!放)|首位|第[一二三1-3]|前|名|居|异常|突|最|比|几|同期|对得上|准")
+
+
+def _rule_yes_no(asked: str) -> bool:
+    """Whether the asking clause is a yes/no question about a rule, not about a figure ("能不能扣掉", "算不算重点用能
+    单位", "会不会被列为重点检查对象"; not "二中是不是超了", "人均是不是也降了")."""
+    return bool(_YES_NO.search(asked)) and not _FIGURE_VERBS.search(asked)
 
 
 _WANTS_TO_KNOW = re.compile(r"\s*(我)?(想知道|想问问?|想了解|请问|问一?下|想确认)")
@@ -1470,16 +1494,23 @@ def _find_institutions(text: str, names: list[str]) -> tuple[list[str], list[str
     found: list[str] = []
     ambiguous: list[str] = []
     covered: list[tuple[int, int]] = []
+    districts: set[str] = set()
     for pos in sorted(by_pos):
         best = min(n for n, _ in by_pos[pos])
         winners = [name for n, name in by_pos[pos] if n == best]
         span = (pos, pos - best)
         if any(a <= span[0] < b for a, b in covered):
             continue
+        if found and covered and found[-1] in districts and re.fullmatch(
+                r"第?[一二三四五六七八九十\d]*", text[covered[-1][1]:span[0]]) and span[0] > covered[-1][0]:
+            # "东港区第二实验小学": a unit of that district we do not hold, not 东港区人民政府 and 市实验小学
+            return [], []
         covered.append(span)
         exact = [w for w in winners if w in text or w.lstrip("市区县") in text]
         if len(winners) == 1 or len(exact) == 1:
             found.append((exact or winners)[0])
+            if found[-1] not in text and re.search(r"(人民政府|街道办事处)$", found[-1]):
+                districts.add(found[-1])  # named by its place alone ("东港区")
         else:
             ambiguous.extend(winners)
     return found, ambiguous
