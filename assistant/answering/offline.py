@@ -99,6 +99,7 @@ _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规
 FOCUSED_TERMS = 4
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
+WIDER_TRIALS = 6  # passages tried one by one for a sentence that states the indicator asked
 WIDER_PASSAGES = 24  # passages read for one that holds the figure asked, when none of the first ones does
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
@@ -517,6 +518,41 @@ class OfflineEngine:
         if years and lead and YEAR.search(lead) and not any(_names_year(lead, y, question) for y in years):
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
+        spoken = self.kb.colloquial.normalise(question).text  # "宣传州" is 宣传周
+        asked_events, led_events = _events_in(spoken), _events_in(lead)
+        if asked_events and led_events and not asked_events & led_events:
+            # the sentence that answers best is about another campaign: the passages about the one asked answer
+            about = [h for h in pool if asked_events & _events_in(h.chunk.title + h.chunk.text)]
+            trial = list(citations)
+            retry, renoted = self._lead(question, about, trial, weights) if about else ("", [])
+            if retry and (asked_events & _events_in(retry) or not _events_in(retry)):
+                lead, noted, citations[:] = retry, renoted, trial
+                led_events = _events_in(lead)
+        asked_measures = _indicators_in("".join(asking_clauses(question)) or question)
+        if asked_measures and _asks_quantity(question) and _indicators_in(lead) and \
+                not asked_measures & _indicators_in(lead):
+            # the sentence that answers best gives another indicator: the passages that name the one asked answer
+            wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
+                            if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
+            for passage in [h for h in wider if asked_measures & _indicators_in(h.chunk.text)][:WIDER_TRIALS]:
+                # one passage at a time: of two sentences alike, the one that states the indicator asked
+                trial = list(citations)
+                retry, renoted = self._lead(question, [passage], trial, weights)
+                if retry and asked_measures & _indicators_in(retry):
+                    lead, noted, citations[:] = retry, renoted, trial
+                    break
+            else:
+                # "浙江十四五规划单位建筑面积能耗要求降多少": the sentence gives the per-person target
+                return self._answer(f"{NOT_FOUND}检索到的文件里找到的是{'、'.join(sorted(_indicators_in(lead)))}，"
+                                    f"没有{'、'.join(sorted(asked_measures))}的这项内容。", "knowledge")
+        if asked_events and led_events and not asked_events & led_events:
+            # "城市节水宣传周2025年主题是什么": a sentence about 低碳日 does not answer for another campaign
+            return self._answer(NOT_FOUND + f"检索到的句子讲的是{'、'.join(sorted(led_events))}，不是所问的"
+                                f"{'、'.join(sorted(asked_events))}。", "knowledge")
+        if years and lead and re.search(_EVENTS, spoken) and re.search(r"主题|口号|主场|启动|" + _WHEN, spoken) and \
+                not any(y in lead for y in years):
+            # "2024年中国水周的主题是什么": a sentence about the event in general (or another year's) does not give it
+            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
         told = re.sub(r"《[^》]*》", "", lead)  # a period in a cited title (《"十四五"…规划》) is not what the lead is about
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
@@ -797,6 +833,10 @@ class OfflineEngine:
         if sibling:
             # "节约型机关评价总分多少": the sentence is about 节水型机关
             return f"检索到的文件里这句话说的是{sibling[1]}，没有{sibling[0]}的这项内容。"
+        asked_kinds, said_kinds = _building_kinds(question), _building_kinds(said)
+        if asked_kinds and said_kinds and not asked_kinds & said_kinds and (asked_figures(question) or asked_value(question)):
+            # "GB/T 51161里医院建筑的约束值": the sentence gives office buildings' values
+            return f"检索到的文件里这句话给的是{'、'.join(sorted(said_kinds))}的数值，没有{'、'.join(sorted(asked_kinds))}的。"
         grid = re.search(_GRID_REGION, question)
         if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said) and \
                 not any(re.search(grid.group(1) + r"[\s|：:为（(]{0,4}0\.\d", h.chunk.text) and
@@ -1219,6 +1259,36 @@ class OfflineEngine:
 # Names of one kind that differ by the word before a shared head: 节约型机关 and 节水型机关 (not the campaigns' 宣传周:
 # a sentence about 节能宣传周 often answers for another week too; dev: −6 colloquial with it)
 _NAME_HEADS = ("型机关", "型单位", "型公共机构")
+_BUILDING_KINDS = (("医院", r"医院|医疗建筑|卫生院"), ("学校", r"学校|中小学|高校|大学|校园"),
+                   ("商场", r"商场|商店|超市"), ("酒店", r"酒店|宾馆|旅馆|饭店"),
+                   ("文化场馆", r"图书馆|博物馆|体育馆|场馆|文化馆|科技馆|展览馆"),
+                   ("办公建筑", r"办公建筑|办公楼|写字楼|党政机关|机关办公"))
+
+
+# (a figure's unit names its indicator too: "214.97千克标准煤/人")
+_INDICATORS = (("人均综合能耗", r"人均(综合)?能耗|(千克标准煤|kgce)\s*/\s*人"),
+               ("单位建筑面积能耗", r"单位(建筑)?面积(综合)?能耗|每平米?能耗|(千克标准煤|kgce)\s*/\s*(平方米|m²|㎡)"),
+               ("人均用水量", r"人均(用)?水(量|耗)?|(立方米|吨|m³)\s*/\s*人"), ("能源消费总量", r"能源消费总量|能耗总量"))
+
+
+def _indicators_in(text: str) -> set[str]:
+    """The consumption indicators `text` names (人均综合能耗, 单位建筑面积能耗 …)."""
+    return {name for name, pattern in _INDICATORS if re.search(pattern, text)}
+
+
+def _building_kinds(text: str) -> set[str]:
+    """The kinds of building `text` names (医院, 学校, 办公建筑 …)."""
+    return {kind for kind, pattern in _BUILDING_KINDS if re.search(pattern, text)}
+
+
+_EVENT_NAMES = (("城市节水宣传周", r"城市节(约用)?水宣传周"), ("垃圾分类宣传周", r"垃圾分类.{0,2}宣传周"),
+                ("节能宣传周", r"(?<!水)(?<!分类)节能宣传周"), ("低碳日", r"低碳日"), ("中国水周", r"中国水周"),
+                ("世界水日", r"世界水日"), ("环境日", r"环境日"), ("粮食日", r"粮食日"))
+
+
+def _events_in(text: str) -> set[str]:
+    """The yearly campaigns `text` names (节能宣传周, 低碳日, 城市节水宣传周 …)."""
+    return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
 
 
 def _sibling_named(question: str, said: str) -> tuple[str, str] | None:

@@ -45,7 +45,8 @@ LISTS = {"rank", "quota", "budget"}
 # "我是二中管能源的", "开大这边的，我们学校……": the unit the user works at (one unit named beside 我/我们/这边的);
 # "我们"/"咱们单位" later in the conversation means it, "我们这类场馆" its category
 _SELF = re.compile(r"我是|我们是|我在|我们|咱们|咱单位|这边的|我这边|" + SELF_INTRO)
-_OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿)?(?![市区县省国]|这类|这种|这一类|同类)")
+_OURS = re.compile(r"(?:我们|咱们|咱)(?:单位|学校|医院|局|馆|场馆|中心|这边|这里|这儿|区(?:人民)?政府|街道(?:办事处|办)?)?"
+                   r"(?![市区县省国]|这类|这种|这一类|同类)")
 # "它怎么会高出别人这么多", "这家去年呢": the unit the last data question was about ("就它一家？" asks about the list)
 # (also the written 该局, 该院, 其: "请提供该局2024年度碳排放总量", "请提供其较2024年度增减情况")
 _IT = re.compile(r"它们|(?<!就)(?<!只有)它(?!一家)|这家单位|这家|那家单位|那家(?![^，,。？?]{0,6}(超|最))|该单位|这个单位|"
