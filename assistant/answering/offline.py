@@ -505,29 +505,22 @@ class OfflineEngine:
             retry, renoted = self._lead(focused, pool, trial, self.kb.query_weights(focused))
             if retry and not _unverified_in(retry):
                 lead, noted, citations[:] = retry, renoted, trial
-        if noted and not self._asks_what_or_how(question):
-            # "舟山屋顶光伏一共装了多少千瓦": the sentence with a figure in 千瓦 is about the whole country, and the
-            # case's own note, as close to the question, says its capacity is not held
-            return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
-                                "knowledge")
-        referred = _year_referred(lead, hits) if years and lead and len(lead.splitlines()) == 1 else None
-        if referred and referred not in years:
-            # "2025年全国公共机构节能宣传周启动仪式在哪里办的": "同年全国节能宣传周的启动仪式在广州" is about the year
-            # the passage named before it (2023)
-            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
-        if years and lead and YEAR.search(lead) and not any(_names_year(lead, y, question) for y in years):
-            # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
-            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         spoken = self.kb.colloquial.normalise(question).text  # "宣传州" is 宣传周
-        asked_events, led_events = _events_in(spoken), _events_in(lead)
-        if asked_events and led_events and not asked_events & led_events:
-            # the sentence that answers best is about another campaign: the passages about the one asked answer
-            about = [h for h in pool if asked_events & _events_in(h.chunk.title + h.chunk.text)]
-            trial = list(citations)
-            retry, renoted = self._lead(question, about, trial, weights) if about else ("", [])
-            if retry and (asked_events & _events_in(retry) or not _events_in(retry)):
-                lead, noted, citations[:] = retry, renoted, trial
-                led_events = _events_in(lead)
+        provinces = [core for _, core in self._places(question) if core in PROVINCES]
+        if provinces and lead and re.search(r"\d", lead) and not any(p in lead for p in provinces) and \
+                (_asks_quantity(question) or re.search(r"数据|数字", question)):
+            # "云南22年电网因字多少": the sentence that answers best gives the national factor; a passage that names
+            # the province may state its own
+            wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
+                            if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
+            # (the province weighs more in this search: "2022年度省级因子差别很大" would lead otherwise)
+            stressed = {**weights, **{p: 3 * weights.get(p, 1.0) for p in provinces}}
+            for passage in [h for h in wider if any(p in h.chunk.text for p in provinces)][:WIDER_TRIALS]:
+                trial = list(citations)
+                retry, renoted = self._lead(question, [passage], trial, stressed)
+                if retry and any(p in retry for p in provinces):
+                    lead, noted, citations[:] = retry, renoted, trial
+                    break
         asked_measures = _indicators_in("".join(asking_clauses(question)) or question)
         if asked_measures and _asks_quantity(question) and _indicators_in(lead) and \
                 not asked_measures & _indicators_in(lead):
@@ -545,10 +538,32 @@ class OfflineEngine:
                 # "浙江十四五规划单位建筑面积能耗要求降多少": the sentence gives the per-person target
                 return self._answer(f"{NOT_FOUND}检索到的文件里找到的是{'、'.join(sorted(_indicators_in(lead)))}，"
                                     f"没有{'、'.join(sorted(asked_measures))}的这项内容。", "knowledge")
+        asked_events, led_events = _events_in(spoken), _events_in(lead)
+        if asked_events and led_events and not asked_events & led_events:
+            # the sentence that answers best is about another campaign: the passages about the one asked answer
+            about = [h for h in pool if asked_events & _events_in(h.chunk.title + h.chunk.text)]
+            trial = list(citations)
+            retry, renoted = self._lead(question, about, trial, weights) if about else ("", [])
+            if retry and (asked_events & _events_in(retry) or not _events_in(retry)):
+                lead, noted, citations[:] = retry, renoted, trial
+                led_events = _events_in(lead)
         if asked_events and led_events and not asked_events & led_events:
             # "城市节水宣传周2025年主题是什么": a sentence about 低碳日 does not answer for another campaign
             return self._answer(NOT_FOUND + f"检索到的句子讲的是{'、'.join(sorted(led_events))}，不是所问的"
                                 f"{'、'.join(sorted(asked_events))}。", "knowledge")
+        if noted and not self._asks_what_or_how(question):
+            # "舟山屋顶光伏一共装了多少千瓦": the sentence with a figure in 千瓦 is about the whole country, and the
+            # case's own note, as close to the question, says its capacity is not held
+            return self._answer(f"{NOT_FOUND}{'、'.join(f'《{t}》' for t in noted)}注明所问的这一项没有收录或尚未核实。",
+                                "knowledge")
+        referred = _year_referred(lead, hits) if years and lead and len(lead.splitlines()) == 1 else None
+        if referred and referred not in years:
+            # "2025年全国公共机构节能宣传周启动仪式在哪里办的": "同年全国节能宣传周的启动仪式在广州" is about the year
+            # the passage named before it (2023)
+            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
+        if years and lead and YEAR.search(lead) and not any(_names_year(lead, y, question) for y in years):
+            # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
+            return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         if years and lead and re.search(_EVENTS, spoken) and re.search(r"主题|口号|主场|启动|" + _WHEN, spoken) and \
                 not any(y in lead for y in years):
             # "2024年中国水周的主题是什么": a sentence about the event in general (or another year's) does not give it
@@ -806,6 +821,12 @@ class OfflineEngine:
             if core in PROVINCES and core not in said and any(o != core for o in others):
                 # "江苏党政机关能耗定额的基准值": the sentence is about 山东
                 return f"检索到的文件里没有{place}的这项内容。"
+        if not others and re.search(r"\d", said) and (_asks_quantity(question) or re.search(r"数据|数字", question)):
+            home = [h for h in passages if said[:20] in h.chunk.text]
+            for place, core in self._places(question):
+                if core in PROVINCES and core not in said and home and not any(core in h.chunk.text for h in home):
+                    # "广东医院类公共机构有没有2023年的单位面积能耗数据": the figure is the whole country's
+                    return f"检索到的文件里没有{place}的这项内容。"
         if others and "全国" in question and "全国" not in said and not self._places(question):
             # "全国公共机构2021年人均用水量几多": the sentence gives 广东's
             return f"检索到的文件里没有全国的这项内容，找到的是{others[0]}的。"
@@ -1328,9 +1349,24 @@ _ITEM_ASKED = {"数量": r"(多少|几|几多|好多)(家|个|块|台|只|座|�
                "费用": r"多少钱|费用", "规模": r"多大|规模"}
 
 
+# "本知识库没有舟山公共建筑屋顶光伏的装机容量、覆盖建筑数量、年发电量和投资方式等数据": items named first
+_NOT_HELD_LIST = re.compile(r"本知识库(没有|未收录|尚未掌握|不掌握|未掌握)([^。]{4,120}?)等?(数据|数字|信息)")
+_SPECIFIC_ITEMS = {"装机容量": r"多少(千瓦|kW|兆瓦|MW)|装机|装了(多少|几多|好多)", "发电量": r"发(了)?(多少|几多|好多)度?电?|发电量",
+                   "投资": r"投(了|入|资)|花了?(多少|几多)钱", "数量": r"(多少|几|几多|好多)(家|个|块|台|只|座|栋|所|套)"}
+
+
 def _listed_unverified(question: str, hits: Sequence[SearchHit]) -> str | None:
     """A passage's list of items it does not hold, when the question asks one of them ("舟到e管家接了多少家单位、多少块
     计量表" against "……接入单位数量、接入计量表数量……本知识库尚未掌握"); None otherwise."""
+    for hit in hits:
+        for match in _NOT_HELD_LIST.finditer(hit.chunk.text):
+            if match.group(2).strip()[:2] not in question:
+                continue  # the note is about another subject ("舟山……" against a question about the whole country)
+            items = [i.strip() for i in re.split(r"[、，,]|和|及", match.group(2)) if i.strip()]
+            for item in items:
+                asked = next((pattern for key, pattern in _SPECIFIC_ITEMS.items() if key in item), None)
+                if asked and re.search(asked, question):
+                    return f"{Citation.from_hit(hit).label}注明本知识库没有{match.group(2).strip()}等数据，没有可以引用的确切数字。"
     for hit in hits:
         for match in _LISTED_NOT_HELD.finditer(hit.chunk.text):
             for item in re.split(r"[、，,]|和|及", match.group(1)):
