@@ -65,7 +65,7 @@ _FORECAST = re.compile(r"(明天|后天|今晚|今天|这周|周末|下周|这�
                        r"晴不晴|天晴|多少度|几度)|(台风|暴雨)[^，,。？?]{0,6}(要来|来不来|停不停|停航|登陆)|轮渡停")
 # A household's or a person's own affairs ("家里空调外机滴水", "私家车年检"), with nothing about an institution, its staff
 # or a campaign: not 公共机构 work, whatever domain words it shares
-_PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有0-9专大])家(里|中)|我家|自己家|私家车|(?<![本该])小区|"
+_PERSONAL = re.compile(r"(?<![一二两三四五六七八九十几各哪这那每多全有0-9专大])家(里|中)|我家|自己家|私家电?车|(?<![本该])小区|"
                        r"我(那|的|这|自己的?)(辆|台)?(车|小车|电动车|摩托车?)|(老婆|老公|爸妈|孩子|娃|对象)(的|说|让|要)")
 _INSTITUTIONAL = re.compile(r"单位|机关|公共机构|职工|干部|员工|宣传|倡议|活动|带动|示范|学校|医院|办公")
 # A device's fault and how to fix it ("电脑连不上打印机，一直显示脱机，咋弄", "太阳能热水器冬天不热是咋回事"): repair

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Callable
 
@@ -99,6 +99,8 @@ _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规
 FOCUSED_TERMS = 4
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
+FAQ_MATCH = 0.75  # share of a FAQ question's term weight the user's message must hold for that passage to answer
+FAQ_TERMS = 4  # a FAQ question this short ("什么是公共机构") is matched by coverage alone
 WIDER_TRIALS = 6  # passages tried one by one for a sentence that states the indicator asked
 WIDER_PASSAGES = 24  # passages read for one that holds the figure asked, when none of the first ones does
 USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
@@ -407,6 +409,13 @@ class OfflineEngine:
         if in_law is not None:
             hits = [in_law] + [h for h in hits if h is not in_law]
             best = max(best, in_law.coverage, floor)
+        faq = self._faq_asked(question, hits) if best < floor and doc_type is None else None
+        if faq is not None:
+            # "……合署办公，整栋楼就一块总电表，……那电量到底怎么分": the message holds a FAQ's own question, though
+            # its scene's words leave the passage's coverage low; that passage is the evidence
+            faq = replace(faq, coverage=max(faq.coverage, floor))
+            hits = [faq] + [h for h in hits if h.chunk.chunk_id != faq.chunk.chunk_id]
+            best = floor
         if best < floor or (doc_type is None and self._unseen_sinks(question, best)):
             focused = self._focused(question, about_data) if doc_type is None else None
             if focused is None:
@@ -928,6 +937,22 @@ class OfflineEngine:
             return None
         return focused, hits
 
+    def _faq_asked(self, question: str, hits: list[SearchHit]) -> SearchHit | None:
+        """The first of `hits` that answers a FAQ question ("问：几个单位合署办公，只有一块总电表，怎么分？") whose
+        terms the user's message holds nearly all of (FAQ_MATCH of their weight, FAQ_TERMS terms at least)."""
+        said = self.kb.normalise_query(question)
+        for hit in hits:
+            asked = _faq_question(hit)
+            terms = self.kb.query_weights(asked) if asked else {}
+            # whole terms only: 标准煤, not its part 标准 ("按啥子标准收" does not hold 标准煤)
+            weights = {t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)}
+            if len(weights) < FAQ_TERMS:
+                continue
+            held = sum(w for term, w in weights.items() if term in said)
+            if held >= FAQ_MATCH * sum(weights.values()):
+                return hit
+        return None
+
     def _searched(self, question: str) -> list[SearchHit]:
         """The top passages for `question` as `_knowledge` reads it."""
         return self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits
@@ -1310,6 +1335,15 @@ _EVENT_NAMES = (("城市节水宣传周", r"城市节(约用)?水宣传周"), ("
 def _events_in(text: str) -> set[str]:
     """The yearly campaigns `text` names (节能宣传周, 低碳日, 城市节水宣传周 …)."""
     return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
+
+
+def _faq_question(hit: SearchHit) -> str | None:
+    """The question a FAQ passage answers: its heading ("### 问：……") or its bold opening ("**问：……？**")."""
+    heading = next((h for h in reversed(hit.chunk.heading_path or ()) if h.startswith("问：")), None)
+    if heading:
+        return heading[2:]
+    opening = re.match(r"\*\*问：(.+?)\*\*", hit.chunk.text)
+    return opening.group(1) if opening else None
 
 
 def _sibling_named(question: str, said: str) -> tuple[str, str] | None:
