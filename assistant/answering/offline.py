@@ -536,10 +536,11 @@ class OfflineEngine:
             # the sentence that answers best gives another indicator: the passages that name the one asked answer
             wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
                             if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
+            stressed = {t: 3 * w if any(t in name for name in asked_measures) else w for t, w in weights.items()}
             for passage in [h for h in wider if asked_measures & _indicators_in(h.chunk.text)][:WIDER_TRIALS]:
                 # one passage at a time: of two sentences alike, the one that states the indicator asked
                 trial = list(citations)
-                retry, renoted = self._lead(question, [passage], trial, weights)
+                retry, renoted = self._lead(question, [passage], trial, stressed)
                 if retry and asked_measures & _indicators_in(retry):
                     lead, noted, citations[:] = retry, renoted, trial
                     break
