@@ -71,7 +71,7 @@ _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台
 _THIS_YEARS_EVENT = re.compile(r"(今年|本年度?)的?(全国)?" + _EVENTS + r".{0,8}" + _WHEN + "|" +
                                _EVENTS + r"(今年|本年度?)的?.{0,4}" + _WHEN)
 # A rule asked of how something counts ("这些人能折算进用能人数吗？怎么折"), not why our figure is what it is
-_HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以")
+_HOW_A_RULE_COUNTS = re.compile(r"算进|计入|折算|怎么折|咋折|依据|规定|条例|要不要|能不能|可不可以|算法|口径")
 # What a term means or what it takes ("当量值跟等价值啥区别", "评能效领跑者要具备什么条件"): the documents answer it,
 # also inside a conversation about our data
 _TERM_OR_CONDITION = re.compile(r"(啥|什么|有何|有什么)(区别|不同)|(具备|满足|符合|要有|需要)(什么|哪些|啥)(样的)?条件|"
@@ -202,7 +202,8 @@ class OfflineEngine:
                 question = re.sub(r"(这个|这项|这一?|该)指标", vocab.metric(metric).name, question)
             named = institutions_named(question, names)[0]
             if (about_data or named) and _ABOUT_OUR_DATA.search(question) and not _HOW_TO_REPORT.search(question) \
-                    and not _TERM_OR_CONDITION.search(question):
+                    and not _TERM_OR_CONDITION.search(question) and not re.search(r"算法|口径", question):
+                # ("是不是算法不一样": how a kind of unit is counted, which the rules say, not the data's notes)
                 unit = (context or {}).get("slots", {}).get("institution")
                 if unit and unit != "全部" and not named:
                     question = f"{unit}：{question}"  # "为啥少这么多，是做了啥改造吗" about the unit being discussed
@@ -516,10 +517,10 @@ class OfflineEngine:
                 lead, noted, citations[:] = retry, renoted, trial
         spoken = self.kb.colloquial.normalise(question).text  # "宣传州" is 宣传周
         provinces = [core for _, core in self._places(question) if core in PROVINCES]
-        if provinces and lead and re.search(r"\d", lead) and not any(p in lead for p in provinces) and \
+        if provinces and lead and re.search(r"\d", lead) and not any(p in lead.split("（《")[0] for p in PROVINCES) and \
                 (_asks_quantity(question) or re.search(r"数据|数字", question)):
             # "云南22年电网因字多少": the sentence that answers best gives the national factor; a passage that names
-            # the province may state its own
+            # the province may state its own (a sentence about another province is declined below)
             wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
                             if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
             # (the province weighs more in this search: "2022年度省级因子差别很大" would lead otherwise)
@@ -530,24 +531,19 @@ class OfflineEngine:
                 if retry and any(p in retry for p in provinces):
                     lead, noted, citations[:] = retry, renoted, trial
                     break
-        asked_measures = _indicators_in("".join(asking_clauses(question)) or question)
-        if asked_measures and _asks_quantity(question) and _indicators_in(lead) and \
-                not asked_measures & _indicators_in(lead):
-            # the sentence that answers best gives another indicator: the passages that name the one asked answer
-            wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
-                            if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
-            stressed = {t: 3 * w if any(t in name for name in asked_measures) else w for t, w in weights.items()}
-            for passage in [h for h in wider if asked_measures & _indicators_in(h.chunk.text)][:WIDER_TRIALS]:
-                # one passage at a time: of two sentences alike, the one that states the indicator asked
-                trial = list(citations)
-                retry, renoted = self._lead(question, [passage], trial, stressed)
-                if retry and asked_measures & _indicators_in(retry):
-                    lead, noted, citations[:] = retry, renoted, trial
-                    break
-            else:
-                # "浙江十四五规划单位建筑面积能耗要求降多少": the sentence gives the per-person target
-                return self._answer(f"{NOT_FOUND}检索到的文件里找到的是{'、'.join(sorted(_indicators_in(lead)))}，"
-                                    f"没有{'、'.join(sorted(asked_measures))}的这项内容。", "knowledge")
+        asking = "".join(asking_clauses(question)) or question
+        for named, what in ((_indicators_in, "指标"), (_fuels_in, "能源品种")):
+            # the sentence that answers best gives another indicator ("浙江十四五规划单位建筑面积能耗要求降多少" →
+            # the per-person target) or another fuel's factor ("天然气的排放因子" → electricity's): a passage that
+            # names the one asked may state it; if none does, the question is declined
+            wanted = named(asking)
+            if not (wanted and _asks_quantity(question) and named(lead) and not wanted & named(lead)):
+                continue
+            found = self._lead_naming(question, wanted, named, pool, citations, weights, floor, doc_type)
+            if found is None:
+                return self._answer(f"{NOT_FOUND}检索到的文件里找到的是{'、'.join(sorted(named(lead)))}的内容，"
+                                    f"没有{'、'.join(sorted(wanted))}的这项内容。", "knowledge")
+            lead, noted = found
         asked_events, led_events = _events_in(spoken), _events_in(lead)
         if asked_events and led_events and not asked_events & led_events:
             # the sentence that answers best is about another campaign: the passages about the one asked answer
@@ -938,6 +934,33 @@ class OfflineEngine:
             return None
         return focused, hits
 
+    def _lead_naming(self, question: str, wanted: set[str], named: Callable[[str], set[str]], pool: list[SearchHit],
+                     citations: list[Citation], weights: dict[str, float], floor: float,
+                     doc_type: str | None) -> tuple[str, list[str]] | None:
+        """A direct answer whose sentence names one of `wanted` (as `named` reads a text), from the passages read
+        or a wider search that name it, tried one at a time with the words of `wanted` weighing more; `citations`
+        gains its source. None when no passage gives one."""
+        known = {x.chunk.text for x in pool}
+        wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
+                        if h.coverage >= floor * 0.8 and h.chunk.text not in known]
+        stressed = {t: 3 * w if any(t in name for name in wanted) else w for t, w in weights.items()}
+        found = []  # (coverage of the passage, weight of the question said, order, lead, notes, citations)
+        for order, passage in enumerate([h for h in wider if wanted & named(h.chunk.text)][:WIDER_TRIALS]):
+            # one passage at a time: of two sentences alike, the one that names what is asked; of several passages
+            # that give one, the one that covers the question best, then whose sentence says most of it (the 十四五
+            # targets, not 浙江's 十三五 outcomes)
+            trial = list(citations)
+            retry, renoted = self._lead(question, [passage], trial, stressed)
+            if retry and wanted & named(retry):
+                said = retry.split("（《")[0]
+                held = sum(w for t, w in weights.items() if t in said)  # how much of the question the sentence says
+                found.append((-round(passage.coverage, 1), -held, order, retry, renoted, trial))
+        if not found:
+            return None
+        *_, retry, renoted, trial = min(found, key=lambda f: f[:3])
+        citations[:] = trial
+        return retry, renoted
+
     def _faq_asked(self, question: str, hits: list[SearchHit]) -> SearchHit | None:
         """The first of `hits` that answers a FAQ question ("问：几个单位合署办公，只有一块总电表，怎么分？") whose
         terms the user's message holds nearly all of (FAQ_MATCH of their weight, FAQ_TERMS terms at least)."""
@@ -1323,6 +1346,15 @@ def _indicators_in(text: str) -> set[str]:
     return {name for name, pattern in _INDICATORS if re.search(pattern, text)}
 
 
+_FUELS = (("电力", r"电力|电网|用电|千瓦时|度电"), ("天然气", r"天然气|燃气"), ("汽油", r"汽油"), ("柴油", r"柴油"),
+          ("液化石油气", r"液化石油气|液化气"), ("热力", r"热力|蒸汽"), ("煤炭", r"原煤|煤炭|烟煤|无烟煤"))
+
+
+def _fuels_in(text: str) -> set[str]:
+    """The kinds of energy `text` names (电力, 天然气, 汽油 …)."""
+    return {name for name, pattern in _FUELS if re.search(pattern, text)}
+
+
 def _building_kinds(text: str) -> set[str]:
     """The kinds of building `text` names (医院, 学校, 办公建筑 …)."""
     return {kind for kind, pattern in _BUILDING_KINDS if re.search(pattern, text)}
@@ -1395,7 +1427,7 @@ def _listed_unverified(question: str, hits: Sequence[SearchHit]) -> str | None:
     计量表" against "……接入单位数量、接入计量表数量……本知识库尚未掌握"); None otherwise."""
     for hit in hits:
         for match in _NOT_HELD_LIST.finditer(hit.chunk.text):
-            if match.group(2).strip()[:2] not in question:
+            if match.group(2).strip()[:2] not in question or ("全国" in question and "全国" not in match.group(2)):
                 continue  # the note is about another subject ("舟山……" against a question about the whole country)
             items = [i.strip() for i in re.split(r"[、，,]|和|及", match.group(2)) if i.strip()]
             for item in items:
