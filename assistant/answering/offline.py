@@ -583,6 +583,21 @@ class OfflineEngine:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
+        unheld = [law for law in self._unheld_laws(question) if _title_core(law) not in lead.split("（《")[0]]
+        if unheld and lead:
+            # "统计法对不按时报送的单位罚多少": the knowledge base only mentions that law; a sentence that does not
+            # name it gives another law's rule. A passage that names it may say what is asked ("统计法第七条……")
+            core = _title_core(unheld[0])
+            found = self._lead_naming(question, {core}, lambda text: {core} & {core if core in text else ""},
+                                      pool, citations, weights, floor, doc_type)
+            kinds = self._question_types(question) & {"penalty", "when", "how_many", "duration"}
+            if found is not None and all(TYPE_PATTERNS[k].search(found[0].split("（《")[0]) for k in kinds):
+                # (and of the kind asked: "统计法第七条要求如实提供" gives no fine for "统计法罚多少")
+                lead, noted = found
+                unheld = []
+        if unheld and lead:
+            return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld[0]}》的全文，检索到的句子也不是该法规的规定。"
+                                "可以在“知识库”页面上传该文件后再问。", "knowledge")
         short = self._lead_falls_short(question, lead, hits) or _noted_in_passage(question, lead, citations)
         if short:
             return self._answer(NOT_FOUND + short, "knowledge")
@@ -664,6 +679,20 @@ class OfflineEngine:
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
         return None
+
+    def _unheld_laws(self, question: str) -> list[str]:
+        """Laws and regulations the question names that the knowledge base does not hold as documents (it may
+        mention them): "统计法", "民用建筑节能条例"."""
+        held = [d.title for d in self.kb.documents()]
+        out = []
+        measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
+                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)]
+        for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures:
+            core = _title_core(named)
+            if len(core) >= 3 and not any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in held) \
+                    and not (named.endswith("条例") and self._topic_of_held_regulation(named[:-2])):
+                out.append(named)
+        return out
 
     def _topic_of_held_regulation(self, topic: str) -> bool:
         """Whether an article of a held 条例 covers `topic` well ("空调温度控制", "能耗统计台账"): then "topic条例" is
