@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (ARTICLE_NUMBER, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR, asked, asked_figures,
-                                        asked_item_unverified, asked_value, asking_clauses, asks_amended_articles,
+from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR,
+                                        asked, asked_figures, asked_item_unverified, asked_value, asking_clauses, asks_amended_articles,
                                         counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
                                         question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
@@ -521,16 +521,10 @@ class OfflineEngine:
                 (_asks_quantity(question) or re.search(r"数据|数字", question)):
             # "云南22年电网因字多少": the sentence that answers best gives the national factor; a passage that names
             # the province may state its own (a sentence about another province is declined below)
-            wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
-                            if h.coverage >= floor * 0.8 and h.chunk.text not in {x.chunk.text for x in pool}]
-            # (the province weighs more in this search: "2022年度省级因子差别很大" would lead otherwise)
-            stressed = {**weights, **{p: 3 * weights.get(p, 1.0) for p in provinces}}
-            for passage in [h for h in wider if any(p in h.chunk.text for p in provinces)][:WIDER_TRIALS]:
-                trial = list(citations)
-                retry, renoted = self._lead(question, [passage], trial, stressed)
-                if retry and any(p in retry for p in provinces):
-                    lead, noted, citations[:] = retry, renoted, trial
-                    break
+            found = self._lead_naming(question, set(provinces), lambda text: {p for p in provinces if p in text},
+                                      pool, citations, weights, floor, doc_type)
+            if found is not None:
+                lead, noted = found
         asking = "".join(asking_clauses(question)) or question
         for named, what in ((_indicators_in, "指标"), (_fuels_in, "能源品种")):
             # the sentence that answers best gives another indicator ("浙江十四五规划单位建筑面积能耗要求降多少" →
@@ -571,7 +565,7 @@ class OfflineEngine:
             # "2024年全国人均能耗是多少": the sentence that answers best is about 2018; none answers for 2024
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         if years and lead and re.search(_EVENTS, spoken) and re.search(r"主题|口号|主场|启动|" + _WHEN, spoken) and \
-                not any(y in lead for y in years):
+                not any(y in lead for y in years) and _year_referred(lead, hits) not in years:
             # "2024年中国水周的主题是什么": a sentence about the event in general (or another year's) does not give it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
@@ -892,7 +886,8 @@ class OfflineEngine:
         asked_kinds, said_kinds = _building_kinds(question), _building_kinds(said)
         if asked_kinds and said_kinds and not asked_kinds & said_kinds and (asked_figures(question) or asked_value(question)):
             # "GB/T 51161里医院建筑的约束值": the sentence gives office buildings' values
-            return f"检索到的文件里这句话给的是{'、'.join(sorted(said_kinds))}的数值，没有{'、'.join(sorted(asked_kinds))}的。"
+            asked_words = [re.search(p, question).group(0) for k, p in _BUILDING_KINDS if k in asked_kinds]
+            return f"检索到的文件里这句话给的是{'、'.join(sorted(said_kinds))}的数值，没有{'、'.join(asked_words)}的。"
         grid = re.search(_GRID_REGION, question)
         if grid and grid.group(1) not in said and re.search(r"全国|" + _GRID_REGION, said) and \
                 not any(re.search(grid.group(1) + r"[\s|：:为（(]{0,4}0\.\d", h.chunk.text) and
@@ -980,7 +975,7 @@ class OfflineEngine:
             # targets, not 浙江's 十三五 outcomes)
             trial = list(citations)
             retry, renoted = self._lead(question, [passage], trial, stressed)
-            if retry and wanted & named(retry):
+            if retry and wanted & named(retry) and not _dated_otherwise(retry, passage, question):
                 said = retry.split("（《")[0]
                 held = sum(w for t, w in weights.items() if t in said)  # how much of the question the sentence says
                 found.append((-round(passage.coverage, 1), -held, order, retry, renoted, trial))
@@ -1497,6 +1492,23 @@ def _same_code(lead: str, question: str) -> bool:
     return bool(codes(lead) & codes(question))
 
 
+def _dated_otherwise(lead: str, hit: SearchHit, question: str) -> bool:
+    """Whether a lead that names no year is dated, by the short sentence before it in its passage ("2022年度省级因子
+    差别很大。较低的有……四川0.1404"), to a year other than the ones the question asks."""
+    said = lead.split("（《")[0]
+    asked_years = set(YEAR.findall(full_years(question)))
+    if not asked_years or YEAR.search(said):
+        return False
+    at = hit.chunk.text.find(said[:12])
+    if at <= 0:
+        return False
+    # (the lead may open mid-sentence, after "；": the sentence before is the one before the sentence it is in)
+    opening = re.split(r"(?<=[。！？\n])", hit.chunk.text[:at])
+    before = (opening[-2] if len(opening) > 1 else "").strip("。！？\n ")
+    named = set(YEAR.findall(before))
+    return len(before) <= DATING_SENTENCE and bool(named) and not named & asked_years
+
+
 def _year_referred(lead: str, hits: list[SearchHit]) -> str | None:
     """The year a lead that opens with 同年/当年/该年 and names none means: the last year its passage names before it."""
     said = lead.split("（《")[0]
@@ -1513,7 +1525,9 @@ def _year_referred(lead: str, hits: list[SearchHit]) -> str | None:
 def _names_year(lead: str, year: str, question: str) -> bool:
     """Whether the lead is about `year`: for a 年度 figure ("2024年度……排放因子公布了没有"), not a date in that year or
     a notice number (2024年4月12日, 公告2024年第12号……发布2021年度……)."""
-    if f"{year}年度" not in question:
+    # (a figure or data of that year asked: "广东有没有2023年的能耗数据" is not answered by "2023年1月3日发布的通知")
+    figure = re.search(r"数据|数字|多少|几", question) and not re.search(_WHEN + r"|几月|哪年", question)
+    if f"{year}年度" not in question and not figure:
         return year in lead
     return re.search(f"(?<!公告){year}(?!年[0-9一二三四五六七八九十]+月|年第)", lead) is not None
 
