@@ -577,6 +577,16 @@ class OfflineEngine:
             # "条例17年修订改了哪几条": passages hold some article or figure of that kind, but no sentence that holds
             # one answers the question (it is about something else)
             return self._no_figure(hits)
+        # (named as itself, not as who asks: "我们是市人民医院的能源管理员，想拿广东……对比"; not the 机关事务 body of
+        # the rules)
+        ours = [n for n in institutions_named(question, self.store.institution_names())[0]
+                if n.lstrip("市") in question and "机关事务" not in n and
+                not re.search(r"(我是|我们是|我在)[^，,。？?]{0,4}" + re.escape(n.lstrip("市")), question)]
+        if ours and lead and _asks_quantity(question) and not any(n.lstrip("市") in lead for n in ours if n != "全部"):
+            # "市行政中心大楼一共几部电梯": a figure of one of our units, which the data do not record and the sentence
+            # found (about lifts in general) does not give
+            return self._answer(f"{NOT_FOUND}能耗数据和知识库文件里都没有{ours[0]}的这项内容（能耗数据只记录面积、"
+                                "人数和各类能源、水的用量）。", "knowledge")
         unheld = [law for law in self._unheld_laws(question) if _title_core(law) not in lead.split("（《")[0]]
         if unheld and lead:
             # "统计法对不按时报送的单位罚多少": the knowledge base only mentions that law; a sentence that does not
