@@ -371,6 +371,16 @@ def first_figure(question: str) -> re.Pattern | None:
     return _figure_for(clauses[0])
 
 
+def code_asked(question: str) -> re.Pattern | None:
+    """What a sentence must hold when an asking clause asks a document's number or a standard's code, whatever the
+    other clauses ask ("零碳公共机构国家评价标准叫啥，编号多少", "有没有专门讲节水的文件，文号是啥")."""
+    for part in question_parts(question):
+        for clause in _asked_clauses(part) or [part]:
+            if re.search(r"文号|发文字号|令号|编号|标准号|标准代号", clause):
+                return _figure_for(clause)
+    return None
+
+
 def asked_figures(question: str) -> list[re.Pattern] | None:
     """What each asking clause of the question needs a sentence to hold, when every one asks a figure
     ("海洋碳汇买了多少吨，一吨啥价钱" → tonnes, yuan); None when any clause asks something else."""

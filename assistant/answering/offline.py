@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR,
-                                        asked, asked_figures, asked_item_unverified, asked_value, asking_clauses, asks_amended_articles,
-                                        counted_noun, direct_answers, first_figure, holds_figure, is_unverified_note,
-                                        question_parts, quotable_sentences, states_value, yes_or_no)
+                                        asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
+                                        asks_amended_articles, code_asked, counted_noun, direct_answers, first_figure,
+                                        holds_figure, is_unverified_note, question_parts, quotable_sentences, states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asking_part, asks_about_other_than_figures, institutions_named, understand,
@@ -525,6 +525,22 @@ class OfflineEngine:
                                       pool, citations, weights, floor, doc_type)
             if found is not None:
                 lead, noted = found
+        code = code_asked(question)
+        if code is not None and lead and not code.search(lead.split("（《")[0]) and not _unverified_in(lead):
+            # (a note that the very item is unverified is answered as such below)
+            # "……国管局有没有专门讲节水的文件，文号是啥": the sentence that answers best gives no number; a passage
+            # that holds one may
+            # (among the passages read only, and about the asking clauses' rarest word: codes of unrelated standards
+            # are everywhere)
+            asked_weights = {t: w for t, w in self.kb.query_weights("".join(asking_clauses(question)) or question).items()
+                             if not re.search(r"编号|文号|字号|代号|标准号", t)}
+            topic = max(asked_weights, key=asked_weights.get, default="")
+            found = self._lead_naming(question, {"编号"}, lambda text: {"编号"} if code.search(text) else set(),
+                                      [h for h in pool if topic in h.chunk.text], citations, weights, floor, doc_type,
+                                      widen=False)
+            if found is None:
+                return self._no_figure(hits)
+            lead, noted = found
         asking = "".join(asking_clauses(question)) or question
         for named, what in ((_indicators_in, "指标"), (_fuels_in, "能源品种")):
             # the sentence that answers best gives another indicator ("浙江十四五规划单位建筑面积能耗要求降多少" →
@@ -568,6 +584,9 @@ class OfflineEngine:
                 not any(y in lead for y in years) and _year_referred(lead, hits) not in years:
             # "2024年中国水周的主题是什么": a sentence about the event in general (or another year's) does not give it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的这项内容。", "knowledge")
+        if years and lead and asks_amended_articles(question) and not any(y in lead for y in years):
+            # "条例2017年修订具体改了哪几条": a sentence that names an article but not that revision does not say
+            return self._answer(NOT_FOUND + f"检索到的文件没有列出 {'、'.join(sorted(years))} 年修订改动的条款。", "knowledge")
         periods = set(_PLAN_PERIOD.findall(question))
         told = re.sub(r"《[^》]*》", "", lead)  # a period in a cited title (《"十四五"…规划》) is not what the lead is about
         if periods and _PLAN_PERIOD.search(told) and not any(p in told for p in periods):
@@ -579,10 +598,12 @@ class OfflineEngine:
             return self._no_figure(hits)
         # (named as itself, not as who asks: "我们是市人民医院的能源管理员，想拿广东……对比"; not the 机关事务 body of
         # the rules)
+        # (in the clause that asks the count: "市大数据中心能耗这么大，……门槛是多少吨标煤" asks a rule's figure)
+        counted = [c for c in re.split(r"[，,。；;！!？?\s]", question) if re.search(r"多少|(?<![这好])几(?!乎)", c)]
         ours = [n for n in institutions_named(question, self.store.institution_names())[0]
-                if n.lstrip("市") in question and "机关事务" not in n and
+                if any(n.lstrip("市") in c for c in counted) and "机关事务" not in n and
                 not re.search(r"(我是|我们是|我在)[^，,。？?]{0,4}" + re.escape(n.lstrip("市")), question)]
-        if ours and lead and _asks_quantity(question) and not any(n.lstrip("市") in lead for n in ours if n != "全部"):
+        if ours and lead and doc_type is None and not any(n.lstrip("市") in lead for n in ours if n != "全部"):
             # "市行政中心大楼一共几部电梯": a figure of one of our units, which the data do not record and the sentence
             # found (about lifts in general) does not give
             return self._answer(f"{NOT_FOUND}能耗数据和知识库文件里都没有{ours[0]}的这项内容（能耗数据只记录面积、"
@@ -970,28 +991,29 @@ class OfflineEngine:
 
     def _lead_naming(self, question: str, wanted: set[str], named: Callable[[str], set[str]], pool: list[SearchHit],
                      citations: list[Citation], weights: dict[str, float], floor: float,
-                     doc_type: str | None) -> tuple[str, list[str]] | None:
+                     doc_type: str | None, widen: bool = True) -> tuple[str, list[str]] | None:
         """A direct answer whose sentence names one of `wanted` (as `named` reads a text), from the passages read
-        or a wider search that name it, tried one at a time with the words of `wanted` weighing more; `citations`
-        gains its source. None when no passage gives one."""
+        or (`widen`) a wider search that name it, tried one at a time with the words of `wanted` weighing more;
+        `citations` gains its source. None when no passage gives one."""
         known = {x.chunk.text for x in pool}
         wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
-                        if h.coverage >= floor * 0.8 and h.chunk.text not in known]
+                        if widen and h.coverage >= floor * 0.8 and h.chunk.text not in known]
         stressed = {t: 3 * w if any(t in name for name in wanted) else w for t, w in weights.items()}
         found = []  # (coverage of the passage, weight of the question said, order, lead, notes, citations)
         for order, passage in enumerate([h for h in wider if wanted & named(h.chunk.text)][:WIDER_TRIALS]):
             # one passage at a time: of two sentences alike, the one that names what is asked; of several passages
-            # that give one, the one that covers the question best, then whose sentence says most of it (the 十四五
-            # targets, not 浙江's 十三五 outcomes)
+            # that give one and cover the question nearly as well as the best, the one whose sentence says most of
+            # it (the 十四五 targets, not 浙江's 十三五 outcomes)
             trial = list(citations)
             retry, renoted = self._lead(question, [passage], trial, stressed)
             if retry and wanted & named(retry) and not _dated_otherwise(retry, passage, question):
                 said = retry.split("（《")[0]
                 held = sum(w for t, w in weights.items() if t in said)  # how much of the question the sentence says
-                found.append((-round(passage.coverage, 1), -held, order, retry, renoted, trial))
+                found.append((passage.coverage, held, order, retry, renoted, trial))
         if not found:
             return None
-        *_, retry, renoted, trial = min(found, key=lambda f: f[:3])
+        top = max(f[0] for f in found)
+        *_, retry, renoted, trial = min((f for f in found if f[0] >= top * NEAR_BEST), key=lambda f: (-f[1], f[2]))
         citations[:] = trial
         return retry, renoted
 
@@ -1536,7 +1558,8 @@ def _names_year(lead: str, year: str, question: str) -> bool:
     """Whether the lead is about `year`: for a 年度 figure ("2024年度……排放因子公布了没有"), not a date in that year or
     a notice number (2024年4月12日, 公告2024年第12号……发布2021年度……)."""
     # (a figure or data of that year asked: "广东有没有2023年的能耗数据" is not answered by "2023年1月3日发布的通知")
-    figure = re.search(r"数据|数字|多少|几", question) and not re.search(_WHEN + r"|几月|哪年", question)
+    figure = re.search(r"数据|数字|多少", question) and \
+        not re.search(_WHEN + r"|几月|哪年|修订|修改|印发|发布|出台|实施", question)
     if f"{year}年度" not in question and not figure:
         return year in lead
     return re.search(f"(?<!公告){year}(?!年[0-9一二三四五六七八九十]+月|年第)", lead) is not None

@@ -57,7 +57,7 @@ _SAME_KIND = re.compile(r"(?<![合不])同类型?的?(?:单位)?|同一类的?(?
 # "我们局和2020年比降了多少" after a question about 住建局, the user never having said where they work: the unit
 # being discussed, when it is of that kind
 _KIND_ENDINGS = {"局": ("局",), "医院": ("医院", "保健院"), "学校": ("中学", "小学", "学院", "大学"), "馆": ("馆",),
-                 "中心": ("中心",)}
+                 "中心": ("中心",), "街道": ("街道办事处",), "区政府": ("区人民政府",), "区人民政府": ("区人民政府",)}
 
 
 def points_into_list(question: str) -> bool:
