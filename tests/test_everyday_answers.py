@@ -2337,3 +2337,82 @@ def test_a_year_named_by_an_event_the_body_reported_to_and_what_follows_a_breach
     # what follows a missed report is in the article that sanctions it, not the one that sets the deadline
     answer = assistant.ask("请问统计年报3月底前没交 逾期了会有啥后果")
     assert any(c.article == "第三十七条" for c in answer.citations), answer.answer
+
+
+def test_a_yes_no_question_about_a_rule_inside_data_talk_is_a_knowledge_question(assistant):
+    offline = assistant.offline
+    history = [("我是西岙区政府管节能的，我们区2024年碳排放多少吨", "")]
+    for question in ("要是买了绿电，碳排放能不能扣掉", "医院算不算重点用能单位，门槛是一年多少吨标煤"):
+        assert offline.understand(question, history).intent == "knowledge", question
+    # a yes/no question about a figure stays with the data
+    assert offline.understand("那我们区2024年是不是比2023年高", history).intent == "compare"
+    # "我们区政府" after "我是西岙区政府……的" is that district's government
+    u = offline.understand("我们区政府2024年单位面积碳排放呢", history)
+    assert u.slots.get("institution") == "西岙区人民政府", u
+
+
+def test_a_unit_of_a_district_we_do_not_hold_is_unknown_not_two_of_ours(assistant):
+    u = assistant.offline.understand("东港区第二实验小学去年用了多少电", [])
+    assert "institution" not in u.slots and u.unknown_institution == "东港区第二实验小学", u
+    u = assistant.offline.understand("东港区去年用电多少", [])
+    assert u.slots.get("institution") == "东港区人民政府", u
+
+
+@pytest.mark.parametrize("question, absent", [
+    ("市第三小学的编制人数是多少？不要用能人数，要编制数", "编制人数"),
+    ("市疾控中心食堂用的液化气一年多少公斤？", "其他燃料"),
+])
+def test_quantities_the_data_do_not_record_are_declined(assistant, question, absent):
+    answer = assistant.ask(question).answer
+    assert answer.startswith(NOT_FOUND) and absent in answer, answer
+
+
+def test_a_units_comparison_or_trend_after_a_city_wide_list(assistant):
+    data = SampleData()
+    history = []
+    for question in ("麻烦查一下市体育中心2023年用电量是多少", "2023年全市有哪些单位数据异常"):
+        history.append((question, assistant.ask(question, history).answer))
+    answer = assistant.ask("体育中心2023年用电比2022年呢", history)
+    assert answer.intent == "compare", answer.answer
+    for year in (2023, 2022):
+        assert f"{data.metric('市体育中心', year, 'electricity'):,.0f}" in answer.answer, answer.answer
+    history = [("北岙街道办事处2025年用水多少？", ""), ("2025年全市用水有异常的吗", "")]
+    u = assistant.offline.understand("近五年我们街道用水的趋势", history)
+    assert (u.intent, u.slots.get("institution")) == ("trend", "北岙街道办事处"), u
+
+
+def test_a_sentence_about_another_campaign_indicator_place_or_building_does_not_answer(assistant):
+    for question, said in (("城市节水宣传州二零二五年是哪一周主题是什么", "2025"),
+                           ("GB/T 51161里医院建筑的非供暖能耗指标，夏热冬冷地区约束值和引导值分别多少？", "医院"),
+                           ("广东医院类公共机构有没有2023年的单位面积能耗数据？我只找到21年的", "2023"),
+                           ("四川省2023年度电网排放因子是好多嘛", "")):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and said in answer.answer and not answer.citations, answer.answer
+    # when a passage read names the indicator or province asked, its sentence leads
+    for question, figure in (("想对比下，广东那边中小学人均能耗大概多少", "65.30"), ("云南22年电网因字多少", "0.1073"),
+                             ("十四五规划给公共机构定的人均用水量目标是下降百分之几来着", "6%")):
+        lead = assistant.ask(question).answer.split("\n\n")[0]
+        assert figure in lead, lead
+
+
+def test_a_faq_question_inside_a_long_message_is_answered_by_that_passage(assistant):
+    answer = assistant.ask("我们学校跟区教研室合署办公，整栋楼就一块总电表，以前都是学校一家报的，今年说年报要分开填，"
+                           "那电量到底怎么分")
+    assert any(c.source.endswith("energy-resource-statistics-system.md") for c in answer.citations), answer.answer
+    assert "按各单位使用面积的比例分摊" in answer.answer, answer.answer
+
+
+def test_a_law_the_documents_only_mention_and_their_own_lists_of_what_is_not_held(assistant):
+    answer = assistant.ask("统计法对不按时报送统计资料的单位罚款罚多少？")
+    assert answer.answer.startswith(NOT_FOUND) and "统计法" in answer.answer and not answer.citations, answer.answer
+    answer = assistant.ask("报能耗统计数据要如实、不能瞎填，这个是统计法哪一条要求的？")
+    assert "第七条" in answer.answer.split("\n\n")[0], answer.answer
+    answer = assistant.ask("舟山公共建筑屋顶光伏一共装了多少千瓦，一年能发多少度？")
+    assert answer.answer.startswith(NOT_FOUND) and "装机容量" in answer.answer, answer.answer
+    answer = assistant.ask("舟山屋顶光伏那个案例里提到十三五期间全国公共机构一共装了多少光伏")
+    assert "580万千瓦" in answer.answer, answer.answer
+    answer = assistant.ask("零碳公共机构国家评价标准叫啥，编号多少？")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("市行政中心大楼一共几部电梯，其中几部是带能量回馈的")
+    assert answer.answer.startswith(NOT_FOUND) and "市行政中心" in answer.answer, answer.answer
+    assert assistant.offline.understand("我那车最近油耗从7个多跳到9个，是不是该做保养了", []).intent == "out_of_scope"
