@@ -59,6 +59,7 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             # a standard named ("能耗定额是按哪个国家标准编的")
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
+_LOCAL_RULES = r"条例|办法|规定|政策|细则|实施方案|规划"  # a city's own rules, asked by the city's name
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
 _GRID_REGION = r"(华北|东北|华东|华中|西北|南方|西南)(区域|地区|电网|区域电网)"  # a regional grid's factor
 _WHEN = r"(哪天|哪几天|哪一天|几号|啥时候|什么时候|几月|日期)"
@@ -274,8 +275,8 @@ class OfflineEngine:
         """`question` without our own city's name, which names no other region: "海州所有单位合起来算" is every unit,
         "海州市财政局" is 市财政局 (the data's units are named 市…)."""
         core = re.sub(r"市$", "", self.settings.city)
-        if len(core) < 2 or core not in question:
-            return question
+        if len(core) < 2 or core not in question or re.search(_LOCAL_RULES, question):
+            return question  # (not in "海州市有没有自己的节能管理办法": the city's own rules are asked)
 
         def own(match: re.Match) -> str:
             rest = question[match.end():]
@@ -427,6 +428,13 @@ class OfflineEngine:
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
+        core = re.sub(r"市$", "", self.settings.city)
+        if len(core) >= 2 and core in question and re.search(_LOCAL_RULES, question) and \
+                not any(core in h.chunk.text for h in hits if h.chunk.doc_type != "data"):
+            # "咱们海州市有没有自己的公共机构节能管理办法": no document of our own city's is held (the data's notes
+            # name it, but hold no rule), so the national or another city's rule does not answer
+            return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的政策文件。可以在“知识库”页面上传后"
+                                "再问。", "knowledge")
         unit = self._unit_not_covered(question, hits[:4], floor)
         if unit:
             # "海州市第四小学2024年人均综合能耗是多少": no passage and no unit of the data is that one
@@ -711,7 +719,8 @@ class OfflineEngine:
         held = [d.title for d in self.kb.documents()]
         out = []
         measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
-                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)]
+                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)
+                    if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要", m)]  # a question, not a name
         for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures:
             core = _title_core(named)
             if len(core) >= 3 and not any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in held) \
