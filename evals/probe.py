@@ -2,6 +2,7 @@
 
     python -m evals.probe build DIR              # starter KB + sample data once, in DIR (reuse it across runs)
     python -m evals.probe run DIR OUT [--split dev] [--colloquial F] [--decline F] [--dialogues F] [--ids a,b]
+    python -m evals.probe ask DIR Q1 [Q2 ...]     # one conversation: each turn's intent, answer head and sources
 
 `run` scores the given JSONL files (default: the three gold files, filtered by --split; a file given explicitly is
 scored whole) and writes one line per failing item to OUT (`set id ...`), then prints the counts. Comparing two OUT
@@ -83,6 +84,23 @@ def run(workdir: Path, out: Path, split: str | None, files: dict[str, Path | Non
     return counts
 
 
+def ask(workdir: Path, questions: list[str]) -> None:
+    """Ask `questions` in one conversation on the KB in `workdir`; print each turn's intent, answer and sources."""
+    from assistant.answering.agent import Assistant
+    from assistant.records.store import DataStore
+    from assistant.retrieval.knowledge import KnowledgeBase
+
+    settings = _settings(workdir)
+    with KnowledgeBase.open(settings, read_only=True) as kb, DataStore.open(settings) as store:
+        assistant = Assistant.create(settings, kb, store)
+        history: list[tuple[str, str]] = []
+        for question in questions:
+            answer = assistant.ask(question, history)
+            history.append((question, answer.answer))
+            sources = [everyday._source(c, workdir / "corpus") for c in answer.citations]
+            print(f"Q: {question}\n  [{answer.intent}] {answer.answer[:300]!r}\n  sources: {sources[:4]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m evals.probe")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,10 +114,16 @@ def main() -> None:
     for name in ("colloquial", "decline", "dialogues"):
         r.add_argument(f"--{name}", type=Path, default=None)
     r.add_argument("--only", default="colloquial,decline,dialogues", help="which sets to run")
+    a = sub.add_parser("ask")
+    a.add_argument("dir", type=Path)
+    a.add_argument("questions", nargs="+")
     args = parser.parse_args()
     if args.command == "build":
         build(args.dir)
         print(f"built {args.dir}")
+        return
+    if args.command == "ask":
+        ask(args.dir, args.questions)
         return
     only = set(args.only.split(","))
     given = {name: getattr(args, name) for name in ("colloquial", "decline", "dialogues")}
