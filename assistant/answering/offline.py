@@ -17,7 +17,8 @@ from assistant.answering.answers import NOT_FOUND, Answer, Citation
 from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR,
                                         asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
                                         asks_amended_articles, code_asked, counted_noun, direct_answers, first_figure,
-                                        holds_figure, is_unverified_note, question_parts, quotable_sentences, states_value, yes_or_no)
+                                        holds_figure, is_unverified_note, question_parts, quotable_sentences,
+                                        states_value, yes_or_no)
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asking_part, asks_about_other_than_figures, institutions_named, understand,
@@ -540,7 +541,8 @@ class OfflineEngine:
             # that holds one may
             # (among the passages read only, and about the asking clauses' rarest word: codes of unrelated standards
             # are everywhere)
-            asked_weights = {t: w for t, w in self.kb.query_weights("".join(asking_clauses(question)) or question).items()
+            asking = "".join(asking_clauses(question)) or question
+            asked_weights = {t: w for t, w in self.kb.query_weights(asking).items()
                              if not re.search(r"编号|文号|字号|代号|标准号", t)}
             topic = max(asked_weights, key=asked_weights.get, default="")
             found = self._lead_naming(question, {"编号"}, lambda text: {"编号"} if code.search(text) else set(),
@@ -723,8 +725,9 @@ class OfflineEngine:
                     if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要", m)]  # a question, not a name
         for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures:
             core = _title_core(named)
-            if len(core) >= 3 and not any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in held) \
-                    and not (named.endswith("条例") and self._topic_of_held_regulation(named[:-2])):
+            held_as = any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in held)
+            if len(core) >= 3 and not held_as and \
+                    not (named.endswith("条例") and self._topic_of_held_regulation(named[:-2])):
                 out.append(named)
         return out
 
@@ -924,7 +927,8 @@ class OfflineEngine:
             # "节约型机关评价总分多少": the sentence is about 节水型机关
             return f"检索到的文件里这句话说的是{sibling[1]}，没有{sibling[0]}的这项内容。"
         asked_kinds, said_kinds = _building_kinds(question), _building_kinds(said)
-        if asked_kinds and said_kinds and not asked_kinds & said_kinds and (asked_figures(question) or asked_value(question)):
+        if asked_kinds and said_kinds and not asked_kinds & said_kinds and \
+                (asked_figures(question) or asked_value(question)):
             # "GB/T 51161里医院建筑的约束值": the sentence gives office buildings' values
             asked_words = [re.search(p, question).group(0) for k, p in _BUILDING_KINDS if k in asked_kinds]
             return f"检索到的文件里这句话给的是{'、'.join(sorted(said_kinds))}的数值，没有{'、'.join(asked_words)}的。"
