@@ -534,14 +534,12 @@ class OfflineEngine:
                                       pool, citations, weights, floor, doc_type)
             if found is not None:
                 lead, noted = found
+        asking = "".join(asking_clauses(question)) or question
         code = code_asked(question)
         if code is not None and lead and not code.search(lead.split("（《")[0]) and not _unverified_in(lead):
-            # (a note that the very item is unverified is answered as such below)
             # "……国管局有没有专门讲节水的文件，文号是啥": the sentence that answers best gives no number; a passage
-            # that holds one may
-            # (among the passages read only, and about the asking clauses' rarest word: codes of unrelated standards
-            # are everywhere)
-            asking = "".join(asking_clauses(question)) or question
+            # read that holds one, about the asking clauses' rarest word, may (codes of unrelated standards are
+            # everywhere). A note that the very item is unverified is answered as such below.
             asked_weights = {t: w for t, w in self.kb.query_weights(asking).items()
                              if not re.search(r"编号|文号|字号|代号|标准号", t)}
             topic = max(asked_weights, key=asked_weights.get, default="")
@@ -551,7 +549,6 @@ class OfflineEngine:
             if found is None:
                 return self._no_figure(hits)
             lead, noted = found
-        asking = "".join(asking_clauses(question)) or question
         for named, what in ((_indicators_in, "指标"), (_fuels_in, "能源品种")):
             # the sentence that answers best gives another indicator ("浙江十四五规划单位建筑面积能耗要求降多少" →
             # the per-person target) or another fuel's factor ("天然气的排放因子" → electricity's): a passage that
@@ -623,7 +620,7 @@ class OfflineEngine:
             # "统计法对不按时报送的单位罚多少": the knowledge base only mentions that law; a sentence that does not
             # name it gives another law's rule. A passage that names it may say what is asked ("统计法第七条……")
             core = _title_core(unheld[0])
-            found = self._lead_naming(question, {core}, lambda text: {core} & {core if core in text else ""},
+            found = self._lead_naming(question, {core}, lambda text: {core} if core in text else set(),
                                       pool, citations, weights, floor, doc_type)
             kinds = self._question_types(question) & {"penalty", "when", "how_many", "duration"}
             if found is not None and all(TYPE_PATTERNS[k].search(found[0].split("（《")[0]) for k in kinds):
@@ -706,8 +703,7 @@ class OfflineEngine:
         marked = re.findall(r"《([^》]{4,40})》", question)
         for named in marked + self._laws_named(question):
             core = _title_core(named)
-            if len(core) < 3 or any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
-                                    for d in self.kb.documents()):
+            if len(core) < 3 or self._held_document(named):
                 continue
             if named not in marked and named.endswith("条例") and self._topic_of_held_regulation(named[:-2]):
                 continue  # "空调温度控制条例是怎么要求的": the held 条例's rule on a topic, not a regulation of that name
@@ -718,18 +714,22 @@ class OfflineEngine:
     def _unheld_laws(self, question: str) -> list[str]:
         """Laws and regulations the question names that the knowledge base does not hold as documents (it may
         mention them): "统计法", "民用建筑节能条例"."""
-        held = [d.title for d in self.kb.documents()]
         out = []
         measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
                     for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)
                     if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要", m)]  # a question, not a name
         for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures:
-            core = _title_core(named)
-            held_as = any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in held)
-            if len(core) >= 3 and not held_as and \
+            if len(_title_core(named)) >= 3 and not self._held_document(named) and \
                     not (named.endswith("条例") and self._topic_of_held_regulation(named[:-2])):
                 out.append(named)
         return out
+
+    def _held_document(self, named: str) -> bool:
+        """Whether a stored document is the one `named`; users shorten titles (《十四五规划》, 《能耗定额编制通则》),
+        so a stored title holding the named one's characters in order counts."""
+        core = _title_core(named)
+        return any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
+                   for d in self.kb.documents())
 
     def _topic_of_held_regulation(self, topic: str) -> bool:
         """Whether an article of a held 条例 covers `topic` well ("空调温度控制", "能耗统计台账"): then "topic条例" is
