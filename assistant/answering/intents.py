@@ -926,7 +926,7 @@ def _about_data(text: str, slots: dict, names: list[str], institutions: list[str
     clauses = re.split(r"[，,。；;！!？?]", text)
     if any(_KNOWLEDGE_ASKS.search(c) for c in clauses if _WANTS_TO_KNOW.match(c)):
         return False  # "我们医院是用能大户，想知道重点用能单位的门槛，年耗能多少吨标煤算": a rule asked
-    wanted = [c[_WANTS_TO_KNOW.match(c).end():] for c in clauses[1:] if _WANTS_TO_KNOW.match(c)]
+    wanted = [c[m.end():] for c in clauses[1:] if (m := _WANTS_TO_KNOW.match(c))]  # what 想问/请问 asks
     if wanted and all(len(w) >= 6 and not _data_words(w) and not re.search(r"20\d\d|今年|去年|预算|定额|排|异常|超", w)
                       for w in wanted):
         # "我们是人民医院基建科的，……，想问下重点用能单位的能源管理负责人要持什么证": what is asked names no figure

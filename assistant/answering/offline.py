@@ -272,10 +272,15 @@ class OfflineEngine:
         return understood, (resolve(question, turns, names, self.store.category) if read != fixed else question), \
             context
 
+    @property
+    def _city_core(self) -> str:
+        """Our own city's name without 市 (海州), as questions often say it."""
+        return re.sub(r"市$", "", self.settings.city)
+
     def _without_own_city(self, question: str, names: list[str]) -> str:
         """`question` without our own city's name, which names no other region: "海州所有单位合起来算" is every unit,
         "海州市财政局" is 市财政局 (the data's units are named 市…)."""
-        core = re.sub(r"市$", "", self.settings.city)
+        core = self._city_core
         if len(core) < 2 or core not in question or re.search(_LOCAL_RULES, question):
             return question  # (not in "海州市有没有自己的节能管理办法": the city's own rules are asked)
 
@@ -429,9 +434,9 @@ class OfflineEngine:
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
-        core = re.sub(r"市$", "", self.settings.city)
-        if len(core) >= 2 and core in question and re.search(_LOCAL_RULES, question) and \
-                not any(core in h.chunk.text for h in hits if h.chunk.doc_type != "data"):
+        city = self._city_core
+        if len(city) >= 2 and city in question and re.search(_LOCAL_RULES, question) and \
+                not any(city in h.chunk.text for h in hits if h.chunk.doc_type != "data"):
             # "咱们海州市有没有自己的公共机构节能管理办法": no document of our own city's is held (the data's notes
             # name it, but hold no rule), so the national or another city's rule does not answer
             return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的政策文件。可以在“知识库”页面上传后"
