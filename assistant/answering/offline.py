@@ -612,7 +612,7 @@ class OfflineEngine:
         # the rules)
         # (in the clause that asks the count: "市大数据中心能耗这么大，……门槛是多少吨标煤" asks a rule's figure)
         counted = [c for c in re.split(r"[，,。；;！!？?\s]", question) if re.search(r"多少|(?<![这好])几(?!乎)", c)]
-        ours = [n for n in institutions_named(question, self.store.institution_names())[0]
+        ours = [n for n in (institutions_named(question, self.store.institution_names())[0] if counted else [])
                 if any(n.lstrip("市") in c for c in counted) and "机关事务" not in n and
                 not re.search(r"(我是|我们是|我在)[^，,。？?]{0,4}" + re.escape(n.lstrip("市")), question)]
         if ours and lead and doc_type is None and not any(n.lstrip("市") in lead for n in ours if n != "全部"):
@@ -719,6 +719,8 @@ class OfflineEngine:
     def _unheld_laws(self, question: str) -> list[str]:
         """Laws and regulations the question names that the knowledge base does not hold as documents (it may
         mention them): "统计法", "民用建筑节能条例"."""
+        if not re.search(r"法|条例|办法|《", question):
+            return []  # (read on every answer: most name no law)
         out = []
         measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
                     for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)
