@@ -111,9 +111,15 @@ def _short(year: str) -> str:
 _BARE_EVENT_YEAR = re.compile(r"(?<![0-9A-Za-z/.\-])(20[0-9]{2})(?=(全国|节能|宣传|低碳|世界|主题|版|届))")
 
 
+# A standard's code read out digit by digit, as voice input writes it: "五一三六六" is 51366, "四零四九八" 40498
+_SPOKEN_CODE = re.compile(r"(?<![〇零○一二三四五六七八九十百千万两几])[〇零○一二三四五六七八九]{5,}(?![〇零○一二三四五六七八九十百千万])")
+
+
 def full_years(text: str) -> str:
     """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
-    "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone)."""
+    "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone); a
+    standard's code read out digit by digit also ("四零四九八" → "40498")."""
+    text = _SPOKEN_CODE.sub(lambda m: _cn_digits(m.group(0)), text)
     text = _SPOKEN_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)) + _cn_digits(m.group(2) or "零"), text)
     text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(0)), text)
     if _CN_SHORT_YEAR.search(text):

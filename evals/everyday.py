@@ -58,7 +58,9 @@ NOT_FOUND = "知识库中未找到相关内容"
 # tuned on, and is dev here (th037 and ti043 dropped: the same question as an existing item); a new batch (tj, tk,
 # so) measures the session and stays out of this file, unread.
 # Twenty-first session: batch new11 (colloquial tt, decline tu, dialogues st) is kept in evals/batches, not here; its
-# odd ids were read and tuned on, its even ids only counted (evals/batches/README.md).
+# odd ids were read and tuned on, its even ids only counted (evals/batches/README.md). Twenty-second session: its even
+# ids read too, and the whole batch added here as dev (tt038, tt054, tt082, tu021, tu083 left out as near-duplicates:
+# python -m evals.batches.merge); batch new12 (tv, tw, su) stays in evals/batches.
 # Paraphrases of dev items by a helper who saw only those items (not the system): colloquial pq*, decline pn*,
 # dialogues pp* (each carries "orig", the id it rewords); dev only. They measure how much of what was tuned on dev
 # holds when the same question is worded differently.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from assistant.ingest.tables import EMPTY_HEADERS
 from assistant.retrieval.colloquial import pauses_as_commas
 from assistant.retrieval.knowledge import SearchHit
 
@@ -92,6 +93,8 @@ _OF_A_YEAR = re.compile(r"[^：:]{1,20}（(?:19|20)[0-9]{2}年）[：:]|\s*(?:19
 
 def _headed(header: str, value: str) -> str:
     """A value under its column's header, the unit in brackets after it: "单位建筑面积能耗15.88千克标准煤/平方米"."""
+    if header in EMPTY_HEADERS:
+        return value
     unit = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", header)
     return f"{unit.group(1)}{value}{unit.group(2)}" if unit and re.fullmatch(r"[0-9.]+", value) else f"{header}{value}"
 
@@ -437,13 +440,18 @@ _ASKS = re.compile(r"多少|几|什么|啥|哪|谁|怎么|咋|如何|吗|么|是
                    r"[不没否吧][?？]?$")
 
 
+_ELABORATES = re.compile(r"比如|比方说?|例如|譬如|像是?|就是说?|具体(说|来说|讲)?|也就是|即")
+
+
 def asked(question: str) -> str:
     """The question without a trailing remark: "中国水周是哪几天？怕记错" asks only the first part, and so does
     "今年宣传周是哪几天 主题是啥 稿子里要写" (a space between words typed as a clause break)."""
     question = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", question.strip())
     last = max(question.rfind("？"), question.rfind("?"))
     if last > 0:
-        return question if not question[last + 1:].strip() else question[: last + 1]
+        after = question[last + 1:].strip()
+        # ("……有没有硬性规定？比如新增车辆必须百分之多少是新能源": an example that names the figure asked)
+        return question if not after or (_ELABORATES.match(after) and asked_figures(after)) else question[: last + 1]
     clauses = re.split(r"[，,；;]", question)
     while len(clauses) > 1 and not _ASKS.search(clauses[-1]) and any(_ASKS.search(c) for c in clauses[:-1]):
         clauses.pop()  # "绿色学校创建是哪个部门牵头的，领导可能会问": the remark asks nothing

@@ -185,7 +185,7 @@ _NOT_RECORDED = (
                 r"花了?(多少|几多)钱|(多少|几多)钱|(按|折成|多少)(万)?元"), "费用金额"),
     (re.compile(r"(供暖|采暖|供热|空调)面积"), "供暖面积"),
     (re.compile(r"发电量|发了?(多少|几多)度?电|光伏[^，。？?]{0,6}(发|装机|多少千瓦)"), "光伏发电量"),
-    (re.compile(r"充电桩[^，。？?]{0,6}(多少|几)"), "充电桩数量"),
+    (re.compile(r"充电桩[^，。？?]{0,6}(多少|几)|(多少|几)个?充电桩"), "充电桩数量"),
     (re.compile(r"(外购|集中)?(热力|供热量|蒸汽)[^，。？?]{0,6}(多少|几多)|(多少|几多)吨?(外购)?(热力|蒸汽)|吉焦|GJ", re.I), "外购热力"),
     (re.compile(r"百公里油耗|(车|车辆)[^，。？?]{0,6}(多少辆|几辆)"), "车辆情况"),
     # the data's fuels are electricity, natural gas, petrol and diesel; headcount is 用能人数, not the 编制
@@ -193,6 +193,7 @@ _NOT_RECORDED = (
     (re.compile(r"编制(人数|数|内)|在编"), "编制人数"),
     (re.compile(r"(管理员|负责人|联系人|能管员)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|(电话|手机|联系方式)(号码?)?(是)?多少"),
      "人员和联系方式"),
+    (re.compile(r"(科长|主任|处长|局长|负责人|管理员|能管员)[^，。？?]{0,6}(分管|负责|管)[^，。？?]{0,3}(哪|几|什么|啥)"), "人员分工"),
 )
 
 # A unit's size or one fuel's quantity, which the indicators report beside the metrics: "建筑面积多大", "它有多少人",
@@ -401,7 +402,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
         not ALL_UNITS.search(text) and not _AGAINST_A_YEAR.match(text) and not _YEAR_OF_AN_EVENT.fullmatch(text) and \
         (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
-         bool(_WHAT_IF_SAVED.search(text)) and not years)
+         bool(_WHAT_IF_SAVED.search(text)) and not years or bool(_BY_A_NORM.search(text)))
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     discussed_unit = (context or {}).get("slots", {}).get("institution")
@@ -500,8 +501,10 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             slots["base_year"], slots["year"] = years[0], latest_year  # "它2020年以来的走势": 2020 to the latest
         until = re.match(r"^(那|那么)?(一直)?到(20\d\d|今年|去年|本年)", text)
         if until and merged.get("year") and len(years) == 1 and years[0] > merged["year"]:
-            # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024; "那到今年降了多少"
-            slots["base_year"], slots["year"] = merged["year"], years[0]
+            # "到2024年是涨了还是降了，看下趋势" after a question about 2016: 2016 to 2024; "那到今年降了多少"; after a
+            # trend from 2019 to 2024, "到2025年呢" runs from 2019 still
+            start = merged.get("base_year") if context.get("intent") == "trend" else None
+            slots["base_year"], slots["year"] = start or merged["year"], years[0]
         _switch_metric(slots, text, merged.get("metric"))  # "那人均呢？" after 单位面积能耗: 人均综合能耗
         per = next((p for p in ("_per_capita", "_per_area") if str(merged.get("metric", "")).endswith(p)), None)
         if per and slots.get("metric") == "energy" and not re.search(r"综合|总", text):
@@ -901,6 +904,9 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              # whether a unit falls under a rule ("法院检察院在不在节约型机关创建范围里")
                              r"在不在.{0,14}(范围|名单|之列)|属不属于|算不算(是)?(公共机构|重点用能单位)")
 # A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
+# "办公楼按民用建筑能耗标准，每平米多少千瓦时算超": a value by a named standard or rule, not our figures
+_BY_A_NORM = re.compile(r"(按|按照|根据|依据|参照)[^，,。？?]{2,12}(标准(?!煤)|规范|通则|条例|办法)[^，,。？?]{0,3}[，,]?"
+                        r"[^。？?]{0,16}(多少|几)[^。？?]{0,6}算(超|高|正常|合理|达标|合格)")
 _WHAT_IF_SAVED = re.compile(r"(少|省|节约|节省|减少)(用|耗|了|下)?了?[\d.,万千百]+\s*(度|千瓦时|kWh|立方|方|吨|升|公斤|千克)", re.I)
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")

@@ -61,7 +61,7 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _LOCAL_RULES = r"条例|办法|规定|政策|细则|实施方案|规划"  # a city's own rules, asked by the city's name
-_EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|世界环境日|世界粮食日|宣传周)"
+_EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|环境日|世界粮食日|宣传周)"
 _GRID_REGION = r"(华北|东北|华东|华中|西北|南方|西南)(区域|地区|电网|区域电网)"  # a regional grid's factor
 _WHEN = r"(哪天|哪几天|哪一天|几号|啥时候|什么时候|几月|日期)"
 _LATEST = re.compile(r"(最新|最近)(一批|一期|一版|公布|发布|出台|发)?的?.{0,12}(名单|通知|文件|清单|政策)|"
@@ -151,6 +151,7 @@ _LAW_NAME = re.compile(r"(?:^|[\s，,。？?！!、：:（(]|请问|问一?下|�
                        r"([\u4e00-\u9fff]{2,16}?(?:(?<![办方做算说写想看用手违合依执守非司立宪提位])法|条例))(?![律规则定案])")
 # jieba's tags of words a name does not begin after: pronoun, preposition, number, time, quantity, particle, conjunction
 _NOT_IN_NAMES = set("rpmtquc")
+_COPULAS = {"是", "算", "算不算", "是不是", "属于", "属不属于", "不算", "不是"}  # "食堂算不算条例要求的……" names no 条例
 _ACTIONS = re.compile(r"(删除|删掉|清空|移除|修改|篡改|改成|覆盖|重置).{0,12}(知识库|文档|数据|记录|预算|定额)|"
                       r"把.{0,12}(知识库|文档|数据|记录|预算|定额).{0,8}(删除|删掉|删了|清空|移除|改成|覆盖|重置)")  # "把这个预算数据删除掉"
 
@@ -796,7 +797,7 @@ class OfflineEngine:
         for found in _LAW_NAME.findall(self.kb.normalise_query(question)):
             words = list(self.kb.tokenizer.tagged(found))
             # ("锅炉房要重点监测是条例哪一条说的": a name does not run back over the copula)
-            starts = [i + 1 for i, (w, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES or w == "是"]
+            starts = [i + 1 for i, (w, flag) in enumerate(words) if flag[:1] in _NOT_IN_NAMES or w in _COPULAS]
             name = "".join(w for w, _ in words[max(starts, default=0):])
             if name.endswith("条例"):
                 # "公务用车节能条例是怎么要求的", "电梯和照明条例有啥要求": a topic, then the 条例 the knowledge base

@@ -74,6 +74,10 @@ def from_grid(grid: list[list[str | None]], caption: str = "",
     return Table(caption.strip(), tuple(headers), tuple(body), tuple(notes))
 
 
+# A value column headed only "内容" or "数值" says nothing: "实施日期｜2022年3月1日", not "实施日期｜内容：2022年3月1日"
+EMPTY_HEADERS = {"内容", "主要内容", "具体内容", "数值", "取值", "说明", "值"}
+
+
 def row_text(headers: tuple[str, ...], row: tuple[str, ...], label_col: int | None = 0) -> str:
     """"学校｜单位建筑面积能耗引导值（kgce/m²）：6.1｜……"."""
     parts: list[str] = []
@@ -84,7 +88,7 @@ def row_text(headers: tuple[str, ...], row: tuple[str, ...], label_col: int | No
             continue
         if label_col is not None and i < label_col and _is_index(header, value):
             continue  # a 序号 column before the label adds nothing
-        parts.append(f"{header}{KV}{value}" if header else value)
+        parts.append(f"{header}{KV}{value}" if header and header not in EMPTY_HEADERS else value)
     return SEP.join(parts)
 
 
