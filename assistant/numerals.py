@@ -112,7 +112,9 @@ _BARE_EVENT_YEAR = re.compile(r"(?<![0-9A-Za-z/.\-])(20[0-9]{2})(?=(全国|节�
 
 
 # A standard's code read out digit by digit, as voice input writes it: "五一三六六" is 51366, "四零四九八" 40498
-_SPOKEN_CODE = re.compile(r"(?<![〇零○一二三四五六七八九十百千万两几])[〇零○一二三四五六七八九]{5,}(?![〇零○一二三四五六七八九十百千万])")
+# (not a count run into a year: "排名前三二零二三年的" is 前三, 2023年)
+_SPOKEN_CODE = re.compile(r"(?<![〇零○一二三四五六七八九十百千万两几前第头])[〇零○一二三四五六七八九]{5,}"
+                          r"(?![〇零○一二三四五六七八九十百千万年])")
 
 
 def full_years(text: str) -> str:

@@ -2416,3 +2416,49 @@ def test_a_law_the_documents_only_mention_and_their_own_lists_of_what_is_not_hel
     answer = assistant.ask("市行政中心大楼一共几部电梯，其中几部是带能量回馈的")
     assert answer.answer.startswith(NOT_FOUND) and "市行政中心" in answer.answer, answer.answer
     assert assistant.offline.understand("我那车最近油耗从7个多跳到9个，是不是该做保养了", []).intent == "out_of_scope"
+
+
+def test_a_standard_code_read_out_digit_by_digit_and_a_count_run_into_a_year():
+    from assistant.numerals import full_years
+
+    assert full_years("四零四九八定鹅标准是哪天开始实施") == "40498定鹅标准是哪天开始实施"
+    assert full_years("学校用水排名前三二零二三年的") == "学校用水排名前三2023年的"
+
+
+def test_spoken_codes_and_key_value_tables_give_the_date_asked(assistant):
+    lead = assistant.ask("四零四九八定鹅标准是哪天开始实施").answer.split("\n\n")
+    assert "2022年3月1日" in lead[0], lead
+    assert "内容" not in lead[1], lead  # the row is "实施日期：2022年3月1日", not under its column's bare header
+    answer = assistant.ask("五一三六六建筑碳排放计算标准是哪天开始实施的")
+    assert "2019年12月1日" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_questions_the_documents_do_not_answer_this_session(assistant):
+    answer = assistant.ask("2025年六五环境日的中国主题是什么？")
+    assert answer.answer.startswith(NOT_FOUND) and "2025" in answer.answer and not answer.citations, answer.answer
+    # the example after the question mark names a share, which no passage gives (百分之 is no slip of 百分制)
+    answer = assistant.ask("新能源公务车配备比例有没有硬性规定？比如新增车辆必须百分之多少是新能源")
+    assert answer.answer.startswith(NOT_FOUND), answer.answer
+    for question, absent in (("职业技术学院新教学楼装了多少个充电桩", "充电桩"),
+                             ("节能科王科长具体分管哪几家单位的统计数据审核啊？", "人员分工")):
+        answer = assistant.ask(question).answer
+        assert answer.startswith(NOT_FOUND) and absent in answer, answer
+
+
+def test_a_question_whether_something_counts_under_the_regulation_names_no_other_law(assistant):
+    answer = assistant.ask("医院职工食堂算不算条例要求重点监测的用能部位")
+    assert "第三十三条" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_a_trend_extended_and_a_value_by_a_named_standard_inside_data_talk(assistant):
+    data = SampleData()
+    history = []
+    for question in ("实验小学2019年到2024年人均用水是怎么变的",):
+        history.append((question, assistant.ask(question, history).answer))
+    answer = assistant.ask("到2025年呢", history)
+    assert answer.intent == "trend", answer.answer
+    for year in (2019, 2025):
+        assert f"{data.metric('市实验小学', year, 'water_per_capita'):.2f}" in answer.answer, answer.answer
+    history = [("行政中心2025年每平米能耗", "")]
+    u = assistant.offline.understand("办公楼按民用建筑能耗标准，用电一年每平米多少千瓦时算超", history)
+    assert u.intent == "knowledge", u
