@@ -2462,3 +2462,26 @@ def test_a_trend_extended_and_a_value_by_a_named_standard_inside_data_talk(assis
     history = [("行政中心2025年每平米能耗", "")]
     u = assistant.offline.understand("办公楼按民用建筑能耗标准，用电一年每平米多少千瓦时算超", history)
     assert u.intent == "knowledge", u
+
+
+def test_one_of_several_faq_questions_in_a_passage_is_answered_by_its_own_answer(assistant):
+    answer = assistant.ask("我们局七月份搬进了新办公楼，面积大了不少，年报里的建筑面积到底填新的还是旧的")
+    assert answer.citations and answer.citations[0].source.endswith("energy-resource-statistics-system.md"), \
+        answer.answer
+    assert "年末实际使用的面积" in answer.answer and "问：" not in answer.answer, answer.answer
+
+
+def test_a_deadline_asked_beside_data_words_and_a_pass_mark_in_everyday_words(assistant):
+    answer = assistant.ask("我在区里负责统计，上一年度的能耗数据最晚哪天前要报上去")
+    assert answer.intent == "knowledge" and "3月31日" in answer.answer.split("\n\n")[0], answer.answer
+    assert "90分" in assistant.ask("节水型单位评审多少分能过").answer.split("\n\n")[0]
+
+
+def test_codes_grams_and_shares_that_no_passage_gives_are_declined(assistant):
+    for question in ("关于公共机构充电桩建设的那个通知文号多少", "无废机关的国标编号是多少", "食堂剩菜人均每餐不能超过多少克"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    answer = assistant.ask("托管意见的文号是多少")
+    assert "287号" in answer.answer.split("\n\n")[0], answer.answer
+    answer = assistant.ask("行政中心空调用电占全楼多少比例").answer
+    assert answer.startswith(NOT_FOUND) and "分项" in answer, answer

@@ -37,13 +37,21 @@ def quotable_sentences(text: str) -> list[str]:
     text = _TABLE_ROW.sub(_row_as_sentence, _with_headers(text))
     sentences: list[str] = []
     listed = False  # in a list of what the knowledge base has not verified
+    question = False  # right after a FAQ's bold question
     for s in _SENTENCE.findall(text):
+        if _FAQ_QUESTION.match(s):  # "**问：年中搬进了新办公楼，建筑面积填哪一个？" asks; the answer follows it
+            question = True
+            continue
+        s, question = (re.sub(r"^\s*\*\*\s*", "", s) if question else s), False
+        if not s.strip():
+            continue
         # "本知识库尚未核实：……；认定数量和名单；浙江省2023年度电网排放因子。": each item is such a note
         sentences.append(f"{_LISTED_NOTE}{s.lstrip()}" if listed else s)
         listed = s.rstrip().endswith(("；", ";")) and (listed or _UNVERIFIED_LIST.search(s) is not None)
     return [s for s in sentences if not _INJECTION.search(s) and not _COMMAND.search(s)]
 
 
+_FAQ_QUESTION = re.compile(r"\s*\*\*问：")
 _UNVERIFIED_LIST = re.compile(r"(尚未核实|待核实|未核实|尚未掌握)[^：:]{0,20}[：:]")
 _LISTED_NOTE = "本知识库尚未核实："
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
@@ -195,6 +203,10 @@ ASKED_FIGURES = (
     (re.compile(r"多少(公里|千米|km)|多远", re.I), re.compile(_FIGURE + r"(公里|千米|km)", re.I)),
     (re.compile(r"多少(千克|公斤)标准?煤"), re.compile(_FIGURE + r"(千克|公斤)标准?煤|kgce", re.I)),
     (re.compile(r"(多少|几)吨"), re.compile(_FIGURE + r"吨")),
+    # "门诊人数按什么系数折": a sentence that gives a number beside a coefficient, not "按规定方法折算"
+    (re.compile(r"(什么|啥|哪个|多大的?)(折算|换算|折标)?系数"),
+     re.compile(r"系数[^。；;]{0,16}[0-9]|[0-9][0-9.]*\s*(倍|%|％)|[0-9.]+\s*人次?(折|算|计)")),
+    (re.compile(r"(多少|几)(克|千克|公斤)(?!标准?煤|二氧化碳|CO)"), re.compile(_FIGURE + r"(克|千克|公斤|kg\b|g\b)")),
     (re.compile(r"多少(立方米?|方|m³|m3)(?!面|案|式|法)", re.I), re.compile(_FIGURE + r"(立方米|m³|方(?!面|案|式|法))")),
     # which company: the documents name none by its registered name
     # ("ESCO是啥公司" asks what kind of company it is: a definition)
@@ -209,8 +221,9 @@ ASKED_FIGURES = (
     (re.compile(r"(标准)?编号|标准号|标准代号"), re.compile(r"\b" + STANDARD_CODE)),
     (re.compile(r"公式|计算式"), re.compile(r"[=＝×÷]|除以|乘以|之和|之比|相除|相乘")),
     (re.compile(r"百分之几|百分之多少|多大比例|比例是?多少|多少比例|(降|下降|减少|提高|增长)了?多少|(拿|占|分)(几|多少)成|"
-                r"[\u4e00-\u9fff]率(是|有|为|达到|能到|控制在|要|应|要求)?(多少|几)"),
-     re.compile(_FIGURE + r"(%|％|个?百分点)|百分之|[一二三四五六七八九]成")),
+                r"[\u4e00-\u9fff]率(是|有|为|达到|能到|控制在|要|应|要求)?(多少|几)|几几开|几比几|各(占|拿|分)(几|多少)"),
+     re.compile(_FIGURE + r"(%|％|个?百分点)|百分之|[一二三四五六七八九]成|[一二三四五六七八九][一二三四五六七八九]开|"
+                r"[0-9]+\s*[:：比]\s*[0-9]+")),
     # "反食品浪费法是哪天开始施行的": a date of that event, not any date ("每年10月16日是世界粮食日")
     (re.compile(r"(哪年|哪一年|哪天|什么时候|何时|几号|几月).{0,8}(施行|实施|生效)|(施行|实施|生效)(日期|时间)"),
      re.compile(r"(年|月|日|号).{0,15}(施行|实施|生效)|(施行|实施|生效).{0,15}[0-9]{4}")),

@@ -418,14 +418,16 @@ class OfflineEngine:
         if in_law is not None:
             hits = [in_law] + [h for h in hits if h is not in_law]
             best = max(best, in_law.coverage, floor)
-        faq = self._faq_asked(question, hits) if best < floor and doc_type is None else None
+        sinks = doc_type is None and best >= floor and self._unseen_sinks(question, best)
+        faq = self._faq_asked(question, hits) if (best < floor or sinks) and doc_type is None else None
         if faq is not None:
             # "……合署办公，整栋楼就一块总电表，……那电量到底怎么分": the message holds a FAQ's own question, though
-            # its scene's words leave the passage's coverage low; that passage is the evidence
+            # its scene's words leave the passage's coverage low (or are words no passage uses: 旧楼); that passage
+            # is the evidence
             faq = replace(faq, coverage=max(faq.coverage, floor))
             hits = [faq] + [h for h in hits if h.chunk.chunk_id != faq.chunk.chunk_id]
-            best = floor
-        if best < floor or (doc_type is None and self._unseen_sinks(question, best)):
+            best, sinks = max(best, floor), False
+        if best < floor or sinks:
             focused = self._focused(question, about_data) if doc_type is None else None
             if focused is None:
                 return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
@@ -513,7 +515,8 @@ class OfflineEngine:
                     break
         if not picked:
             return self._answer(NOT_FOUND, "knowledge")
-        picked.sort(key=lambda p: -p[0])  # the passage whose sentence answers best comes first
+        # the passage whose sentence answers best comes first; a FAQ whose own question was asked before all
+        picked.sort(key=lambda p: (faq is None or p[1].chunk.chunk_id != faq.chunk.chunk_id, -p[0]))
         lines, citations = [], []
         for _, hit, sentences in picked:
             citations.append(Citation.from_hit(hit))
@@ -521,7 +524,9 @@ class OfflineEngine:
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         pool = quoted + [h for h in hits if h not in quoted and h.coverage >= floor * 0.8]
-        lead, noted = self._lead(question, pool, citations, weights)
+        lead, noted = self._lead(question, pool[:1] if faq is not None else pool, citations, weights)
+        if faq is not None and not lead:
+            lead, noted = self._lead(question, pool, citations, weights)
         scene, _, focused = question.rstrip("。！!").rpartition("。")
         if scene and len(focused) >= 6 and _unverified_in(lead):
             # "我们单位想申报近零碳试点，专家说……。零碳建设中一般容易出哪几个问题": the scene, a sentence of its own,
@@ -542,14 +547,32 @@ class OfflineEngine:
                 lead, noted = found
         asking = "".join(asking_clauses(question)) or question
         code = code_asked(question)
-        if code is not None and lead and not code.search(lead.split("（《")[0]) and not _unverified_in(lead):
+        # what the document asked is about: "关于充电基础设施建设的那个通知" names its subject
+        subject = re.search(r"关于(.{2,24}?)的?(那个|这个|那份|这份)?(通知|意见|办法|文件|方案|规定|标准|指南)", asking)
+        asked_weights = {t: w for t, w in self.kb.query_weights(subject.group(1) if subject else asking).items()
+                         if not re.search(r"编号|文号|字号|代号|标准号|文件|通知|意见|规定|办法|国标|标准", t)} \
+            if code is not None else {}
+        topic = max(asked_weights, key=lambda t: (asked_weights[t], len(t)), default="")
+        # what the sentence must name: each rarer whole word of a subject named (充电 基础设施 建设), else the rarest
+        # word or a part of it (托管意见: 托管)
+        topics = [t for t, w in asked_weights.items() if w >= 1 and not any(t != u and t in u for u in asked_weights)] \
+            if subject else []
+
+        whole = len(re.findall(r"[，,。？?；;\s]", question.strip(" ？?。"))) == 0  # one clause: it names what it asks
+
+        def names_topic(text: str) -> bool:
+            if topics:
+                return all(t in text for t in topics)
+            return not (whole and topic) or any(t in text for t in asked_weights if t == topic or t in topic)
+
+        # ("无废机关国标编号": the code of 综合能耗计算通则 is no code of what is asked)
+        if code is not None and lead and not _unverified_in(lead) and \
+                (not code.search(lead.split("（《")[0]) or not names_topic(lead)):
             # "……国管局有没有专门讲节水的文件，文号是啥": the sentence that answers best gives no number; a passage
             # read that holds one, about the asking clauses' rarest word, may (codes of unrelated standards are
             # everywhere). A note that the very item is unverified is answered as such below.
-            asked_weights = {t: w for t, w in self.kb.query_weights(asking).items()
-                             if not re.search(r"编号|文号|字号|代号|标准号", t)}
-            topic = max(asked_weights, key=asked_weights.get, default="")
-            found = self._lead_naming(question, {"编号"}, lambda text: {"编号"} if code.search(text) else set(),
+            found = self._lead_naming(question, {"编号"}, lambda text: {"编号"} if code.search(text) and
+                                      names_topic(text) else set(),
                                       [h for h in pool if topic in h.chunk.text], citations, weights, floor, doc_type,
                                       widen=False)
             if found is None:
@@ -1043,15 +1066,15 @@ class OfflineEngine:
         terms the user's message holds nearly all of (FAQ_MATCH of their weight, FAQ_TERMS terms at least)."""
         said = self.kb.normalise_query(question)
         for hit in hits:
-            asked = _faq_question(hit)
-            terms = self.kb.query_weights(asked) if asked else {}
-            # whole terms only: 标准煤, not its part 标准 ("按啥子标准收" does not hold 标准煤)
-            weights = {t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)}
-            if len(weights) < FAQ_TERMS:
-                continue
-            held = sum(w for term, w in weights.items() if term in said)
-            if held >= FAQ_MATCH * sum(weights.values()):
-                return hit
+            for asked in _faq_questions(hit):  # a passage may hold several questions and their answers
+                terms = self.kb.query_weights(asked)
+                # whole terms only: 标准煤, not its part 标准 ("按啥子标准收" does not hold 标准煤)
+                weights = {t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)}
+                if len(weights) < FAQ_TERMS:
+                    continue
+                held = sum(w for term, w in weights.items() if term in said)
+                if held >= FAQ_MATCH * sum(weights.values()):
+                    return replace(hit, chunk=replace(hit.chunk, text=_faq_answer(hit.chunk.text, asked)))
         return None
 
     def _searched(self, question: str) -> list[SearchHit]:
@@ -1447,13 +1470,23 @@ def _events_in(text: str) -> set[str]:
     return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
 
 
-def _faq_question(hit: SearchHit) -> str | None:
-    """The question a FAQ passage answers: its heading ("### 问：……") or its bold opening ("**问：……？**")."""
+def _faq_answer(text: str, question: str) -> str:
+    """Of a passage holding several bold questions and their answers, the part that asks `question` and answers it
+    (the whole passage when it holds no such part)."""
+    start = text.find(f"**问：{question}**")
+    if start < 0:
+        return text
+    end = text.find("**问：", start + 1)
+    return text[start:end if end > 0 else len(text)].strip()
+
+
+def _faq_questions(hit: SearchHit) -> list[str]:
+    """The questions a FAQ passage answers: its heading ("### 问：……"), or each bold question that opens a line
+    ("**问：……？**")."""
     heading = next((h for h in reversed(hit.chunk.heading_path or ()) if h.startswith("问：")), None)
     if heading:
-        return heading[2:]
-    opening = re.match(r"\*\*问：(.+?)\*\*", hit.chunk.text)
-    return opening.group(1) if opening else None
+        return [heading[2:]]
+    return re.findall(r"^\*\*问：(.+?)\*\*", hit.chunk.text, flags=re.M)
 
 
 def _sibling_named(question: str, said: str) -> tuple[str, str] | None:
