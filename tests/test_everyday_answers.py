@@ -2465,7 +2465,7 @@ def test_a_trend_extended_and_a_value_by_a_named_standard_inside_data_talk(assis
 
 
 def test_one_of_several_faq_questions_in_a_passage_is_answered_by_its_own_answer(assistant):
-    answer = assistant.ask("我们局七月份搬进了新办公楼，面积大了不少，年报里的建筑面积到底填新的还是旧的")
+    answer = assistant.ask("我们所去年8月搬进新楼，面积比原来大了一倍，年报里的建筑面积该填新的还是旧的？")
     assert answer.citations and answer.citations[0].source.endswith("energy-resource-statistics-system.md"), \
         answer.answer
     assert "年末实际使用的面积" in answer.answer and "问：" not in answer.answer, answer.answer

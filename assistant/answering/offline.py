@@ -418,16 +418,15 @@ class OfflineEngine:
         if in_law is not None:
             hits = [in_law] + [h for h in hits if h is not in_law]
             best = max(best, in_law.coverage, floor)
-        sinks = doc_type is None and best >= floor and self._unseen_sinks(question, best)
-        faq = self._faq_asked(question, hits) if (best < floor or sinks) and doc_type is None else None
+        faq = self._faq_asked(question, hits) if best < floor and doc_type is None else None
         if faq is not None:
             # "……合署办公，整栋楼就一块总电表，……那电量到底怎么分": the message holds a FAQ's own question, though
-            # its scene's words leave the passage's coverage low (or are words no passage uses: 旧楼); that passage
-            # is the evidence
+            # its scene's words leave the passage's coverage low; that passage is the evidence
             faq = replace(faq, coverage=max(faq.coverage, floor))
             hits = [faq] + [h for h in hits if h.chunk.chunk_id != faq.chunk.chunk_id]
-            best, sinks = max(best, floor), False
-        if best < floor or sinks:
+            best = floor
+        # (and a scene word no passage uses, 旧楼, does not sink it)
+        if best < floor or (doc_type is None and faq is None and self._unseen_sinks(question, best)):
             focused = self._focused(question, about_data) if doc_type is None else None
             if focused is None:
                 return self._answer(NOT_FOUND + "可以换个说法，或在“知识库”页面上传相关文件后再问。", "knowledge")
@@ -550,7 +549,7 @@ class OfflineEngine:
         # what the document asked is about: "关于充电基础设施建设的那个通知" names its subject
         subject = re.search(r"关于(.{2,24}?)的?(那个|这个|那份|这份)?(通知|意见|办法|文件|方案|规定|标准|指南)", asking)
         asked_weights = {t: w for t, w in self.kb.query_weights(subject.group(1) if subject else asking).items()
-                         if not re.search(r"编号|文号|字号|代号|标准号|文件|通知|意见|规定|办法|国标|标准", t)} \
+                         if not re.search(r"编号|文号|字号|代号|标准号|文件|通知|意见|规定|办法|国标|标准|出处|来源|依据", t)} \
             if code is not None else {}
         topic = max(asked_weights, key=lambda t: (asked_weights[t], len(t)), default="")
         # what the sentence must name: each rarer whole word of a subject named (充电 基础设施 建设), else the rarest
