@@ -2485,3 +2485,13 @@ def test_codes_grams_and_shares_that_no_passage_gives_are_declined(assistant):
     assert "287号" in answer.answer.split("\n\n")[0], answer.answer
     answer = assistant.ask("行政中心空调用电占全楼多少比例").answer
     assert answer.startswith(NOT_FOUND) and "分项" in answer, answer
+
+
+def test_a_spoken_slip_in_a_schools_short_name_and_no_stray_bold_marks(assistant):
+    data = SampleData()
+    answer = assistant.ask("二忠2024年用电量多少")
+    assert answer.intent == "indicator" and f"{data.metric('市第二中学', 2024, 'electricity'):,.0f}" in answer.answer, \
+        answer.answer
+    # a quoted sentence that ends inside a passage's bold phrase leaves no unmatched "**" for the page to render
+    answer = assistant.ask("办公楼按民用建筑能耗标准，人均建筑面积小的有修正吗")
+    assert answer.citations and "**" not in answer.answer, answer.answer

@@ -519,7 +519,7 @@ class OfflineEngine:
         lines, citations = [], []
         for _, hit, sentences in picked:
             citations.append(Citation.from_hit(hit))
-            lines.append(f"{''.join(sentences)}[{len(citations)}]")
+            lines.append(f"{''.join(sentences).replace('**', '')}[{len(citations)}]")  # no stray bold marks
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         pool = quoted + [h for h in hits if h not in quoted and h.coverage >= floor * 0.8]
