@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, PROVINCES, STANDARD_CODE, TYPE_PATTERNS, YEAR,
+from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, MIN_LEAD_CHARS, PROVINCES, STANDARD_CODE,
+                                        TYPE_PATTERNS, YEAR,
                                         asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
                                         asks_amended_articles, code_asked, counted_noun, direct_answers, first_figure,
                                         holds_figure, is_unverified_note, question_parts, quotable_sentences,
@@ -524,6 +525,14 @@ class OfflineEngine:
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         pool = quoted + [h for h in hits if h not in quoted and h.coverage >= floor * 0.8]
         lead, noted = self._lead(question, pool[:1] if faq is not None else pool, citations, weights)
+        if faq is not None and not lead:
+            # the FAQ's own answer opens with the sentence that answers its question ("一般按年末实际使用的面积填报")
+            opening = next((s.strip() for s in quotable_sentences(faq.chunk.text) if len(s.strip()) >= MIN_LEAD_CHARS),
+                           "")
+            number = next((i + 1 for i, c in enumerate(citations)
+                           if (c.doc_id, c.text) == (faq.chunk.doc_id, faq.chunk.text)), 0)
+            if opening and number:
+                lead = f"{opening.rstrip('。；;，, ')}（{citations[number - 1].label}）。[{number}]"
         if faq is not None and not lead:
             lead, noted = self._lead(question, pool, citations, weights)
         scene, _, focused = question.rstrip("。！!").rpartition("。")
