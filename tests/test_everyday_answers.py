@@ -2496,3 +2496,10 @@ def test_a_spoken_slip_in_a_schools_short_name_and_no_stray_bold_marks(assistant
     # a quoted sentence that ends inside a passage's bold phrase leaves no unmatched "**" for the page to render
     answer = assistant.ask("办公楼按民用建筑能耗标准，人均建筑面积小的有修正吗")
     assert answer.citations and "**" not in answer.answer, answer.answer
+
+
+def test_a_year_without_any_data_is_declined_and_says_which_years_are_held(assistant):
+    for question in ("海州市2027年的用能预算编了多少", "2027年全市哪些单位超预算了"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and "2027年" in answer.answer and "2025" in answer.answer, \
+            answer.answer

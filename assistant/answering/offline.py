@@ -1690,7 +1690,7 @@ def _best(hits: list[SearchHit]) -> float:
 
 
 # A unit or a year the data do not hold: the question cannot be answered, said as every such answer is
-_ABSENT_FROM_DATA = re.compile(r"未找到该单位|没有(20\d\d|19\d\d)年的")
+_ABSENT_FROM_DATA = re.compile(r"未找到该单位|没有(20\d\d|19\d\d)年的|(20\d\d|19\d\d)年没有任何单位的数据")  # also a year with none
 
 
 def _law_aliases(law: str) -> tuple[str, ...]:
@@ -1701,8 +1701,8 @@ def _law_aliases(law: str) -> tuple[str, ...]:
 
 
 def _not_in_data(message: str) -> str | None:
-    """A lookup the data cannot answer ("未找到该单位“档案馆”…", "“市人民医院”没有2014年的数据…"), led by the
-    not-found sentence every unanswerable question gets; None for any other error."""
+    """A lookup the data cannot answer ("未找到该单位“档案馆”…", "“市人民医院”没有2014年的数据…", "2027年没有任何单位的
+    数据…"), led by the not-found sentence every unanswerable question gets; None for any other error."""
     if not _ABSENT_FROM_DATA.search(message):
         return None
     return NOT_FOUND + message.replace("未找到该单位", "能耗数据中没有单位", 1)
