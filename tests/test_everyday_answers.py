@@ -2503,3 +2503,11 @@ def test_a_year_without_any_data_is_declined_and_says_which_years_are_held(assis
         answer = assistant.ask(question)
         assert answer.answer.startswith(NOT_FOUND) and "2027年" in answer.answer and "2025" in answer.answer, \
             answer.answer
+
+
+def test_a_kind_of_local_rule_our_city_has_not_issued_is_declined(assistant):
+    answer = assistant.ask("海州市有没有出台公共机构节能管理办法")
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+    assert "办法" in answer.answer and "统计工作的通知" in answer.answer, answer.answer  # what of the city's is held
+    answer = assistant.ask("海州市机关事务管理中心发过统计工作的通知吗")
+    assert answer.citations and not answer.answer.startswith(NOT_FOUND), answer.answer

@@ -62,6 +62,9 @@ _HOW_TO_REPORT = re.compile(r"(报表|年报|填报|直报|统计制度|条例|�
                             r"(按|依据|根据|参照)?(哪个|哪一?项|什么|啥)(国家|行业)标准")
 # What was issued lately: the newest list, notice or final figures, or this year's call or theme
 _LOCAL_RULES = r"条例|办法|规定|政策|细则|实施方案|规划"  # a city's own rules, asked by the city's name
+# the kind of local document asked whether it exists ("有没有自己的……管理办法或者地方条例", "出台了什么实施细则")
+_LOCAL_KINDS = re.compile(r"(?:有没有|有无|是否有|出台|制定|印发|发布|出过|颁布)[^，,。？?]{0,16}?(条例|办法|细则|实施方案|规划)"
+                          r"(?:[^，,。？?]{0,6}?(条例|办法|细则|实施方案|规划))?")
 _EVENTS = r"(节能宣传周|低碳日|世界水日|中国水周|环境日|世界粮食日|宣传周)"
 _GRID_REGION = r"(华北|东北|华东|华中|西北|南方|西南)(区域|地区|电网|区域电网)"  # a regional grid's factor
 _WHEN = r"(哪天|哪几天|哪一天|几号|啥时候|什么时候|几月|日期)"
@@ -444,6 +447,15 @@ class OfflineEngine:
             # name it, but hold no rule), so the national or another city's rule does not answer
             return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的政策文件。可以在“知识库”页面上传后"
                                 "再问。", "knowledge")
+        sought = {kind for found in _LOCAL_KINDS.findall(question) for kind in found if kind} \
+            if len(city) >= 2 and city in question else set()
+        local = [d.title for d in self.kb.documents() if city in d.title and d.doc_type != "data"] if sought else []
+        if sought and not any(kind in title for kind in sought for title in local):
+            # "海州市有没有出台公共机构节能管理办法": our city's documents held are a 通知, no 办法; another province's
+            # 办法 does not answer either
+            held = f"收录的{self.settings.city}本地文件只有{'、'.join(f'《{t}》' for t in local)}。" if local else ""
+            return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的{'或'.join(sorted(sought))}。{held}"
+                                "可以在“知识库”页面上传后再问。", "knowledge")
         unit = self._unit_not_covered(question, hits[:4], floor)
         if unit:
             # "海州市第四小学2024年人均综合能耗是多少": no passage and no unit of the data is that one
