@@ -567,24 +567,7 @@ class OfflineEngine:
                 lead, noted = found
         asking = "".join(asking_clauses(question)) or question
         code = code_asked(question)
-        # what the document asked is about: "关于充电基础设施建设的那个通知" names its subject
-        subject = re.search(r"关于(.{2,24}?)的?(那个|这个|那份|这份)?(通知|意见|办法|文件|方案|规定|标准|指南)", asking)
-        asked_weights = {t: w for t, w in self.kb.query_weights(subject.group(1) if subject else asking).items()
-                         if not re.search(r"编号|文号|字号|代号|标准号|文件|通知|意见|规定|办法|国标|标准|出处|来源|依据", t)} \
-            if code is not None else {}
-        topic = max(asked_weights, key=lambda t: (asked_weights[t], len(t)), default="")
-        # what the sentence must name: each rarer whole word of a subject named (充电 基础设施 建设), else the rarest
-        # word or a part of it (托管意见: 托管)
-        topics = [t for t, w in asked_weights.items() if w >= 1 and not any(t != u and t in u for u in asked_weights)] \
-            if subject else []
-
-        whole = len(re.findall(r"[，,。？?；;\s]", question.strip(" ？?。"))) == 0  # one clause: it names what it asks
-
-        def names_topic(text: str) -> bool:
-            if topics:
-                return all(t in text for t in topics)
-            return not (whole and topic) or any(t in text for t in asked_weights if t == topic or t in topic)
-
+        topic, names_topic = self._subject_of_code(question, asking) if code is not None else ("", lambda text: True)
         # ("无废机关国标编号": the code of 综合能耗计算通则 is no code of what is asked)
         if code is not None and lead and not _unverified_in(lead) and \
                 (not code.search(lead.split("（《")[0]) or not names_topic(lead)):
@@ -1053,6 +1036,24 @@ class OfflineEngine:
             return None
         return focused, hits
 
+    def _subject_of_code(self, question: str, asking: str) -> tuple[str, Callable[[str], bool]]:
+        """For a document number or standard code asked: the rarest word of what the document is about, and whether
+        a sentence names that subject: each rarer word of a subject named after 关于 ("关于充电基础设施建设的那个通知":
+        充电, 基础设施, 建设), else, in a one-clause question, the rarest word or a part of it (托管意见: 托管)."""
+        subject = re.search(r"关于(.{2,24}?)的?(那个|这个|那份|这份)?(通知|意见|办法|文件|方案|规定|标准|指南)", asking)
+        weights = {t: w for t, w in self.kb.query_weights(subject.group(1) if subject else asking).items()
+                   if not re.search(r"编号|文号|字号|代号|标准号|文件|通知|意见|规定|办法|国标|标准|出处|来源|依据", t)}
+        topic = max(weights, key=lambda t: (weights[t], len(t)), default="")
+        topics = [t for t, w in _whole_terms(weights).items() if w >= 1] if subject else []
+        one_clause = not re.search(r"[，,。？?；;\s]", question.strip(" ？?。"))
+
+        def names(text: str) -> bool:
+            if topics:
+                return all(t in text for t in topics)
+            return not (one_clause and topic) or any(t in text for t in weights if t == topic or t in topic)
+
+        return topic, names
+
     def _lead_naming(self, question: str, wanted: set[str], named: Callable[[str], set[str]], pool: list[SearchHit],
                      citations: list[Citation], weights: dict[str, float], floor: float,
                      doc_type: str | None, widen: bool = True) -> tuple[str, list[str]] | None:
@@ -1089,7 +1090,7 @@ class OfflineEngine:
             for asked in _faq_questions(hit):  # a passage may hold several questions and their answers
                 terms = self.kb.query_weights(asked)
                 # whole terms only: 标准煤, not its part 标准 ("按啥子标准收" does not hold 标准煤)
-                weights = {t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)}
+                weights = _whole_terms(terms)
                 if len(weights) < FAQ_TERMS:
                     continue
                 held = sum(w for term, w in weights.items() if term in said)
@@ -1488,6 +1489,11 @@ _EVENT_NAMES = (("城市节水宣传周", r"城市节(约用)?水宣传周"), ("
 def _events_in(text: str) -> set[str]:
     """The yearly campaigns `text` names (节能宣传周, 低碳日, 城市节水宣传周 …)."""
     return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
+
+
+def _whole_terms(weights: dict[str, float]) -> dict[str, float]:
+    """The terms that are no part of another term: 标准煤, not its part 标准; 办公室, not 办公."""
+    return {t: w for t, w in weights.items() if not any(t != u and t in u for u in weights)}
 
 
 def _faq_answer(text: str, question: str) -> str:
