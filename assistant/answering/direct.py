@@ -51,7 +51,8 @@ def quotable_sentences(text: str) -> list[str]:
     return [s for s in sentences if not _INJECTION.search(s) and not _COMMAND.search(s)]
 
 
-_FAQ_QUESTION = re.compile(r"\s*\*\*问：")
+FAQ_MARK = "**问："  # how a FAQ passage opens each of its questions: "**问：……？** 答……"
+_FAQ_QUESTION = re.compile(r"\s*" + re.escape(FAQ_MARK))
 _UNVERIFIED_LIST = re.compile(r"(尚未核实|待核实|未核实|尚未掌握)[^：:]{0,20}[：:]")
 _LISTED_NOTE = "本知识库尚未核实："
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)

@@ -404,7 +404,7 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     elsewhere = not names and not (ambiguous and "category" not in slots) and not ("category" in slots and metric) and \
         not ALL_UNITS.search(text) and not _AGAINST_A_YEAR.match(text) and not _YEAR_OF_AN_EVENT.fullmatch(text) and \
         (bool(foreign_topic(_asking_clauses(question_clause), institutions, tagger)) or
-         bool(_WHAT_IF_SAVED.search(text)) and not years or bool(_BY_A_NORM.search(text)))
+         (bool(_WHAT_IF_SAVED.search(text)) and not years) or bool(_BY_A_NORM.search(text)))
     followup = (is_followup(text) or bare_name) and context is not None and context.get("intent") != "coverage" \
         and (context.get("intent") in NUMERIC_INTENTS or not bare_name) and not elsewhere
     discussed_unit = (context or {}).get("slots", {}).get("institution")
@@ -907,10 +907,10 @@ _KNOWLEDGE_ASKS = re.compile(r"(承担|负|追究).{0,4}(啥|什么|哪些)?责�
                              r"(该|应该|应当|要|得)(用|选|取|采用)(哪|.{1,10}还是)|"
                              # whether a unit falls under a rule ("法院检察院在不在节约型机关创建范围里")
                              r"在不在.{0,14}(范围|名单|之列)|属不属于|算不算(是)?(公共机构|重点用能单位)")
-# A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
 # "办公楼按民用建筑能耗标准，每平米多少千瓦时算超": a value by a named standard or rule, not our figures
 _BY_A_NORM = re.compile(r"(按|按照|根据|依据|参照)[^，,。？?]{2,12}(标准(?!煤)|规范|通则|条例|办法)[^，,。？?]{0,3}[，,]?"
                         r"[^。？?]{0,16}(多少|几)[^。？?]{0,6}算(超|高|正常|合理|达标|合格)")
+# A saving stated as a quantity ("每个月少用1000度电，能少排多少二氧化碳"): a worked example, not a unit's figure
 _WHAT_IF_SAVED = re.compile(r"(少|省|节约|节省|减少)(用|耗|了|下)?了?[\d.,万千百]+\s*(度|千瓦时|kWh|立方|方|吨|升|公斤|千克)", re.I)
 _WIDER_SCOPE = re.compile(r"全国|省级|各省|哪个省|哪些省|全省|国家层面|各地|各个城市|中央国家机关|中央和国家机关|中直机关|"
                           r"国家(十四五|规划|要求|目标)")

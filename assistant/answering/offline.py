@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any, Callable
 
 from assistant.answering.answers import NOT_FOUND, Answer, Citation
-from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, MIN_LEAD_CHARS, PROVINCES, STANDARD_CODE,
-                                        TYPE_PATTERNS, YEAR,
+from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, FAQ_MARK, MIN_LEAD_CHARS, PROVINCES,
+                                        STANDARD_CODE, TYPE_PATTERNS, YEAR,
                                         asked, asked_figures, asked_item_unverified, asked_value, asking_clauses,
                                         asks_amended_articles, code_asked, counted_noun, direct_answers, first_figure,
                                         holds_figure, is_unverified_note, question_parts, quotable_sentences,
@@ -440,22 +440,9 @@ class OfflineEngine:
         if place:
             # "杭州市十四五期间单位面积能耗降了多少": passages about 舟山 or the whole country do not answer for 杭州
             return self._answer(NOT_FOUND + f"检索到的文件里没有{place}的相关内容。", "knowledge")
-        city = self._city_core
-        if len(city) >= 2 and city in question and re.search(_LOCAL_RULES, question) and \
-                not any(city in h.chunk.text for h in hits if h.chunk.doc_type != "data"):
-            # "咱们海州市有没有自己的公共机构节能管理办法": no document of our own city's is held (the data's notes
-            # name it, but hold no rule), so the national or another city's rule does not answer
-            return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的政策文件。可以在“知识库”页面上传后"
-                                "再问。", "knowledge")
-        sought = {kind for found in _LOCAL_KINDS.findall(question) for kind in found if kind} \
-            if len(city) >= 2 and city in question else set()
-        local = [d.title for d in self.kb.documents() if city in d.title and d.doc_type != "data"] if sought else []
-        if sought and not any(kind in title for kind in sought for title in local):
-            # "海州市有没有出台公共机构节能管理办法": our city's documents held are a 通知, no 办法; another province's
-            # 办法 does not answer either
-            held = f"收录的{self.settings.city}本地文件只有{'、'.join(f'《{t}》' for t in local)}。" if local else ""
-            return self._answer(NOT_FOUND + f"知识库没有收录{self.settings.city}本地的{'或'.join(sorted(sought))}。{held}"
-                                "可以在“知识库”页面上传后再问。", "knowledge")
+        local = self._local_rule_missing(question, hits)
+        if local:
+            return self._answer(NOT_FOUND + local + "可以在“知识库”页面上传后再问。", "knowledge")
         unit = self._unit_not_covered(question, hits[:4], floor)
         if unit:
             # "海州市第四小学2024年人均综合能耗是多少": no passage and no unit of the data is that one
@@ -536,16 +523,11 @@ class OfflineEngine:
         quoted = [hit for _, hit, _ in picked]
         # The direct answer may come from any well-covering passage of those read, quoted ones first.
         pool = quoted + [h for h in hits if h not in quoted and h.coverage >= floor * 0.8]
-        lead, noted = self._lead(question, pool[:1] if faq is not None else pool, citations, weights)
-        if faq is not None and not lead:
-            # the FAQ's own answer opens with the sentence that answers its question ("一般按年末实际使用的面积填报")
-            opening = next((s.strip() for s in quotable_sentences(faq.chunk.text) if len(s.strip()) >= MIN_LEAD_CHARS),
-                           "")
-            number = next((i + 1 for i, c in enumerate(citations)
-                           if (c.doc_id, c.text) == (faq.chunk.doc_id, faq.chunk.text)), 0)
-            if opening and number:
-                lead = f"{opening.rstrip('。；;，, ')}（{citations[number - 1].label}）。[{number}]"
-        if faq is not None and not lead:
+        # (a FAQ whose own question was asked answers from its own answer, which opens with the sentence asked:
+        # "一般按年末实际使用的面积填报")
+        lead, noted = self._lead(question, pool[:1], citations, weights) if faq is not None else ("", [])
+        lead = lead or (_opening_of(faq, citations) if faq is not None else "")
+        if not lead:
             lead, noted = self._lead(question, pool, citations, weights)
         scene, _, focused = question.rstrip("。！!").rpartition("。")
         if scene and len(focused) >= 6 and _unverified_in(lead):
@@ -733,9 +715,11 @@ class OfflineEngine:
         shorten titles (《十四五规划》, 《能耗定额编制通则》): a stored title holding the named one's characters in order
         counts as that document."""
         marked = re.findall(r"《([^》]{4,40})》", question)
-        for named in marked + self._laws_named(question):
+        names = marked + self._laws_named(question)
+        titles = [d.title for d in self.kb.documents()] if names else []
+        for named in names:
             core = _title_core(named)
-            if len(core) < 3 or self._held_document(named):
+            if len(core) < 3 or _held_document(named, titles):
                 continue
             if named not in marked and named.endswith("条例") and self._topic_of_held_regulation(named[:-2]):
                 continue  # "空调温度控制条例是怎么要求的": the held 条例's rule on a topic, not a regulation of that name
@@ -752,18 +736,13 @@ class OfflineEngine:
         measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
                     for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)
                     if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要", m)]  # a question, not a name
-        for named in re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures:
-            if len(_title_core(named)) >= 3 and not self._held_document(named) and \
+        names = re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures
+        titles = [d.title for d in self.kb.documents()] if names else []
+        for named in names:
+            if len(_title_core(named)) >= 3 and not _held_document(named, titles) and \
                     not (named.endswith("条例") and self._topic_of_held_regulation(named[:-2])):
                 out.append(named)
         return out
-
-    def _held_document(self, named: str) -> bool:
-        """Whether a stored document is the one `named`; users shorten titles (《十四五规划》, 《能耗定额编制通则》),
-        so a stored title holding the named one's characters in order counts."""
-        core = _title_core(named)
-        return any(_same_document(named, d.title) or is_subsequence(core, _title_core(d.title))
-                   for d in self.kb.documents())
 
     def _topic_of_held_regulation(self, topic: str) -> bool:
         """Whether an article of a held 条例 covers `topic` well ("空调温度控制", "能耗统计台账"): then "topic条例" is
@@ -882,6 +861,22 @@ class OfflineEngine:
             if not any(core in h.chunk.text or core in h.chunk.title for h in good):
                 return place
         return None
+
+    def _local_rule_missing(self, question: str, hits: list[SearchHit]) -> str | None:
+        """Why our own city's rules asked by its name cannot be answered, or None: no passage found is of a document
+        of the city ("咱们海州市有没有自己的节能管理办法": the national or another city's rule does not answer), or the
+        city's documents held are of another kind than the one asked ("海州市有没有出台管理办法": a 通知 is held)."""
+        city = self._city_core
+        if len(city) < 2 or city not in question or not re.search(_LOCAL_RULES, question):
+            return None
+        if not any(city in h.chunk.text for h in hits if h.chunk.doc_type != "data"):  # (the data's notes hold no rule)
+            return f"知识库没有收录{self.settings.city}本地的政策文件。"
+        sought = {kind for found in _LOCAL_KINDS.findall(question) for kind in found if kind}
+        local = [d.title for d in self.kb.documents() if city in d.title and d.doc_type != "data"] if sought else []
+        if not sought or any(kind in title for kind in sought for title in local):
+            return None
+        held = f"收录的{self.settings.city}本地文件只有{'、'.join(f'《{t}》' for t in local)}。" if local else ""
+        return f"知识库没有收录{self.settings.city}本地的{'或'.join(sorted(sought))}。{held}"
 
     def _unit_not_covered(self, question: str, hits: list[SearchHit], floor: float) -> str | None:
         """A unit a figure question opens with ("海州市第四小学2024年……是多少") that no well-covering passage
@@ -1088,9 +1083,8 @@ class OfflineEngine:
         said = self.kb.normalise_query(question)
         for hit in hits:
             for asked in _faq_questions(hit):  # a passage may hold several questions and their answers
-                terms = self.kb.query_weights(asked)
-                # whole terms only: 标准煤, not its part 标准 ("按啥子标准收" does not hold 标准煤)
-                weights = _whole_terms(terms)
+                # ("按啥子标准收" does not hold 标准煤, whatever its part 标准)
+                weights = _whole_terms(self.kb.query_weights(asked))
                 if len(weights) < FAQ_TERMS:
                     continue
                 held = sum(w for term, w in weights.items() if term in said)
@@ -1496,13 +1490,28 @@ def _whole_terms(weights: dict[str, float]) -> dict[str, float]:
     return {t: w for t, w in weights.items() if not any(t != u and t in u for u in weights)}
 
 
+def _opening_of(hit: SearchHit, citations: list[Citation]) -> str:
+    """A direct answer from the first sentence of a cited passage, with its citation; empty when it has none."""
+    opening = next((s.strip() for s in quotable_sentences(hit.chunk.text) if len(s.strip()) >= MIN_LEAD_CHARS), "")
+    number = next((i + 1 for i, c in enumerate(citations) if (c.doc_id, c.text) == (hit.chunk.doc_id, hit.chunk.text)),
+                  0)
+    return f"{opening.rstrip('。；;，, ')}（{citations[number - 1].label}）。[{number}]" if opening and number else ""
+
+
+def _held_document(named: str, titles: list[str]) -> bool:
+    """Whether one of the stored `titles` is the document `named`; users shorten titles (《十四五规划》, 《能耗定额编制
+    通则》), so a title holding the named one's characters in order counts."""
+    core = _title_core(named)
+    return any(_same_document(named, t) or is_subsequence(core, _title_core(t)) for t in titles)
+
+
 def _faq_answer(text: str, question: str) -> str:
     """Of a passage holding several bold questions and their answers, the part that asks `question` and answers it
     (the whole passage when it holds no such part)."""
-    start = text.find(f"**问：{question}**")
+    start = text.find(f"{FAQ_MARK}{question}**")
     if start < 0:
         return text
-    end = text.find("**问：", start + 1)
+    end = text.find(FAQ_MARK, start + 1)
     return text[start:end if end > 0 else len(text)].strip()
 
 
@@ -1512,7 +1521,7 @@ def _faq_questions(hit: SearchHit) -> list[str]:
     heading = next((h for h in reversed(hit.chunk.heading_path or ()) if h.startswith("问：")), None)
     if heading:
         return [heading[2:]]
-    return re.findall(r"^\*\*问：(.+?)\*\*", hit.chunk.text, flags=re.M)
+    return re.findall("^" + re.escape(FAQ_MARK) + r"(.+?)\*\*", hit.chunk.text, flags=re.M)
 
 
 def _sibling_named(question: str, said: str) -> tuple[str, str] | None:
