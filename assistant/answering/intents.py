@@ -110,13 +110,17 @@ class Understanding:
 
 
 # "卫健委的。23年超预算的单位有哪些", "实验中学总务处，二中今年用电量多少": a message that opens by saying who asks
-SELF_INTRO = r"^[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财务|能源)(处|科|股|室)?(的)?[。，,])"
+# ("我们是区教育局，二中2025年用电多少": 我们是/我是/我在 and a name, then a comma)
+SELF_INTRO = (r"^(?:[^，,。？?]{2,14}?(的[。，,]|(后勤|总务|办公室|财务|能源)(处|科|股|室)?(的)?[。，,])|"
+              r"(?:我们?是|我在|这边是)[^，,。？?比]{2,12}[，,。])")
 # "我是说全市的综合能耗，不是行政中心的": the unit the user turns away from is not asked about
 _NOT_THIS = re.compile(r"(而?不是|并非|不要)[^，,。？?]{1,14}?(的|了|呢|$|(?=[，,。？?]))")
 # "搞错了 是我们第一实验中学", "不对，我说的是中医院": a correction of the question just asked
 # "不是疾控，是……", "不好意思我说错了，是科技馆"
-CORRECTION = (r"^((不好意思|抱歉|对不起|哎呀?|啊)[，,]?(我)?(刚才)?)?"
-              r"(不对|搞错了|弄错了|说错了|打错了|写错了|错了|我说的是|我是说|我问的是|我指的是|不是.{1,12}[，,]\s*(而)?是)")
+# "哦不对，我想看的是实验小学"
+CORRECTION = (r"^((不好意思|抱歉|对不起|哎呀?|啊|哦|噢)[，,]?(我)?(刚才)?)?"
+              r"(不对|搞错了|弄错了|说错了|打错了|写错了|错了|我说的是|我是说|我问的是|我指的是|我(想|要)(看|查|问)的是|"
+              r"不是.{1,12}[，,]\s*(而)?是)")
 
 
 # "预算先放一放。同一年，有哪些单位超了约束值？", "预算就到这。……": the topic set aside is not what is asked
@@ -191,7 +195,8 @@ _NOT_RECORDED = (
     # the data's fuels are electricity, natural gas, petrol and diesel; headcount is 用能人数, not the 编制
     (re.compile(r"液化气|液化石油气|LPG|煤气罐|燃料油|煤炭|原煤|生物质|木炭|甲醇", re.I), "其他燃料用量"),
     (re.compile(r"编制(人数|数|内)|在编"), "编制人数"),
-    (re.compile(r"(管理员|负责人|联系人|能管员)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|(电话|手机|联系方式)(号码?)?(是)?多少"),
+    (re.compile(r"(管理员|负责人|联系人|能管员|[科处股]长|主任|局长|馆长|院长|校长)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|"
+                r"(电话|手机|联系方式)(号码?)?(是)?多少|(怎么|如何|咋)联系"),
      "人员和联系方式"),
     (re.compile(r"分项(计量)?的?(数据|用电|电量)|(空调|照明|动力|插座|电梯|机房|食堂)(系统)?的?用电量?[^，。？?]{0,10}(占|比例)|"
                 r"按小时|逐时|负荷曲线|几点钟?的?用电|每天几点|峰谷"), "分项或逐时用电"),
@@ -243,10 +248,16 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
     if _FAULT.search(text) and _FIX_ASKED.search(text) and not _METER.search(text):
         return Understanding("out_of_scope", {"repair": True})
     slots: dict[str, Any] = {}
-    names, ambiguous = _find_institutions(_ADDRESSEE.sub(r"\1\3", text), institutions)
-    final = _last_clause(text)
     intro = re.match(SELF_INTRO, text)
-    if intro and len(names) > 1:
+    if intro:
+        text = text[:intro.end()] + _own_district(text[:intro.end()], text[intro.end():], institutions)
+    names, ambiguous = _find_institutions(_ADDRESSEE.sub(r"\1\3", text), institutions)
+    if intro and not names and not ambiguous:
+        # "我是东港区机关事务局的，……想看下我们区政府2024年综合能耗": a district body we do not hold asks about a unit
+        names, ambiguous = _find_institutions(text[intro.end():], institutions)
+    final = _last_clause(text)
+    if intro and len(names) > 1 and not re.search(r"^[^，,。？?]{0,3}(和|跟|与|同)[^，,。？?]{1,12}比", text[intro.end():]):
+        # (not "我们是二中，和一中比……": who asks is one side of the comparison)
         # "实验中学总务处，二中今年用电量多少": who asks is not what is asked
         asked_names = _find_institutions(text[intro.end():], institutions)[0]
         own_names = _find_institutions(text[:intro.end()], institutions)[0]
@@ -816,7 +827,8 @@ def _metric_switch(text: str, previous: str | None) -> str | None:
     if re.search(r"单位(建筑)?面积|每平方?米?|按(单位)?(建筑)?面积", text):
         carbon = bool(previous and previous.startswith("carbon")) or "碳" in text
         return "carbon_per_area" if carbon else "energy_per_area"  # "单位面积的呢" after 碳排放: per m² of carbon
-    corrected = re.sub(r"^[，,\s]*(我说的是|我是说|我问的是|我要的是|要的是|是)?", "", re.sub(CORRECTION, "", text))
+    corrected = re.sub(r"^[，,\s]*(我说的是|我是说|我问的是|我(想|要)(看|查|问)?的是|要的是|是)?", "",
+                       re.sub(CORRECTION, "", text))
     bare = _BARE_SOURCE.fullmatch(text) or _BARE_SOURCE.fullmatch(re.split(r"[，,\s]", text)[0]) or \
         (corrected != text and _BARE_SOURCE.fullmatch(corrected))  # "不对，我说的是水"
     if bare:  # "那水呢" (", 用了好多方") after a unit's electricity: its water (per person after a per-person figure)
@@ -1434,12 +1446,28 @@ def institutions_named(text: str, names: list[str]) -> tuple[list[str], list[str
 
 # Abbreviations of government departments everyone uses (疾控中心, 人社局, 住建局): written out before matching.
 _DEPARTMENT_ABBREVIATIONS = {"疾控": "疾病预防控制", "人社": "人力资源和社会保障", "住建": "住房和城乡建设",
-                             "市监": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
+                             "市监": "市场监督管理", "市场监管": "市场监督管理", "卫健": "卫生健康", "文广旅体": "文化和广电旅游体育",
                              "文广旅": "文化和广电旅游体育", "自然资源局": "自然资源和规划局", "自规": "自然资源和规划",
                              "资规": "自然资源和规划",
                              "海渔": "海洋与渔业", "妇保": "妇幼保健", "机关事务局": "机关事务管理中心", "科技局": "科学技术局",
                              "机关事务中心": "机关事务管理中心", "职院": "职业技术学院", "职业学院": "职业技术学院",
                              "妇幼": "妇幼保健"}
+
+
+def _own_district(intro: str, rest: str, institutions: list[str]) -> str:
+    """`rest` with "我们区政府" written as the government of the district the user's `intro` names ("我是东港区机关事务局
+    的，……我们区政府……" → 东港区人民政府)."""
+    districts = [n for n in institutions if n.endswith("区人民政府") and n.removesuffix("人民政府") in intro]
+    if len(districts) != 1:
+        return rest
+    return re.sub(r"(?:我们|咱们?)区(?:人民)?政府", districts[0], rest)
+
+
+def shortened_names(names: list[str]) -> list[str]:
+    """Our units' names as everyone shortens a department's (市市场监管局 for 市市场监督管理局, 市住建局): the forms a
+    voice-input slip is read against ("市场间管局")."""
+    return [name.replace(full, short) for name in names for short, full in _DEPARTMENT_ABBREVIATIONS.items()
+            if full in name]
 
 
 _HIGHER_ORGANS = "部厅署"  # what ends a national ministry's or a province's department's name, never a city unit's

@@ -23,7 +23,7 @@ from assistant.answering.direct import (ARTICLE_NUMBER, DATING_SENTENCE, FAQ_MAR
 from assistant.answering.docdates import asked_date, document_date
 from assistant.answering.intents import (DATA_FAULT, NO_DATA_CONTEXT, NUMERIC_INTENTS, Understanding,
                                          asking_part, asks_about_other_than_figures, institutions_named, understand,
-                                         unit_phrase, with_full_names)
+                                         shortened_names, unit_phrase, with_full_names)
 from assistant.answering.references import points_into_list, resolve
 from assistant.answering.toolbox import ToolRunner
 from assistant.config import Settings
@@ -103,6 +103,7 @@ RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that quali
 _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
                        r"(条例|节能法|法规)(里)?(有)?(啥|什么|哪些)(规定|要求)")
 FOCUSED_TERMS = 4
+MAIN_TERM_SHARE = 0.5  # a term this heavy is what the question is about: a figure from a passage without it answers not
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 FAQ_MATCH = 0.75  # share of a FAQ question's term weight the user's message must hold for that passage to answer
@@ -301,7 +302,7 @@ class OfflineEngine:
         question = self.kb.colloquial.fix_typos(question)
         question = self._without_own_city(question, names)
         if not any(institutions_named(question, names)):
-            question = fix_names(question, names)
+            question = fix_names(question, names + shortened_names(names))  # "市场间管局" → 市场监管局
         question = fix_names(question, self._held_law_names())  # "节约能原法" → 节约能源法
         fixed = self.kb.correct_slips(question)
         fixed = fix_terms(fixed, self.kb.tokenizer.pieces(fixed), _DATA_TERMS + _DATA_PHRASES)  # 能号 → 能耗
@@ -458,12 +459,14 @@ class OfflineEngine:
         # what the asking clauses need, or the first clause when later ones rest on it ("改了哪几条，原来咋写的")
         needed = figures or [f for f in (first_figure(question),) if f is not None]
 
+        subject = _main_term(self.kb.query_weights(question))
+
         def holding(passages: list[SearchHit]) -> list[SearchHit]:
-            # (an article passage gives its own number: "第二十七条" heads it)
-            return [h for h in passages if any((f is ARTICLE_NUMBER and h.chunk.article and
-                                                not asks_amended_articles(question)) or
-                                               any(holds_figure(f, s, question) for s in quotable_sentences(h.chunk.text))
-                                               for f in needed)]
+            # (an article passage gives its own number: "第二十七条" heads it; a passage that never names what the
+            # question is mostly about gives another thing's figure: "绿证多少钱一张", not a retrofit's savings in 万元)
+            return [h for h in passages if (subject is None or subject in h.chunk.text) and
+                    any((f is ARTICLE_NUMBER and h.chunk.article and not asks_amended_articles(question)) or
+                        any(holds_figure(f, s, question) for s in quotable_sentences(h.chunk.text)) for f in needed)]
 
         if needed and not holding(near):
             # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
@@ -1483,6 +1486,14 @@ _EVENT_NAMES = (("城市节水宣传周", r"城市节(约用)?水宣传周"), ("
 def _events_in(text: str) -> set[str]:
     """The yearly campaigns `text` names (节能宣传周, 低碳日, 城市节水宣传周 …)."""
     return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
+
+
+def _main_term(weights: dict[str, float]) -> str | None:
+    """The whole term that carries more than MAIN_TERM_SHARE of the question's weight (with its parts), if one does."""
+    total = sum(weights.values())
+    held = {t: sum(w for u, w in weights.items() if u in t) for t in _whole_terms(weights)}
+    term = max(held, key=held.get, default=None)
+    return term if term is not None and len(term) >= 2 and held[term] > MAIN_TERM_SHARE * total else None
 
 
 def _whole_terms(weights: dict[str, float]) -> dict[str, float]:
