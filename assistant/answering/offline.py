@@ -459,12 +459,17 @@ class OfflineEngine:
         # what the asking clauses need, or the first clause when later ones rest on it ("改了哪几条，原来咋写的")
         needed = figures or [f for f in (first_figure(question),) if f is not None]
 
-        subject = _main_term(self.kb.query_weights(question))
+        subject = _main_parts(self.kb.query_weights(question))
+
+        def names_subject(hit: SearchHit) -> bool:
+            # a passage that never names what the question is mostly about gives another thing's figure ("绿证多少钱
+            # 一张": not a retrofit's savings in 万元)
+            held = subject & self.kb.manifest.tokens([hit.chunk.chunk_id]).get(hit.chunk.chunk_id, set())
+            return 2 * len(held) >= len(subject)
 
         def holding(passages: list[SearchHit]) -> list[SearchHit]:
-            # (an article passage gives its own number: "第二十七条" heads it; a passage that never names what the
-            # question is mostly about gives another thing's figure: "绿证多少钱一张", not a retrofit's savings in 万元)
-            return [h for h in passages if (subject is None or subject in h.chunk.text) and
+            # (an article passage gives its own number: "第二十七条" heads it)
+            return [h for h in passages if names_subject(h) and
                     any((f is ARTICLE_NUMBER and h.chunk.article and not asks_amended_articles(question)) or
                         any(holds_figure(f, s, question) for s in quotable_sentences(h.chunk.text)) for f in needed)]
 
@@ -1488,12 +1493,15 @@ def _events_in(text: str) -> set[str]:
     return {name for name, pattern in _EVENT_NAMES if re.search(pattern, text)}
 
 
-def _main_term(weights: dict[str, float]) -> str | None:
-    """The whole term that carries more than MAIN_TERM_SHARE of the question's weight (with its parts), if one does."""
+def _main_parts(weights: dict[str, float]) -> set[str]:
+    """The search terms of the whole term that carries more than MAIN_TERM_SHARE of the question's weight (with its
+    parts: 绿色, 电力, 证书 … of 绿色电力证书); empty when no term does."""
     total = sum(weights.values())
     held = {t: sum(w for u, w in weights.items() if u in t) for t in _whole_terms(weights)}
     term = max(held, key=held.get, default=None)
-    return term if term is not None and len(term) >= 2 and held[term] > MAIN_TERM_SHARE * total else None
+    if term is None or len(term) < 2 or held[term] <= MAIN_TERM_SHARE * total:
+        return set()
+    return {u for u in weights if u in term and u != term} or {term}
 
 
 def _whole_terms(weights: dict[str, float]) -> dict[str, float]:
