@@ -78,8 +78,10 @@ def _with_headers(text: str) -> str:
             header = _cells(lines[i - 1]) if i and _TABLE_ROW.fullmatch(lines[i - 1]) else None
             year = _year_above(lines[:i - 1])
             continue
-        if header and len(cells) == len(header) and all(header[1:]) and \
-                all(len(c) <= 12 and re.search(r"\d", c) for c in cells[1:]):
+        # (also a year's row of words: "| 2019年 | 6月17日至23日 | 绿色发展 节能先行 |" under "| 年份 | 日期 | 主题 |")
+        if header and len(cells) == len(header) and all(header[1:]) and (
+                all(len(c) <= 12 and re.search(r"\d", c) for c in cells[1:]) or
+                (re.fullmatch(r"(19|20)[0-9]{2}年?度?", cells[0]) and all(len(c) <= 40 for c in cells[1:]))):
             first = cells[0] if not year or re.search(r"(19|20)[0-9]{2}", cells[0]) else f"{cells[0]}（{year}年）"
             lines[i] = "| " + " | ".join([first] + [_headed(h, c) for h, c in zip(header[1:], cells[1:])]) + " |"
     return "\n".join(lines)
@@ -105,7 +107,9 @@ def _headed(header: str, value: str) -> str:
     if header in EMPTY_HEADERS:
         return value
     unit = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", header)
-    return f"{unit.group(1)}{value}{unit.group(2)}" if unit and re.fullmatch(r"[0-9.]+", value) else f"{header}{value}"
+    if unit and re.fullmatch(r"[0-9.]+", value):
+        return f"{unit.group(1)}{value}{unit.group(2)}"
+    return f"{header}{value}" if re.search(r"\d", value) else f"{header}为{value}"  # "节能宣传周主题为绿色发展 节能先行"
 
 
 def _row_as_sentence(match: re.Match) -> str:

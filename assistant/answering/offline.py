@@ -741,9 +741,9 @@ class OfflineEngine:
         if not re.search(r"法|条例|办法|《", question):
             return []  # (read on every answer: most name no law)
         out = []
-        measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个)", "", m)
-                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法)", question)
-                    if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要", m)]  # a question, not a name
+        measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个|.{0,4}?(新的|新版|最新的?))", "", m)
+                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法|审查办法|考核办法|评价办法|认定办法|实施细则)", question)
+                    if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要|的", m)]  # a question, not a name
         names = re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures
         titles = [d.title for d in self.kb.documents()] if names else []
         for named in names:
@@ -943,7 +943,7 @@ class OfflineEngine:
             for place, core in self._places(question, loose=True):
                 # "舟山屋顶光伏一共装了多少千瓦": the figure in 千瓦 is the whole country's. A city's figure may rest
                 # on the national grid factor ("按全国电网平均排放因子……年减排759吨"); a province's may not
-                if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力)", said)):
+                if core not in said and (core in PROVINCES or re.search(r"全国(?!电网|电力|低碳日|节能宣传周)", said)):
                     return f"检索到的文件里没有{place}的这个数字，找到的是全国的数字。"
         if re.search(r"最终(统计)?(数据|数字|结果)|实际(完成|数据|值|降了|下降了)|完成情况", question) and \
                 re.search(r"要求|目标|力争|确保", said) and not re.search(r"实际|完成了|已完成|实现了", said):
@@ -1665,6 +1665,7 @@ def _year_referred(lead: str, hits: list[SearchHit]) -> str | None:
 def _names_year(lead: str, year: str, question: str) -> bool:
     """Whether the lead is about `year`: for a 年度 figure ("2024年度……排放因子公布了没有"), not a date in that year or
     a notice number (2024年4月12日, 公告2024年第12号……发布2021年度……)."""
+    lead = re.sub(r"（《[^》]*》[^）]*）", "", lead)  # not the cited title's year: "（《……成效（2025年末对比2020年）》）"
     # (a figure or data of that year asked: "广东有没有2023年的能耗数据" is not answered by "2023年1月3日发布的通知")
     figure = re.search(r"数据|数字|多少", question) and \
         not re.search(_WHEN + r"|几月|哪年|修订|修改|印发|发布|出台|实施", question)
