@@ -501,7 +501,11 @@ class OfflineEngine:
             used = _quoted_also(used, hits, wanted, max(floor * 0.6, best * share))
         # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
         spaced = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", "，", question)  # a space parts clauses
-        years = set(YEAR.findall("".join(asking_clauses(spaced)))) or set(YEAR.findall(question))
+        asking = asking_clauses(spaced)
+        # (not the month of the user's own story, told before the question: "我们2023年7月新病房楼投用了，……那年的年报
+        # 建筑面积到底填哪个数")
+        years = set(YEAR.findall("".join(asking))) or {
+            y for y in YEAR.findall(question) if not (asking and re.search(f"{y}年[0-9一二三四五六七八九十]+月", question))}
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
