@@ -538,6 +538,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
         total = sum(own.values()) or 1.0
         defined = _definition_of(part, own, kb) if "definition" in types else None
         nationwide = "全国" in part and not any(p in part for p in PROVINCES)
+        # "十五五目标出了没": whether something has come out is answered by a note that it is not held yet
+        out_yet = re.search(r"出(来|台)?了?(没|吗|没有)|(公布|发布|印发|定)了?(没|吗|没有)", part) is not None
         best: tuple[float, str, SearchHit, float] | None = None
         note: tuple[float, str, SearchHit] | None = None
         for rank, hit in enumerate(hits):
@@ -590,6 +592,8 @@ def direct_answers(question: str, hits: list[SearchHit], kb, min_share: float = 
                 dated = quoted if YEAR.search(quoted) or not index else before
                 if years and any(re.search(f"(?<![比较于])(?<!相比){y}年", dated) for y in years):
                     score += YEAR_BONUS  # "2021年度全国电力平均排放因子": the sentence about that year, not "比2021年下降"
+                if out_yet and re.search(r"(尚未|还没有?|未)(见)?(公开|正式)?(发布|公布|印发|出台)", sentence):
+                    score += TYPE_BONUS  # "……“十五五”目标尚未见公开发布": whether it is out, answered
                 if is_unverified_note(sentence):
                     score -= UNVERIFIED_PENALTY  # "……尚未核实": a sentence nearly as close that answers comes first
                 if share >= min_share and (best is None or score > best[0]):
