@@ -96,6 +96,10 @@ FOCUSED_COVERAGE = 0.6
 # "施工队说先开工后补手续，这样行不行？条例哪条管这个": which article of a held law the scene falls under; that law's
 # article passage answers at a lower floor than other passages (the scene's own words are rarely the law's)
 LAW_ARTICLE_COVERAGE = 0.2
+RULE_ARTICLE_COVERAGE = 0.25  # the same for a rule asked without naming the law (dev: 0.3 +2, 0.25 and 0.2 +4)
+# What the rules allow, require or sanction, asked
+_RULE_ASKED = re.compile(r"依据|规定|哪一?条|条例|法律|法规|违规|违法|行不行|可不可以|能不能|中不中|后果|罚|处分|处理|"
+                         r"要不要|需不需要|有没有要求|硬性|举报")
 _SANCTION_WORDS = " 责令改正 通报 处分 罚款"  # searched with a question about what follows a breach
 _CONSEQUENCE = re.compile(r"后果|处罚|罚|处分|追究|会被|会怎么样|会怎样|会有(啥|什么)")  # not "一般咋个处理": how to handle
 RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that qualifies a value asked ("旅馆" of 约束值)
@@ -420,6 +424,8 @@ class OfflineEngine:
                           [citation], [], intent="knowledge")
         best = _best(hits)  # the evidence is the best-covering of the top passages
         in_law = self._article_of_named_law(question, hits) if best < floor and doc_type is None else None
+        if in_law is None and best < floor and doc_type is None:
+            in_law = self._article_for_rule_asked(question)
         if in_law is not None:
             hits = [in_law] + [h for h in hits if h is not in_law]
             best = max(best, in_law.coverage, floor)
@@ -783,6 +789,15 @@ class OfflineEngine:
                 if re.search(r"(^|[^\u4e00-\u9fff]|[说是按依据照的个在里那这问查看翻])" + re.escape(alias), normalised)}
         return next((h for h in hits[:5] if h.chunk.article and _title_core(h.chunk.title) in laws and
                      h.coverage >= LAW_ARTICLE_COVERAGE), None)
+
+    def _article_for_rule_asked(self, question: str) -> SearchHit | None:
+        """For a story that asks what the rules allow, require or sanction ("施工方问电表要不要分开装……条例对这个有硬性
+        要求吗", "……这样行不行"), the article of a held law or regulation that covers it best, when it covers at least
+        RULE_ARTICLE_COVERAGE; None otherwise. The story's own words rarely are the law's."""
+        if not _RULE_ASKED.search(question) or self.kb.unseen_words(question):
+            return None
+        return next((h for h in self.kb.search(question, k=3, doc_type="policy").hits
+                     if h.chunk.article and h.coverage >= RULE_ARTICLE_COVERAGE), None)
 
     def _article_of_unheld_law(self, question: str) -> str | None:
         """A law the question asks an article of ("……法哪一条", "……法第几条") that the knowledge base does not hold and
