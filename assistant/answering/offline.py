@@ -106,6 +106,7 @@ RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that quali
 # "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
 _LAW_SAYS = re.compile(r"^(按|依据|根据|照)(条例|节能法|法律|法规)|(条例|节能法|法里|法规)(里)?(怎么|咋|是怎么|是咋)(说|规定|写|要求)的?|"
                        r"(条例|节能法|法规)(里)?(有)?(啥|什么|哪些)(规定|要求)")
+SCENE_UNSEEN_SHARE = 0.4  # a scene whose unseen words weigh this much of the message is what it is about
 FOCUSED_TERMS = 4
 MAIN_TERM_SHARE = 0.5  # a term this heavy is what the question is about: a figure from a passage without it answers not
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
@@ -1052,6 +1053,11 @@ class OfflineEngine:
         focused = "，".join(asking_clauses(question))
         if len(self.kb.query_weights(focused)) < FOCUSED_TERMS:
             return None
+        weights = self.kb.query_weights(question)
+        dropped = [w for w in self.kb.unseen_words(question) if w not in focused and re.fullmatch(r"[\u4e00-\u9fff]+", w)
+                   and not self.kb.tokenizer.is_common_word(w)]
+        if sum(v for t, v in weights.items() if any(t in w for w in dropped)) >= SCENE_UNSEEN_SHARE * sum(weights.values()):
+            return None  # "腰椎间盘突出，平时坐办公室要注意啥": the scene, which no passage mentions, is the topic
         hits = _without_data_notes(self.kb.search(focused, k=SEARCHED_PASSAGES).hits, question, about_data)
         best = _best(hits)
         if best < FOCUSED_COVERAGE or self._unseen_sinks(focused, best):
