@@ -70,3 +70,16 @@ def test_article_numbers_normalise() -> None:
     assert find_article("条例第15条讲什么？") == "第十五条"
     assert find_article("节能法第 四十九 条") == "第四十九条"
     assert find_article("单位面积能耗是多少") is None
+
+
+def test_markdown_table_split_across_chunks_repeats_its_header_row() -> None:
+    header = "| 年份 | 节能宣传周日期 | 节能宣传周主题 |\n|---|---|---|"
+    rows = [f"| {year}年 | 6月{day}日至{day + 6}日 | 主题{year} |" for year, day in zip(range(2015, 2026), range(1, 12))]
+    text = "## 历年日期与主题\n" + header + "\n" + "\n".join(rows)
+    chunks = chunk_document(Document("weeks.md", "全国节能宣传周", (Section(text),), "0" * 64), "doc3", "campaign",
+                            max_chars=160)
+    with_rows = [c for c in chunks if "| 20" in c.text]
+    assert len(with_rows) >= 2  # the table did not fit in one chunk
+    for chunk in with_rows:
+        assert chunk.text.startswith(header)  # every piece of the table says what its columns are
+    assert sum(c.text.count("年 | 6月") for c in with_rows) == len(rows)  # each row once

@@ -634,7 +634,7 @@ def _definition_of(part: str, weights: dict[str, float], kb) -> re.Pattern | Non
     if not words:
         return None
     term = max(words, key=lambda w: (weights.get(w, 0.0), -part.find(w)))
-    return re.compile(re.escape(term) + r"[”\"」’]?(）|\))?\s*(是指|指的是|指|即|就是|是)(?!否|不)")
+    return re.compile(re.escape(term) + r"[”\"」’]?(）|\))?\s*(是指|指的是|指|即|就是|是|为)(?!否|不|了|何|什么)")
 
 
 def yes_or_no(part: str, sentence: str) -> str | None:

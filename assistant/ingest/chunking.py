@@ -185,14 +185,26 @@ def _pack(paragraphs: list[tuple[str, int | None]], max_chars: int, overlap: int
     Table rows are never cut between a header and its value: a long row splits between cells (its label
     repeated), and a chunk that starts inside a table starts with the table's caption and "（续）".
     """
-    pieces: list[tuple[str, int | None, str | None]] = []  # (text, page, caption of the table it belongs to)
+    # (text, page, what a chunk starting with this piece starts with: a table's caption and "（续）", or a Markdown
+    # table's header row and rule, so that its rows still say what their columns are)
+    pieces: list[tuple[str, int | None, str | None]] = []
     caption: str | None = None
+    header: str | None = None  # of the Markdown table being read
     for text, page in paragraphs:
+        if _PIPE_RULE.match(text) and pieces and _PIPE_ROW.match(pieces[-1][0]) and len(pieces[-1][0]) < max_chars // 2:
+            header = f"{pieces[-1][0]}\n{text}"
+            pieces.append((text, page, None))
+            continue
+        if header is not None and _PIPE_ROW.match(text):
+            pieces.append((text, page, header))
+            continue
+        header = None
         if tables.is_caption_line(text):
             caption = text
             pieces.append((text, page, None))
         elif caption is not None and tables.is_row_line(text):
-            pieces.extend((row, page, caption) for row in
+            prefix = caption.removesuffix(tables.CONTINUED) + tables.CONTINUED
+            pieces.extend((row, page, prefix) for row in
                           (tables.split_row(text, max_chars - len(caption) - 4) if len(text) > max_chars else [text]))
         else:
             caption = None
@@ -207,12 +219,16 @@ def _pack(paragraphs: list[tuple[str, int | None]], max_chars: int, overlap: int
             chunks.append((buffer, buffer_page))
             buffer, buffer_page = "", None
             if table is not None:
-                buffer, buffer_page = table.removesuffix(tables.CONTINUED) + tables.CONTINUED, page
+                buffer, buffer_page = table, page
         buffer = f"{buffer}\n{text}" if buffer else text
         buffer_page = buffer_page if buffer_page is not None else page
     if buffer:
         chunks.append((buffer, buffer_page))
     return chunks
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|(\s*:?-{2,}:?\s*\|)+\s*$")
 
 
 def _split_sentences(text: str, max_chars: int, overlap: int) -> list[str]:
