@@ -752,9 +752,11 @@ class OfflineEngine:
         if not re.search(r"法|条例|办法|《", question):
             return []  # (read on every answer: most name no law)
         out = []
-        measures = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个|.{0,4}?(新的|新版|最新的?))", "", m)
-                    for m in re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法|审查办法|考核办法|评价办法|认定办法|实施细则)", question)
-                    if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要|的", m)]  # a question, not a name
+        found = re.findall(r"[\u4e00-\u9fff]{4,16}?(?:管理办法|实施办法|暂行办法|审查办法|考核办法|评价办法|认定办法|实施细则)",
+                           question)
+        stripped = [re.sub(r"^(按照|根据|依据|依照|按|关于|请问|那个|这个|.{0,4}?(新的|新版|最新的?))", "", m) for m in found]
+        # (a question, not a name: "有没有管理办法"; nor "节水型单位的评价办法", a kind of rule, not its title)
+        measures = [m for m in stripped if not re.search(r"有没有|什么|啥|哪|自己|我们|咱们|是否|要不要|的", m)]
         names = re.findall(r"《([^》]{4,40})》", question) + self._laws_named(question) + measures
         titles = [d.title for d in self.kb.documents()] if names else []
         for named in names:
