@@ -455,12 +455,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
             slots["year"], years = latest_year - 2, [latest_year - 2]  # "前年同期" after "去年同期": the calendar's 前年
         elif re.search(r"^(20\d\d)年?同期", text):
             slots.pop("base_year", None)  # "2023年同期": that year, the same months
-        adjacent = context.get("other_year") in (current - 1, current + 1) if current else False
-        bare_yoy = re.fullmatch(r"(那|那么)?(再)?(看看?)?同比(呢|变化|变化了?多少|怎么样|如何|是多少|看看|一下)*[?？。]?", text)
         if context.get("other_year") and current and not years and not names and _is_compare(text) and \
-                (not re.search(r"同比|上一?年", text) or (adjacent and bare_yoy)):
-            # ("同比" is the year discussed against the one before, unless the two years just asked are adjacent:
-            # "发改委2024年用电" then "2023年" then "同比")
+                not re.search(r"同比|上一?年", text):  # "同比" is the year discussed against the one before
             # "对比一下" after "教育局今年多少" and "前年的教育局": the two years just asked
             pair = (current, context["other_year"])
             return Understanding("compare", {**merged, **slots, "year": max(pair), "base_year": min(pair)})

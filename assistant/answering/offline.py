@@ -101,6 +101,7 @@ RULE_ARTICLE_COVERAGE = 0.25  # the same for a rule asked without naming the law
 _RULE_ASKED = re.compile(r"依据|规定|哪一?条|条例|法律|法规|违规|违法|行不行|可不可以|能不能|中不中|后果|罚|处分|处理|"
                          r"要不要|需不需要|有没有要求|硬性|举报")
 _SANCTION_WORDS = " 责令改正 通报 处分 罚款"  # searched with a question about what follows a breach
+_STORY = re.compile(r"我|咱|他们|她们|我们|有栋|有座")  # a clause that tells the user's own story
 _CONSEQUENCE = re.compile(r"后果|处罚|罚|处分|追究|会被|会怎么样|会怎样|会有(啥|什么)")  # not "一般咋个处理": how to handle
 RARE_QUALIFIER = 4.5  # IDF weight of a word (in one or two passages) that qualifies a value asked ("旅馆" of 约束值)
 # "按条例，计量要做到什么程度", "……，条例怎么说": what a named law says, asked as a rule rather than as an article
@@ -112,6 +113,8 @@ MAIN_TERM_SHARE = 0.5  # a term this heavy is what the question is about: a figu
 NEAR_BEST = 0.7  # share of the best coverage a passage needs to be quoted, or for its figures to answer a figure asked
 SEARCHED_PASSAGES = 8  # passages read for an answer (dev half: 6 -> 8 let a well-covering 7th or 8th passage be quoted)
 FAQ_MATCH = 0.75  # share of a FAQ question's term weight the user's message must hold for that passage to answer
+FAQ_OVERRIDE = 0.85  # ... and the share that makes a FAQ the evidence even when another passage covers the message well
+FAQ_OVERRIDE_BACK = 0.6  # (with this share of the message's own term weight in the FAQ's question)
 FAQ_TERMS = 4  # a FAQ question this short ("什么是公共机构") is matched by coverage alone
 WIDER_TRIALS = 6  # passages tried one by one for a sentence that states the indicator asked
 WIDER_PASSAGES = 24  # passages read for one that holds the figure asked, when none of the first ones does
@@ -430,13 +433,14 @@ class OfflineEngine:
         if in_law is not None:
             hits = [in_law] + [h for h in hits if h is not in_law]
             best = max(best, in_law.coverage, floor)
-        faq = self._faq_asked(question, hits) if best < floor and doc_type is None else None
+        faq = None if doc_type is not None else self._faq_asked(question, hits) if best < floor else \
+            self._faq_asked(question, hits, FAQ_OVERRIDE, FAQ_OVERRIDE_BACK)
         if faq is not None:
             # "……合署办公，整栋楼就一块总电表，……那电量到底怎么分": the message holds a FAQ's own question, though
             # its scene's words leave the passage's coverage low; that passage is the evidence
             faq = replace(faq, coverage=max(faq.coverage, floor))
             hits = [faq] + [h for h in hits if h.chunk.chunk_id != faq.chunk.chunk_id]
-            best = floor
+            best = max(best, floor)
         # (and a scene word no passage uses, 旧楼, does not sink it)
         if best < floor or (doc_type is None and faq is None and self._unseen_sinks(question, best)):
             focused = self._focused(question, about_data) if doc_type is None else None
@@ -509,10 +513,12 @@ class OfflineEngine:
         # the years asked: those of the asking clauses when they name one ("2019年的多少 18年和20年的我都查到了")
         spaced = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", "，", question)  # a space parts clauses
         asking = asking_clauses(spaced)
-        # (not the month of the user's own story, told before the question: "我们2023年7月新病房楼投用了，……那年的年报
-        # 建筑面积到底填哪个数")
+        # (not the year of the user's own story, told before the question: "我们2023年7月新病房楼投用了，……那年的年报
+        # 建筑面积到底填哪个数", "他们22年有栋新教学楼启用，……")
+        story = "".join(c for c in re.split(r"[，,。；;！!？?\s]", spaced) if c not in asking and _STORY.search(c))
         years = set(YEAR.findall("".join(asking))) or {
-            y for y in YEAR.findall(question) if not (asking and re.search(f"{y}年[0-9一二三四五六七八九十]+月", question))}
+            y for y in YEAR.findall(question) if not (asking and (re.search(f"{y}年[0-9一二三四五六七八九十]+月", question)
+                                                                   or f"{y}年" in story))}
         if years and not any(y in h.chunk.text for h in used for y in years):
             # "2018年节能宣传周的主题是啥": passages about other years do not answer it
             return self._answer(NOT_FOUND + f"知识库中没有 {'、'.join(sorted(years))} 年的相关内容。", "knowledge")
@@ -1112,10 +1118,13 @@ class OfflineEngine:
         citations[:] = trial
         return retry, renoted
 
-    def _faq_asked(self, question: str, hits: list[SearchHit]) -> SearchHit | None:
+    def _faq_asked(self, question: str, hits: list[SearchHit], match: float = FAQ_MATCH,
+                   back: float = 0.0) -> SearchHit | None:
         """The first of `hits` that answers a FAQ question ("问：几个单位合署办公，只有一块总电表，怎么分？") whose
-        terms the user's message holds nearly all of (FAQ_MATCH of their weight, FAQ_TERMS terms at least)."""
+        terms the user's message holds nearly all of (`match` of their weight, FAQ_TERMS terms at least) and that
+        holds `back` of the message's own term weight."""
         said = self.kb.normalise_query(question)
+        own = _whole_terms(self.kb.query_weights(question)) if back else {}
         for hit in hits:
             for asked in _faq_questions(hit):  # a passage may hold several questions and their answers
                 # ("按啥子标准收" does not hold 标准煤, whatever its part 标准)
@@ -1123,7 +1132,8 @@ class OfflineEngine:
                 if len(weights) < FAQ_TERMS:
                     continue
                 held = sum(w for term, w in weights.items() if term in said)
-                if held >= FAQ_MATCH * sum(weights.values()):
+                if held >= match * sum(weights.values()) and \
+                        sum(w for t, w in own.items() if t in asked) >= back * sum(own.values()):
                     return replace(hit, chunk=replace(hit.chunk, text=_faq_answer(hit.chunk.text, asked)))
         return None
 
