@@ -2526,3 +2526,56 @@ def test_a_kind_of_local_rule_our_city_has_not_issued_is_declined(assistant):
     for question in ("海州市有没有出台公共机构节能管理办法", "咱们海州市有没有自己的公共机构节能管理办法或者地方条例？"):
         answer = assistant.ask(question)
         assert answer.answer.startswith(NOT_FOUND) and not answer.citations and "海州市" in answer.answer, answer.answer
+
+
+# ---------------------------------------------------------------- twenty-third session
+
+
+def test_who_asks_is_not_asked_about_and_a_district_body_asks_about_its_district(assistant):
+    data = SampleData()
+    answer = assistant.ask("我们是区教育局，二中2025年用电多少")
+    assert answer.intent == "indicator" and "市教育局" not in answer.answer and \
+        f"{data.metric('市第二中学', 2025, 'electricity'):,.0f}" in answer.answer, answer.answer
+    # who asks is one side of the comparison when the question compares with another unit
+    answer = assistant.ask("我们是二中，和一中比2025年用电怎么样")
+    assert "市第二中学" in answer.answer and "市第一实验中学" in answer.answer, answer.answer
+    answer = assistant.ask("我是东港区机关事务局的，刚接手节能这一块，想看下我们区政府2024年综合能耗是多少")
+    assert f"{data.metric('东港区人民政府', 2024, 'energy'):,.2f}" in answer.answer, answer.answer
+
+
+def test_a_voice_slip_in_a_departments_short_name_and_a_correction_by_what_the_user_wanted(assistant):
+    data = SampleData()
+    answer = assistant.ask("市场间管局今年用电多少")
+    assert answer.intent == "indicator" and "市市场监督管理局" in answer.answer and \
+        f"{data.metric('市市场监督管理局', 2025, 'electricity'):,.0f}" in answer.answer, answer.answer
+    first = assistant.ask("一实验2025年每平米能耗")
+    answer = assistant.ask("哦不对，我想看的是实验小学", [("一实验2025年每平米能耗", first.answer)])
+    assert "市实验小学" in answer.answer and "市第一实验中学" not in answer.answer and \
+        f"{data.metric('市实验小学', 2025, 'energy_per_area'):.2f}" in answer.answer, answer.answer
+
+
+def test_what_the_data_and_documents_do_not_hold_is_declined(assistant):
+    for question in ("机关事务局管能耗统计的科长叫啥名字 怎么联系",  # a person and a phone number, not our data
+                     "绿证多少钱一张",  # a retrofit's savings in 万元 are not the price of a certificate
+                     "发改委新的节能审查办法里 公共机构建设项目年耗能多少以上要单独审查",  # a measure not held
+                     "全国公共机构2025年人均用水量最终多少",  # the cited title's year is not the sentence's
+                     "腰椎间盘突出，平时坐办公室要注意啥"):  # the scene no passage mentions is the topic
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and not answer.citations, (question, answer.answer)
+
+
+def test_a_years_table_row_is_read_with_its_headers_even_in_the_tables_second_chunk(assistant):
+    answer = assistant.ask("2019年节能宣传周主题")
+    assert "绿色发展 节能先行" in answer.answer.split("\n\n")[0], answer.answer
+    answer = assistant.ask("2025年全国节能宣传周是哪几天，主题是什么")  # a row of the table's continuation
+    assert "6月23日" in answer.answer.split("\n\n")[0] and "节能增效" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_whether_targets_are_out_and_a_new_building_opened_mid_year(assistant):
+    answer = assistant.ask("十五五目标出了没")
+    assert "尚未见公开发布" in answer.answer.split("\n\n")[0], answer.answer
+    for question in ("新病房楼年中投用 建筑面积按啥子填",
+                     "我们2023年7月新病房楼投用了，面积年中从8.5万平方米变成9.8万，那年的年报建筑面积到底填哪个数？"):
+        answer = assistant.ask(question)
+        assert "年末实际使用的面积" in answer.answer.split("\n\n")[0] and \
+            answer.citations[0].source.endswith("energy-resource-statistics-system.md"), (question, answer.answer)
