@@ -1062,9 +1062,10 @@ class OfflineEngine:
         if len(self.kb.query_weights(focused)) < FOCUSED_TERMS:
             return None
         weights = self.kb.query_weights(question)
-        dropped = [w for w in self.kb.unseen_words(question) if w not in focused and re.fullmatch(r"[\u4e00-\u9fff]+", w)
-                   and not self.kb.tokenizer.is_common_word(w)]
-        if sum(v for t, v in weights.items() if any(t in w for w in dropped)) >= SCENE_UNSEEN_SHARE * sum(weights.values()):
+        dropped = [w for w in self.kb.unseen_words(question) if w not in focused and
+                   re.fullmatch(r"[\u4e00-\u9fff]+", w) and not self.kb.tokenizer.is_common_word(w)]
+        scene = sum(v for t, v in weights.items() if any(t in w for w in dropped))
+        if scene >= SCENE_UNSEEN_SHARE * sum(weights.values()):
             return None  # "腰椎间盘突出，平时坐办公室要注意啥": the scene, which no passage mentions, is the topic
         hits = _without_data_notes(self.kb.search(focused, k=SEARCHED_PASSAGES).hits, question, about_data)
         best = _best(hits)
