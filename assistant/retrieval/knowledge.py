@@ -42,6 +42,7 @@ GENERAL_WORD_WEIGHT = 0.25  # a word that is not a topic word (verb, adverb, phr
 # an everyday word no passage uses, in a clause before the one that asks ("总务主任" in "……，总务主任问……，会不会直接
 # 罚款"): the user's scene, weighed this share (dev: colloquial +2, decline unchanged; 0.1 the same)
 SCENE_WORD_WEIGHT = 0.3
+WEIGHTS_CACHED = 4096  # questions whose term weights are kept (all made again when the index changes)
 _RELATIVE_YEAR = re.compile(r"本年度?|今年|去年|前年|明年|当年")
 EXPANSION_WEIGHT = 0.3  # weight of glossary-synonym matches relative to the question's own words
 _FOLDER_TYPES = {"policies": "policy", "policy": "policy", "standards": "standard", "standard": "standard",
@@ -154,6 +155,7 @@ class KnowledgeBase:
         self._title_cache: dict[str, set[str]] = {}
         self._member_words: dict[str, frozenset[str]] = {}  # glossary member -> its words, made once
         self._speller = None  # (lexical index, Speller over its vocabulary and saved sound table)
+        self._weights: tuple[object, dict] = (None, {})  # (lexical index, query → its term weights)
         # (lexical index, its two-character words by first character): what 抵掉 is written as (抵消)
         self._by_first: tuple[LexicalIndex, dict[str, list[str]]] | None = None
         self._article_rows: tuple[LexicalIndex, dict[str, np.ndarray]] | None = None  # label -> that index's rows
@@ -303,6 +305,16 @@ class KnowledgeBase:
         as the user's scene (SCENE_WORD_WEIGHT).
         """
         index = self._snapshot[0]
+        cached, known = self._weights
+        if cached is not index or len(known) > WEIGHTS_CACHED:
+            known = {}
+            self._weights = (index, known)  # made again for a new index: the weights rest on its IDF
+        key = (query, normalised)
+        if key not in known:
+            known[key] = self._query_weights(index, query, normalised)
+        return dict(known[key])
+
+    def _query_weights(self, index, query: str, normalised: bool) -> dict[str, float]:
         idf = (lambda t: index.idf(t)) if index is not None else (lambda t: 1.0)  # noqa: E731
         if not normalised:
             query = self.normalise_query(query)
