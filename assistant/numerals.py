@@ -117,11 +117,25 @@ _SPOKEN_CODE = re.compile(r"(?<![〇零○一二三四五六七八九十百千�
                           r"(?![〇零○一二三四五六七八九十百千万年])")
 
 
+# A decimal read out, as voice input writes it: "零点五七零三" is 0.5703, "一点二二九" 1.229 (not "零点以后", midnight, nor
+# "快一点", a little)
+_SPOKEN_DECIMAL = re.compile(r"(?<![〇零○一二三四五六七八九十百千万两几])([零〇○])点([〇零○一二三四五六七八九]+)|"
+                             r"(?<![〇零○一二三四五六七八九十百千万两几])([一二三四五六七八九])点([〇零○一二三四五六七八九]{2,})")
+
+
+def spoken_decimals(text: str) -> str:
+    """`text` with decimals read out in Chinese digits written in Arabic ones ("零点五三六六" → "0.5366")."""
+    def written(m: re.Match) -> str:
+        return _cn_digits(m.group(1) or m.group(3)) + "." + _cn_digits(m.group(2) or m.group(4))
+
+    return _SPOKEN_DECIMAL.sub(written, text)
+
+
 def full_years(text: str) -> str:
     """Spoken years written out: "23年全国节能宣传周" → "2023年…", "二〇二三年" → "2023年", "从一五年到二二年" →
     "从2015年到2022年" (short forms 2010–2029 only; durations such as "保修10年", "用了两三年" are left alone); a
     standard's code read out digit by digit also ("四零四九八" → "40498")."""
-    text = _SPOKEN_CODE.sub(lambda m: _cn_digits(m.group(0)), text)
+    text = _SPOKEN_CODE.sub(lambda m: _cn_digits(m.group(0)), spoken_decimals(text))
     text = _SPOKEN_YEAR.sub(lambda m: "20" + _cn_digits(m.group(1)) + _cn_digits(m.group(2) or "零"), text)
     text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(0)), text)
     if _CN_SHORT_YEAR.search(text):

@@ -83,3 +83,14 @@ def test_markdown_table_split_across_chunks_repeats_its_header_row() -> None:
     for chunk in with_rows:
         assert chunk.text.startswith(header)  # every piece of the table says what its columns are
     assert sum(c.text.count("年 | 6月") for c in with_rows) == len(rows)  # each row once
+
+
+def test_a_heading_line_that_would_end_a_full_chunk_heads_the_next_one() -> None:
+    items = [f"**{n}. 指标{n}**\n指标{n} = 分子{n} ÷ 分母{n}，" + "说明文字" * 12 for n in range(1, 6)]
+    text = "## 计算公式\n" + "\n".join(items)
+    chunks = chunk_document(Document("f.md", "计算口径", (Section(text),), "2" * 64), "doc4", "standard",
+                            max_chars=120)
+    for n in range(1, 6):
+        holding = [c for c in chunks if f"指标{n} = 分子{n}" in c.text]
+        assert holding and f"**{n}. 指标{n}**" in holding[0].text  # the formula is read with its heading
+    assert not any(c.text.rstrip().endswith("**") for c in chunks)  # no chunk ends on a heading alone

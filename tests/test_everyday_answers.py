@@ -2579,3 +2579,76 @@ def test_whether_targets_are_out_and_a_new_building_opened_mid_year(assistant):
         answer = assistant.ask(question)
         assert "年末实际使用的面积" in answer.answer.split("\n\n")[0] and \
             answer.citations[0].source.endswith("energy-resource-statistics-system.md"), (question, answer.answer)
+
+
+# ---------------------------------------------------------------- twenty-fourth session
+
+
+def test_a_count_in_ten_thousands_and_a_count_of_units_that_do_something(assistant):
+    lead = assistant.ask("全国一共有多少家公共机构啊？").answer.split("\n\n")[0]
+    assert "158.6万家" in lead, lead  # "158.6万家" is indexed as 万 and 家, the 家 asked
+    lead = assistant.ask("舟山行政中心实行用能预算的单位有多少家").answer.split("\n\n")[0]
+    assert "43家" in lead and "用能预算" in lead, lead
+
+
+def test_a_rate_or_share_asked_is_a_percentage_the_sentence_must_give(assistant):
+    for question in ("公务用车更新的时候新能源车比例不得低于多少", "节水型单位的用水计量率不低于多少"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and not answer.citations, (question, answer.answer)
+    lead = assistant.ask("行政中心那个改造节能率多少").answer.split("\n\n")[0]
+    assert "33.45%" in lead, lead
+
+
+def test_a_document_number_said_as_haowen_and_a_method_asked_beside_a_figure(assistant):
+    lead = assistant.ask("能源费用托管那个287号文是哪天发的").answer.split("\n\n")[0]
+    assert "2022年9月7日" in lead, lead
+    answer = assistant.ask("同比下降多少个百分比具体咋算")  # how it is computed, not a percentage it gives
+    assert any(c.source.endswith("units-and-calculation-conventions.md") for c in answer.citations), answer.answer
+
+
+def test_a_forecast_and_a_named_units_staff_are_declined(assistant):
+    for question in ("明晚海州有没有台风啊", "人民医院能源管理岗具体是哪个科室谁在负责", "市人民医院的能源管理员叫啥名字"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith(NOT_FOUND) and not answer.citations, (question, answer.answer)
+
+
+def test_a_comparison_with_a_year_the_user_describes(assistant):
+    data = SampleData()
+    first = "我们人民医院新楼投用后面积变大了，2025年每平米能耗是多少"
+    answer = assistant.ask("跟新楼投用前的2022年比呢", [(first, assistant.ask(first).answer)])
+    assert answer.intent == "compare" and f"{data.metric('市人民医院', 2022, 'energy_per_area'):.2f}" in answer.answer \
+        and f"{data.metric('市人民医院', 2025, 'energy_per_area'):.2f}" in answer.answer, answer.answer
+
+
+def test_spoken_words_for_a_dedicated_person_a_filed_plan_and_measures(assistant):
+    lead = assistant.ask("能耗统计能不能让办公室谁有空谁填，条例上有没有说非得固定一个人管").answer.split("\n\n")[0]
+    assert "指定专人" in lead, lead
+    answer = assistant.ask("数据中心机房这块一般有啥节能的办法")
+    assert any(c.source.endswith("jieneng-jianghao-shiyong-cuoshi.md") for c in answer.citations), answer.answer
+    lead = assistant.ask("节能宣传周哪年开始办的").answer.split("\n\n")[0]
+    assert "1991年" in lead, lead
+
+
+def test_a_decimal_read_out_is_the_number_and_midnight_or_a_little_is_not(assistant):
+    from assistant.numerals import full_years
+
+    assert full_years("电网因子零点五七零三跟零点五三六六有啥区别") == "电网因子0.5703跟0.5366有啥区别"
+    assert full_years("一点二二九是什么系数") == "1.229是什么系数"
+    assert full_years("零点以后别开空调，快一点报") == "零点以后别开空调，快一点报"
+    lead = assistant.ask("电网因子零点五七零三跟零点五三六六有啥区别").answer.split("\n\n")[0]
+    assert "0.5703" in lead, lead
+
+
+def test_a_rare_word_the_passage_names_only_as_unverified_and_where_asked_is_no_topic(assistant):
+    answer = assistant.ask("光伏余电上网卖电的钱 单位账上怎么入")
+    assert answer.answer.startswith(NOT_FOUND) and "尚未核实" in answer.answer, answer.answer
+    answer = assistant.ask("体检做完了，报告在哪个地方领取")  # 哪个地方 asks where; 地方 is no 地方标准
+    assert answer.answer.startswith(NOT_FOUND) and not answer.citations, answer.answer
+
+
+def test_what_this_thing_is_is_said_in_the_clause_before(assistant):
+    lead = assistant.ask("我是市公安局机关后勤的，今年的节能目标和实施方案刚写完，这东西最后要交到哪个部门备案啊"
+                         ).answer.split("\n\n")[0]
+    assert "备案" in lead and "机关事务" in lead, lead
+    lead = assistant.ask("医院如果想做节能改造但手头没钱，有什么办法吗").answer.split("\n\n")[0]
+    assert "托管" in lead or "融资" in lead, lead

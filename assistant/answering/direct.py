@@ -312,16 +312,25 @@ def asked_figure(part: str) -> re.Pattern | None:
     return (_figure_for(asking[0]) if asking else None) or _figure_for(_SOME_UNITS.sub("", part))
 
 
+_HOW_COMPUTED = re.compile(r"(怎么|咋|如何|怎样)(个)?(计)?算(?!进|入|不算|是)|计算方法|算法")
+
+
 def _figure_for(text: str) -> re.Pattern | None:
+    if _HOW_COMPUTED.search(text):
+        return None  # "同比下降多少个百分比具体咋算": the method is asked, not a figure
     text = _HOW_MUCH.sub("多少", text)
     counted = counted_noun(text)
     if counted:
         # "全国一共有多少家公共机构": a count of 公共机构 ("全国公共机构约158.6万家"), not of 领跑者 ("领跑者184家")
         # (the kind or its last words: "舟山行政中心入驻单位" are counted as "43家入驻单位")
         noun = "(" + "|".join(re.escape(counted[i:]) for i in range(max(1, len(counted) - 3))) + ")"
+        # ("实行用能预算的单位有多少家": units that do something, "43家入驻单位实行用能预算管理")
+        what, _, head = counted.rpartition("的")
+        doing = "" if len(what) < 2 or len(head) < 2 else \
+            f"|[0-9.]+\\s*万?(余|多)?家[\\u4e00-\\u9fff]{{0,4}}{head}[^。；]{{0,12}}{re.escape(what[-4:])}"
         # (the noun alone: not "节水型公共机构3万余家", "184家公共机构能效领跑者")
         return re.compile(f"(?<!型){noun}(约|近|共|共计|总数|数量)?(有|为|达|超过|逾)?\\s*[0-9.]+\\s*万?(余|多)?家|"
-                          f"[0-9.]+\\s*万?(余|多)?家{noun}(?![\\u4e00-\\u9fff]{{0,6}}(者|示范单位))")
+                          f"[0-9.]+\\s*万?(余|多)?家{noun}(?![\\u4e00-\\u9fff]{{0,6}}(者|示范单位))" + doing)
     return next((holds for ask, holds in ASKED_FIGURES if ask.search(text)), None)
 
 
@@ -346,8 +355,8 @@ def counted_noun(text: str) -> str | None:
 
 # A named value asked ("党政机关约束值是多少", "有没有硬门槛，具体是多少方", "配备比例要求是多少"): a sentence that
 # does not name it gives some other figure (dev half: also 因子, 系数, 目标 cost right answers)
-_ASKED_VALUE = re.compile(r"((?<=的)热值|(?!的)[\u4e00-\u9fff]{2}值|门槛|分数线|达标线|及格线|合格线|比例|指标)"
-                          r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|[，,\s])*"
+_ASKED_VALUE = re.compile(r"((?<=的)热值|(?!的)[\u4e00-\u9fff]{2}值|(?!的)[\u4e00-\u9fff]{2}率|门槛|分数线|达标线|及格线|合格线|比例|指标)"
+                          r"(?:要求|具体|到底|一般|大概|大约|分别|都|各|又|应|要|的|不得|不能|不|低于|少于|至少|最低|最少|[，,\s])*"
                           r"(?:是|为|有|达到|定的?)?(?:多少|几|多大)")
 
 
@@ -371,6 +380,8 @@ def states_value(sentence: str, value: str) -> bool:
     percentage."""
     if value == "比例" and re.search(r"%|％|百分之|[一二三四五六七八九]成", sentence):
         return True
+    if value.endswith("率") and value[:-1] not in ("效", "功"):  # "计量率不低于多少": a rate is a percentage
+        return value in sentence and re.search(r"[0-9]\s*(%|％)|百分之", sentence) is not None
     sentence = _CODE_OR_YEAR.sub("", sentence)  # "DB37/T 2672～2674-2019……超过基准值的" states no 基准值
     sentence = re.sub(r"^\s*\d{1,2}[.、．]\s*", "", sentence)  # "4. 与约束值、引导值比较……": a list's number
     if value.endswith("热值") and "发热量" in sentence:

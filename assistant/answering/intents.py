@@ -162,6 +162,11 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     size = _size_or_fuel(normalised, u, before, context) if not _other_place(normalised, institutions, tagger) else None
     asked_part = asking_part(normalised)
     absent = next((label for pattern, label in _NOT_RECORDED if pattern.search(asked_part)), None)
+    if absent == _STAFF and u.intent == "knowledge" and not u.ambiguous and \
+            len(_find_institutions(normalised, institutions)[0]) == 1:
+        # "人民医院能源管理岗具体是哪个科室谁在负责": who works where in one of our units is in no document either
+        unit = _find_institutions(normalised, institutions)[0][0]
+        return Understanding("indicator", {"institution": unit, "not_recorded": absent})
     if absent and (size or u).intent in NUMERIC_INTENTS and not u.ambiguous:
         # "市财政局2024年电费花了多少钱", "供暖面积多少平方米": the data hold no such column; a figure of another
         # column would pass for it
@@ -182,6 +187,7 @@ def understand(question: str, institutions: list[str], context: dict | None = No
     return Understanding("rank", {**kept, **slots, "top": 0, "place_of": unit})
 
 
+_STAFF = "人员和联系方式"
 # What a unit's records do not hold, asked as a unit's or the city's figure: money, heated area, solar output,
 # chargers, purchased heat, vehicles' fuel per 100 km, and who the staff are
 _NOT_RECORDED = (
@@ -196,8 +202,8 @@ _NOT_RECORDED = (
     (re.compile(r"液化气|液化石油气|LPG|煤气罐|燃料油|煤炭|原煤|生物质|木炭|甲醇", re.I), "其他燃料用量"),
     (re.compile(r"编制(人数|数|内)|在编"), "编制人数"),
     (re.compile(r"(管理员|负责人|联系人|能管员|[科处股]长|主任|局长|馆长|院长|校长)[^，。？?]{0,4}(叫啥|叫什么|姓名|名字|是谁)|"
-                r"(电话|手机|联系方式)(号码?)?(是)?多少|(怎么|如何|咋)联系"),
-     "人员和联系方式"),
+                r"(电话|手机|联系方式)(号码?)?(是)?多少|(怎么|如何|咋)联系|(谁|哪位)在(负责|管|分管)|具体(是)?(谁|哪位)|哪个科室"),
+     _STAFF),
     (re.compile(r"分项(计量)?的?(数据|用电|电量)|(空调|照明|动力|插座|电梯|机房|食堂)(系统)?的?用电量?[^，。？?]{0,10}(占|比例)|"
                 r"按小时|逐时|负荷曲线|几点钟?的?用电|每天几点|峰谷"), "分项或逐时用电"),
     (re.compile(r"(科长|主任|处长|局长|负责人|管理员|能管员)[^，。？?]{0,6}(分管|负责|管)[^，。？?]{0,3}(哪|几|什么|啥)"), "人员分工"),
@@ -1228,7 +1234,9 @@ _FEW = r"[2-9]|10|[两二三四五六七八九十]"  # a few years, as counted b
 _YEARS_AGO = rf"(?:{_FEW})年以?前"
 # A message that opens by comparing with a year ("跟2019年比呢 疫情前", "比起前年呢"): the figure being discussed
 _AGAINST_A_YEAR = re.compile(r"(那|那么)?((跟|和|与|同|对比|相比|相较于?|比起|较之?|比)(20\d\d|[去前]年|上一?年|"
-                             + _YEARS_AGO + ")|同比|环比)")  # also "那同比呢 我要写进总结里"
+                             + _YEARS_AGO + ")|同比|环比|"
+                             # "跟新楼投用前的2022年比呢": the year described, then compared with
+                             r"(跟|和|与|同|相比|比起)[^，,。？?]{1,10}?的(20\d\d)年?(比|相比|对比))")
 
 
 # Whether the 14th five-year plan's target was met ("完成十四五目标没", "跟十四五目标比完成了没")

@@ -122,6 +122,8 @@ USED_PASSAGES = 3  # passages quoted under the direct answer, one per document
 STRONG_COVERAGE = 0.7  # with this much of the topic covered, one unknown verb or adjective does not sink an answer
 NAMED_FLOOR = 0.4  # the same for a passage of the document the question names (条例, 统计制度)
 AUTHORITY_FLOOR = 0.5  # share of the best coverage a policy/standard passage needs to be quoted beside a guide (dev: 0.5 over 0.6, 0.7)
+_REFERS_BACK = re.compile(r"\s*(那么|那)?(这|那)(东西|玩意儿?|个东西|份|些东西)|\s*它们?(?![\u4e00-\u9fff]{0,2}(说|讲))")
+_NEAR_DAY = re.compile(r"(大?后|明)(天|日|晚|早|儿)|今(晚|夜|儿晚上)|明天(早上|上午|下午|晚上)")
 _QUANTITY_OR_DATE = re.compile(r"多少|(?<!这)几(?!乎)|哪一?年|哪天|几号|何时|什么时候|啥时候|多久|多长")
 RELAXED_NOUN_COVERAGE = 0.5  # the same two floors for a question that asks no figure (dev: see docs/PERFORMANCE.md)
 RELAXED_STRONG_COVERAGE = 0.55
@@ -1021,7 +1023,12 @@ class OfflineEngine:
             # "2589-2020附录里液化天然气的折标系数是多少": the passages name 液化天然气 only to say it is not verified
             return f"{noted}注明所问的这一项尚未核实，没有可以引用的确切内容。"
         sentence, title = _with_source(lead)
-        if title and len(lead.splitlines()) == 1 and asked_item_unverified(question, sentence, self._names_of(question)):
+        # (a rare word of the question that the sentence names only in that note: "光伏余电上网卖电的钱单位账上怎么入"
+        # against "……（舟山项目的并网方式和余电处理方式待核实）")
+        rare = [w for w, weight in self.kb.query_weights(question).items()
+                if weight >= RARE_QUALIFIER and re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)]
+        if title and len(lead.splitlines()) == 1 and \
+                asked_item_unverified(question, sentence, [*self._names_of(question), *rare]):
             # "反食品浪费法里机关食堂浪费了罚多少钱": the sentence notes in brackets that the law's articles (the very
             # item asked) are not verified
             return f"{title}注明所问的这一项尚未核实，没有可以引用的确切内容。"
@@ -1058,7 +1065,12 @@ class OfflineEngine:
         """The asking clauses of a long message and their passages, when those clauses alone are covered well
         ("我们今年七月份搬到新楼去了，老楼新楼面积差好多，年报上头建筑面积到底填哪个"); None otherwise, or when they
         hold too few terms to be evidence ("……，怎么清理")."""
-        focused = "，".join(asking_clauses(question))
+        asking = asking_clauses(question)
+        clauses = [c for c in re.split(r"[，,；;。！!？?：:]", question) if c.strip()]
+        if asking and _REFERS_BACK.match(asking[0]) and asking[0] in clauses and clauses.index(asking[0]) > 0:
+            # "……实施方案刚写完，这东西最后要交到哪个部门备案": what "这东西" is, is said just before
+            asking = [clauses[clauses.index(asking[0]) - 1], *asking]
+        focused = "，".join(asking)
         if len(self.kb.query_weights(focused)) < FOCUSED_TERMS:
             return None
         weights = self.kb.query_weights(question)
@@ -1179,8 +1191,8 @@ class OfflineEngine:
         noun_floor = RELAXED_NOUN_COVERAGE if relaxed else NOUN_COVERAGE
         strong_floor = RELAXED_STRONG_COVERAGE if relaxed else STRONG_COVERAGE
         for word in unseen:
-            if tokenizer.is_name(word):
-                return True
+            if tokenizer.is_name(word) or (_NEAR_DAY.fullmatch(word) and asked_about(word)):
+                return True  # (a day to come, "明晚海州有没有台风": a forecast, which no document gives)
             if asked_about(word) and best < (noun_floor if tokenizer.is_topical(word) else strong_floor):
                 return True
         # a word jieba does not know, written nowhere in the documents (老蓝屏, 加氟, 餐补, 困人): like an unknown verb

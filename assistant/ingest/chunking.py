@@ -216,8 +216,11 @@ def _pack(paragraphs: list[tuple[str, int | None]], max_chars: int, overlap: int
     buffer, buffer_page = "", None
     for text, page, table in pieces:
         if buffer and len(buffer) + 1 + len(text) > max_chars:
-            chunks.append((buffer, buffer_page))
-            buffer, buffer_page = "", None
+            # a heading line that ends the full chunk ("**6. 同比变化率**") heads the next one, what it introduces
+            body, _, last = buffer.rpartition("\n")
+            lead_in = last if body and _LEAD_IN.match(last) and table is None else ""
+            chunks.append((body if lead_in else buffer, buffer_page))
+            buffer, buffer_page = lead_in, page if lead_in else None
             if table is not None:
                 buffer, buffer_page = table, page
         buffer = f"{buffer}\n{text}" if buffer else text
@@ -228,6 +231,7 @@ def _pack(paragraphs: list[tuple[str, int | None]], max_chars: int, overlap: int
 
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_LEAD_IN = re.compile(r"^\s*\*\*[^*\n]{1,40}\*\*[：:]?\s*$|^[^。；\n]{1,40}[：:]\s*$")  # a bold line, a short "……如下："
 _PIPE_RULE = re.compile(r"^\s*\|(\s*:?-{2,}:?\s*\|)+\s*$")
 
 

@@ -57,6 +57,8 @@ class Tokenizer:
         for word in self.glossary.words():
             if len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
+        for word in ("万家", "万余家", "余家"):  # "约158.6万家" counts 家 (多少家), not 万家 as in 万家灯火
+            self._jieba.del_word(word)
         self.stopwords = load_stopwords()
         self._glossary_words = frozenset(w.lower() for w in self.glossary.words())
         self._pos = None  # jieba.posseg over this dictionary, made on first use
