@@ -2652,3 +2652,14 @@ def test_what_this_thing_is_is_said_in_the_clause_before(assistant):
     assert "备案" in lead and "机关事务" in lead, lead
     lead = assistant.ask("医院如果想做节能改造但手头没钱，有什么办法吗").answer.split("\n\n")[0]
     assert "托管" in lead or "融资" in lead, lead
+
+
+def test_to_which_department_a_named_court_and_a_formula_said_in_words(assistant):
+    lead = assistant.ask("要是超了定额，得向哪个部门说明情况").answer.split("\n\n")[0]
+    assert "机关事务管理部门" in lead and "说明" in lead, lead
+    lead = assistant.ask("像检察院法院这种单位也要搞节能吗").answer.split("\n\n")[0]  # no law named 检察院法
+    assert "法院检察院" in lead, lead
+    lead = assistant.ask("同比变化率怎么算，是拿今年的减去年的再除以去年的吗").answer.split("\n\n")[0]
+    assert "变化率 =" in lead and "基期值" in lead, lead
+    answer = assistant.ask("请提供市人民医院2025年度人均用水量较2024年度增减情况")  # 用水 … 增减 is no formula
+    assert answer.intent == "compare" and "2024年" in answer.answer, answer.answer

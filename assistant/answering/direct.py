@@ -30,11 +30,15 @@ _COMMAND = re.compile(r"^\s*(\$\s*)?(greenleaf|python3?|pip3?|make|uv|bash|curl)
                       r"\b[\w-]+\.(py|sh)\b")
 
 
+_BOLD_HEADING = re.compile(r"^(\s*\*\*[^*\n]{0,39}[^*\n。？?！!：:；;，,]\*\*)[ \t]*\n", re.M)
+
+
 def quotable_sentences(text: str) -> list[str]:
     """A passage's sentences, in order, without those that try to instruct the assistant or are command lines
     (kept with their ending punctuation and spacing, so that joining them gives the passage back without them).
     A table row reads as a sentence: "| 折算的会议人员 | 4.8 | 300人×2天…… |" → "折算的会议人员：4.8，300人×2天……"."""
     text = _TABLE_ROW.sub(_row_as_sentence, _with_headers(text))
+    text = _BOLD_HEADING.sub(r"\1：\n", text)  # "**6. 同比变化率**" heads what follows: "6. 同比变化率：变化率 = ……"
     sentences: list[str] = []
     listed = False  # in a list of what the knowledge base has not verified
     question = False  # right after a FAQ's bold question

@@ -163,7 +163,7 @@ _AUTHORITATIVE = {"policy", "standard"}  # doc_type of what rules rest on (guide
 # A law or regulation named without book-title marks ("可再生能源法对……有没有规定", "请问党政机关厉行节约反对浪费条例
 # 里头……"): from a clause start or a filler word to the first 法 or 条例 (not 办法, 方法, 做法 …)
 _LAW_NAME = re.compile(r"(?:^|[\s，,。？?！!、：:（(]|请问|问一?下|那个|这个|按照|根据|依据|关于)"
-                       r"([\u4e00-\u9fff]{2,16}?(?:(?<![办方做算说写想看用手违合依执守非司立宪提位])法|条例))(?![律规则定案])")
+                       r"([\u4e00-\u9fff]{2,16}?(?:(?<![办方做算说写想看用手违合依执守非司立宪提位])法|条例))(?![律规则定案院人官庭制治务])")
 # jieba's tags of words a name does not begin after: pronoun, preposition, number, time, quantity, particle, conjunction
 _NOT_IN_NAMES = set("rpmtquc")
 _COPULAS = {"是", "算", "算不算", "是不是", "属于", "属不属于", "不算", "不是"}  # "食堂算不算条例要求的……" names no 条例
