@@ -2663,3 +2663,32 @@ def test_to_which_department_a_named_court_and_a_formula_said_in_words(assistant
     assert "变化率 =" in lead and "基期值" in lead, lead
     answer = assistant.ask("请提供市人民医院2025年度人均用水量较2024年度增减情况")  # 用水 … 增减 is no formula
     assert answer.intent == "compare" and "2024年" in answer.answer, answer.answer
+
+
+def test_who_asks_told_in_sentences_before_the_one_that_asks(assistant):
+    lead = assistant.ask("我以前在医院当护士，上周刚调到机关事务中心。听说每年有个能耗报告要报上去，最晚几号前得交？") \
+        .answer.split("\n\n")[0]
+    assert "3月31日" in lead, lead
+
+
+def test_a_citys_own_row_over_the_national_figure_beside_it(assistant):
+    lead = assistant.ask("舟山公共机构十四五期间人均用水量跟2020年比下降了多少").answer.split("\n\n")[0]
+    assert "舟山" in lead and "9%" in lead, lead
+
+
+def test_in_or_not_asks_and_a_brand_or_an_unheld_standard_is_declined(assistant):
+    lead = assistant.ask("我是小学校长后勤也归我管，节约型机关创建的通知转到我们这了，我们学校到底在不在创建范围里？") \
+        .answer.split("\n\n")[0]
+    assert "不在" in lead and "学校" in lead, lead
+    answer = assistant.ask("办公室想换一批节能灯，推荐个牌子")
+    assert answer.answer.startswith(NOT_FOUND) and "品牌" in answer.answer and not answer.citations, answer.answer
+    answer = assistant.ask("GB/T 31342 能源审计报告要包括哪些章节")
+    assert answer.answer.startswith(NOT_FOUND) and "GB/T 31342" in answer.answer, answer.answer
+
+
+def test_a_list_under_its_heading_is_quoted_with_its_items(assistant):
+    answer = assistant.ask("填报数据之前有没有什么核对清单可以对照")
+    assert "核对清单：" in answer.answer and "计量单位是否统一" in answer.answer, answer.answer
+    assert any(c.source.endswith("units-and-calculation-conventions.md") for c in answer.citations)
+    lead = assistant.ask("零碳公共机构啥意思 是一点碳都不能排吗").answer.split("\n\n")[0]
+    assert "净排放接近或达到零" in lead, lead

@@ -72,6 +72,9 @@ _INSTITUTIONAL = re.compile(r"单位|机关|公共机构|职工|干部|员工|�
 # work, which no policy, standard or case answers; a meter's fault is a question about our data (DATA_FAULT)
 _FAULT = re.compile(r"连不上|脱机|死机|蓝屏|黑屏|没反应|不制冷|不制热|(冬天|水)不热|坏了|失灵|报错|卡住|卡顿|跳闸|"
                     r"一闪一闪|漏电|异响|滴水")
+# A brand or a product recommended ("食堂饭菜保温用什么保温台好 推荐个牌子", "节能灯哪个牌子好"): no document names one
+_BRAND = re.compile(r"推荐[^，,。？?]{0,4}(牌子|品牌|厂家|厂商|型号)|(哪个|哪家|哪种|什么|啥)(牌子|品牌|厂家|厂商)[^，,。？?]{0,4}"
+                    r"(好|靠谱|耐用|省电|便宜|划算|比较|更)")
 _FIX_ASKED = re.compile(r"咋|怎么|如何|为啥|为什么|原因|回事|是不是|正常吗|修|办法")
 _METER = re.compile(r"电表|水表|气表|表计|计量|读数|抄表|数据")
 _ASKING_CLAUSE = re.compile(r"咋|怎么|如何|什么|啥|哪|多少|几|吗|是否")  # a clause that asks, not one that tells
@@ -253,6 +256,8 @@ def _understand(question: str, institutions: list[str], context: dict | None = N
         return Understanding("out_of_scope")
     if _FAULT.search(text) and _FIX_ASKED.search(text) and not _METER.search(text):
         return Understanding("out_of_scope", {"repair": True})
+    if _BRAND.search(text):
+        return Understanding("out_of_scope", {"brand": True})
     slots: dict[str, Any] = {}
     intro = re.match(SELF_INTRO, text)
     if intro:

@@ -328,6 +328,9 @@ class OfflineEngine:
         if u.slots.get("repair"):
             return self._answer(NOT_FOUND + "设备故障的排查和维修不在知识库的范围内，请联系物业、信息中心或设备厂家。绿叶智答"
                                 "回答节能政策、标准、案例和本单位能耗数据方面的问题。", "out_of_scope")
+        if u.slots.get("brand"):
+            return self._answer(NOT_FOUND + "知识库不推荐具体的品牌、厂家或型号。绿叶智答回答节能政策、标准、案例和本单位能耗"
+                                "数据方面的问题，比如节能产品采购要符合哪些规定。", "out_of_scope")
         return self._answer(NOT_FOUND + "这个问题不在公共机构节能工作的范围内，绿叶智答只回答节能政策、标准、案例和本单位能耗数据方面的问题。",
                             "out_of_scope")
 
@@ -358,7 +361,7 @@ class OfflineEngine:
         unknown word sinks it, the topic being known). `about_data`: the conversation has asked about our data."""
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
-        hits = self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits
+        hits = _headed(self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits)
         if doc_type is None:
             hits = _without_data_notes(hits, question, about_data)
         if not hits:
@@ -368,6 +371,11 @@ class OfflineEngine:
             # "《公共机构能源审计管理暂行办法》是哪年印发的": a document the knowledge base neither holds nor mentions
             return self._answer(f"{NOT_FOUND}知识库没有收录《{unheld}》，收录的文件中也没有提到它。可以在“知识库”页面"
                                 "上传该文件后再问。", "knowledge")
+        code = self._unheld_code(question)
+        if code:
+            # "GB/T 31342公共机构能源审计技术导则 审计报告要包括哪些章节": a standard no document holds or mentions
+            return self._answer(f"{NOT_FOUND}知识库没有收录 {code}，收录的文件中也没有提到它。可以在“知识库”页面上传该标准"
+                                "后再问。", "knowledge")
         unnumbered = self._article_of_unheld_law(question)
         if unnumbered:
             # "反食品浪费法哪一条是讲机关食堂的": the law is mentioned, but no passage gives its articles
@@ -490,7 +498,7 @@ class OfflineEngine:
             # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
             # (only for a count of a named thing: a figure of a mere unit, 元 or 文号, is in many passages about other
             # things)
-            wider = _without_data_notes(self.kb.search(question, k=WIDER_PASSAGES).hits, question, about_data) \
+            wider = _without_data_notes(_headed(self.kb.search(question, k=WIDER_PASSAGES).hits), question, about_data) \
                 if doc_type is None and counted_noun(question) else []
             extra = holding([h for h in wider if h.chunk.text not in {x.chunk.text for x in hits} and
                              h.coverage >= max(floor * 0.8, best * NEAR_BEST)])
@@ -571,6 +579,15 @@ class OfflineEngine:
             # "云南22年电网因字多少": the sentence that answers best gives the national factor; a passage that names
             # the province may state its own (a sentence about another province is declined below)
             found = self._lead_naming(question, set(provinces), lambda text: {p for p in provinces if p in text},
+                                      pool, citations, weights, floor, doc_type)
+            if found is not None:
+                lead, noted = found
+        cities = [core for _, core in self._places(question, loose=True) if core not in PROVINCES]
+        if cities and lead and "全国" in lead.split("（《")[0] and not any(c in lead.split("（《")[0] for c in cities) \
+                and asked_figures(question):
+            # "舟山公共机构十四五人均用水量比2020年降了多少": the sentence gives the national figure; a row of the
+            # city's own table may give the city's
+            found = self._lead_naming(question, set(cities), lambda text: {c for c in cities if c in text},
                                       pool, citations, weights, floor, doc_type)
             if found is not None:
                 lead, noted = found
@@ -752,6 +769,15 @@ class OfflineEngine:
                 continue  # "空调温度控制条例是怎么要求的": the held 条例's rule on a topic, not a regulation of that name
             if not any(core in h.chunk.text for h in self.kb.search(core, k=5).hits):
                 return named
+        return None
+
+    def _unheld_code(self, question: str) -> str | None:
+        """A standard's code the question names ("GB/T 31342") whose number no passage holds; None otherwise."""
+        for match in re.finditer(r"\b(?:GB|DB\d{2}|JGJ|CJJ|JG|CJ)(?:/T|/Z)?\s*(\d{4,5})", question):
+            number = match.group(1)
+            if not any(re.search(rf"(?<!\d){number}(?!\d)", h.chunk.text)
+                       for h in self.kb.search(match.group(0), k=SEARCHED_PASSAGES).hits):
+                return match.group(0)
         return None
 
     def _unheld_laws(self, question: str) -> list[str]:
@@ -1070,7 +1096,20 @@ class OfflineEngine:
         if asking and _REFERS_BACK.match(asking[0]) and asking[0] in clauses and clauses.index(asking[0]) > 0:
             # "……实施方案刚写完，这东西最后要交到哪个部门备案": what "这东西" is, is said just before
             asking = [clauses[clauses.index(asking[0]) - 1], *asking]
-        focused = "，".join(asking)
+        foci = ["，".join(asking)]
+        scene, _, last = question.rstrip("。！!？? ").rpartition("。")
+        if scene and not re.search(r"[？?]", scene) and len(last) >= 6:
+            # "上个月还在学校教书，这个月调来当节能专干了。听说每年有个能耗报告要交给机关事务局，最晚几号前得交": the
+            # sentences before the last tell who asks; the last one asks, and its scene clauses are part of the question
+            foci.append(last)
+        for focused in foci:
+            found = self._focused_on(question, focused, about_data)
+            if found is not None:
+                return found
+        return None
+
+    def _focused_on(self, question: str, focused: str, about_data: bool) -> tuple[str, list[SearchHit]] | None:
+        """`focused`, part of `question`, and its passages, when it alone is covered well and holds enough terms."""
         if len(self.kb.query_weights(focused)) < FOCUSED_TERMS:
             return None
         weights = self.kb.query_weights(question)
@@ -1079,7 +1118,7 @@ class OfflineEngine:
         scene = sum(v for t, v in weights.items() if any(t in w for w in dropped))
         if scene >= SCENE_UNSEEN_SHARE * sum(weights.values()):
             return None  # "腰椎间盘突出，平时坐办公室要注意啥": the scene, which no passage mentions, is the topic
-        hits = _without_data_notes(self.kb.search(focused, k=SEARCHED_PASSAGES).hits, question, about_data)
+        hits = _without_data_notes(_headed(self.kb.search(focused, k=SEARCHED_PASSAGES).hits), question, about_data)
         best = _best(hits)
         if best < FOCUSED_COVERAGE or self._unseen_sinks(focused, best):
             return None
@@ -1286,6 +1325,16 @@ class OfflineEngine:
             length += len(sentence)
             if length >= max_chars * 0.6:
                 break
+        taken = {position for position, _, _ in chosen}
+        for position, score, sentence in list(chosen):
+            # "六、数据填报和计算的核对清单：" introduces the items after it: they are quoted with it
+            following = position + 1
+            while sentence.endswith(("：", ":")) and following < len(sentences) and following not in taken and \
+                    following <= position + 3 and length + len(sentences[following]) <= max_chars * 1.5:
+                chosen.append((following, score, sentences[following]))
+                taken.add(following)
+                length += len(sentences[following])
+                following += 1
         return [(score, s) for _, score, s in sorted(chosen)]
 
     # ------------------------------------------------------------ numeric intents
@@ -1803,6 +1852,22 @@ def _not_in_data(message: str) -> str | None:
     if not _ABSENT_FROM_DATA.search(message):
         return None
     return NOT_FOUND + message.replace("未找到该单位", "能耗数据中没有单位", 1)
+
+
+_LIST_START = re.compile(r"\s*(1[.、．]|[（(]1[)）]|[-*] )")
+
+
+def _headed(hits: list[SearchHit]) -> list[SearchHit]:
+    """A passage that is a list under its heading ("## 六、数据填报和计算的核对清单", then "1. 能源品种是否齐全……")
+    read with that heading as its lead-in: its items are then quoted as what the heading names."""
+    out = []
+    for hit in hits:
+        chunk = hit.chunk
+        head = re.sub(r"^#+\s*", "", chunk.heading_path[-1]).strip() if chunk.heading_path else ""
+        if head and not chunk.article and _LIST_START.match(chunk.text) and head not in chunk.text[:200]:
+            hit = replace(hit, chunk=replace(chunk, text=f"{head.rstrip('：:')}：\n{chunk.text}"))
+        out.append(hit)
+    return out
 
 
 def _without_data_notes(hits: list[SearchHit], question: str, about_data: bool) -> list[SearchHit]:
