@@ -2692,3 +2692,19 @@ def test_a_list_under_its_heading_is_quoted_with_its_items(assistant):
     assert any(c.source.endswith("units-and-calculation-conventions.md") for c in answer.citations)
     lead = assistant.ask("零碳公共机构啥意思 是一点碳都不能排吗").answer.split("\n\n")[0]
     assert "净排放接近或达到零" in lead, lead
+
+
+def test_staff_affairs_and_office_chores_are_out_of_scope_but_a_printer_left_on_is_not(assistant):
+    for question in ("春节 放假安排", "单位内网电脑怎么连别人共享的打印机", "培训费标准是每人每天多少钱", "会议室怎么预约"):
+        answer = assistant.ask(question)
+        assert answer.intent == "out_of_scope" and answer.answer.startswith(NOT_FOUND), (question, answer.answer)
+    answer = assistant.ask("下班以后打印机要不要断电")
+    assert answer.intent == "knowledge" and answer.citations, answer.answer
+    assert assistant.ask("人力社保局2024年人均综合能耗多少").intent != "out_of_scope"
+
+
+def test_spoken_words_for_reporting_and_checking_on_site(assistant):
+    answer = assistant.ask("租出去的面积报数时要不要减掉")
+    assert any(c.source.endswith("energy-resource-statistics-system.md") for c in answer.citations), answer.answer
+    answer = assistant.ask("到现场要核查能源审计，审计应该包括哪几项内容？")
+    assert any(c.article == "第二十三条" for c in answer.citations), answer.answer
