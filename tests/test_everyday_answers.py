@@ -2708,3 +2708,4 @@ def test_spoken_words_for_reporting_and_checking_on_site(assistant):
     assert any(c.source.endswith("energy-resource-statistics-system.md") for c in answer.citations), answer.answer
     answer = assistant.ask("到现场要核查能源审计，审计应该包括哪几项内容？")
     assert any(c.article == "第二十三条" for c in answer.citations), answer.answer
+    assert answer.answer.startswith("能源审计包括七项内容"), answer.answer  # the article's number is in the citation

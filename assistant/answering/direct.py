@@ -694,4 +694,5 @@ def clean(sentence: str) -> str:
         if stripped == text:
             break
         text = stripped
-    return text.strip(" *")
+    # "第二十三条　能源审计包括七项内容：……": the article's number is in the citation, not in the sentence quoted
+    return re.sub(r"^第[一二三四五六七八九十百零]+条(之[一二三四五六七八九十])?[\s\u3000]+(?=\S)", "", text.strip(" *"))
