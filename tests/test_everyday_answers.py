@@ -2709,3 +2709,13 @@ def test_spoken_words_for_reporting_and_checking_on_site(assistant):
     answer = assistant.ask("到现场要核查能源审计，审计应该包括哪几项内容？")
     assert any(c.article == "第二十三条" for c in answer.citations), answer.answer
     assert answer.answer.startswith("能源审计包括七项内容"), answer.answer  # the article's number is in the citation
+
+
+def test_a_figure_whose_original_notice_is_unverified_is_quoted_with_its_caveat(assistant):
+    lead = assistant.ask("办公室空调夏天最低能开到多少度").answer.split("\n\n")[0]
+    assert "26摄氏度" in lead and "待核实" in lead, lead
+    answer = assistant.ask("机房空调温度设几度合适")  # the rule for offices does not answer for a server room
+    assert answer.answer.startswith(NOT_FOUND), answer.answer
+    assert "季度" not in assistant.offline.kb.query_weights("机房空调温度设几度合适")  # 几度 is no slip of 季度
+    lead = assistant.ask("公共机够到底咋界定的 我们协会有一部分经费是财政拨的算不算").answer.split("\n\n")[0]
+    assert "团体组织" in lead and "财政性资金" in lead, lead

@@ -694,6 +694,14 @@ class OfflineEngine:
         unverified = _unverified_in(lead)
         # (a how-question about a standard whose very content the note says is unverified: "JS/T 301—2024里面托管基准
         # 咋个定的")
+        figures = asked_figures(question)
+        heaviest = max(weights, key=weights.get) if weights else ""
+        if unverified and re.search(r"未核实原文|原文(尚)?未(经)?核实|原文待核实", lead) and figures and \
+                heaviest in lead.split("（《")[0] and any(holds_figure(f, lead.split("（《")[0], question) for f in figures):
+            # "办公室空调夏天最低能开到多少度": the sentence gives the figure and says only that the original notice it
+            # comes from is not verified; quoted with that caveat, it answers (when it names the question's heaviest
+            # term: "机房空调设几度" is not answered by the rule for offices)
+            unverified = []
         if unverified and (not self._asks_what_or_how(question) or _same_code(lead, question)):
             # "节约型机关国家评价细则满分多少": each sentence that answers best says the item asked (a figure, date,
             # number, name) has not been verified; a note can still answer what something is or how to proceed

@@ -65,8 +65,8 @@ class Speller:
         spans += [m.group(0) for pair in pairs for m in re.finditer(re.escape(pair) + r"[\u4e00-\u9fff]", text)]
         for span in dict.fromkeys(spans):
             if re.fullmatch(r"[前第头][一二两三四五六七八九十]", span) or "分之" in span or \
-                    re.match(r"[一二两三四五六七八九十百千万零〇]+[点时号天年月周个吨度台辆块元次]", span):
-                continue  # "前七" is the first seven, not 前期; "十点多了" is a time, not 试点; "一吨" is not 亿吨;
+                    re.match(r"[一二两三四五六七八九十百千万零〇几]+[点时号天年月周个吨度台辆块元次]", span):
+                continue  # "前七" is the first seven, not 前期; "十点多了" is a time, not 试点; "一吨" is not 亿吨, "几度" not 季度;
                 # "百分之" is a share, not 百分制
             fixed = self.correct(span)
             if fixed:
