@@ -2719,3 +2719,10 @@ def test_a_figure_whose_original_notice_is_unverified_is_quoted_with_its_caveat(
     assert "季度" not in assistant.offline.kb.query_weights("机房空调温度设几度合适")  # 几度 is no slip of 季度
     lead = assistant.ask("公共机够到底咋界定的 我们协会有一部分经费是财政拨的算不算").answer.split("\n\n")[0]
     assert "团体组织" in lead and "财政性资金" in lead, lead
+
+
+def test_a_partly_funded_unit_and_what_a_report_is_for(assistant):
+    lead = assistant.ask("我们是差额拨款的事业单位，这种也归公共机构节能管吗").answer.split("\n\n")[0]
+    assert "部分使用财政性资金" in lead, lead
+    normalised = assistant.offline.kb.colloquial.normalise("汇报的时候想引用十四五的目标，写汇报材料要用").text
+    assert "汇报" not in normalised and "十四五" in normalised, normalised
