@@ -583,8 +583,8 @@ class OfflineEngine:
             if found is not None:
                 lead, noted = found
         cities = [core for _, core in self._places(question, loose=True) if core not in PROVINCES]
-        if cities and lead and "全国" in lead.split("（《")[0] and not any(c in lead.split("（《")[0] for c in cities) \
-                and asked_figures(question):
+        said = lead.split("（《")[0]
+        if cities and "全国" in said and not any(c in said for c in cities) and asked_figures(question):
             # "舟山公共机构十四五人均用水量比2020年降了多少": the sentence gives the national figure; a row of the
             # city's own table may give the city's
             found = self._lead_naming(question, set(cities), lambda text: {c for c in cities if c in text},
@@ -694,10 +694,10 @@ class OfflineEngine:
         unverified = _unverified_in(lead)
         # (a how-question about a standard whose very content the note says is unverified: "JS/T 301—2024里面托管基准
         # 咋个定的")
-        figures = asked_figures(question)
-        heaviest = max(weights, key=weights.get) if weights else ""
-        if unverified and re.search(r"未核实原文|原文(尚)?未(经)?核实|原文待核实", lead) and figures and \
-                heaviest in lead.split("（《")[0] and any(holds_figure(f, lead.split("（《")[0], question) for f in figures):
+        said = lead.split("（《")[0]
+        if unverified and re.search(r"未核实原文|原文(尚)?未(经)?核实|原文待核实", lead) and \
+                max(weights, key=weights.get, default="") in said and \
+                any(holds_figure(f, said, question) for f in asked_figures(question)):
             # "办公室空调夏天最低能开到多少度": the sentence gives the figure and says only that the original notice it
             # comes from is not verified; quoted with that caveat, it answers (when it names the question's heaviest
             # term: "机房空调设几度" is not answered by the rule for offices)
