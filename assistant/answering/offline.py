@@ -361,7 +361,7 @@ class OfflineEngine:
         unknown word sinks it, the topic being known). `about_data`: the conversation has asked about our data."""
         question = full_years(asked(question))  # a trailing remark is not evidence; "23年" is 2023
         floor = DATA_NOTE_COVERAGE if doc_type else MIN_COVERAGE
-        hits = _headed(self.kb.search(question, k=SEARCHED_PASSAGES, doc_type=doc_type).hits)
+        hits = self._passages(question, SEARCHED_PASSAGES, doc_type)
         if doc_type is None:
             hits = _without_data_notes(hits, question, about_data)
         if not hits:
@@ -498,7 +498,7 @@ class OfflineEngine:
             # "全国一共有多少家公共机构": among passages as close that rank further down, one that holds the figure
             # (only for a count of a named thing: a figure of a mere unit, 元 or 文号, is in many passages about other
             # things)
-            wider = _without_data_notes(_headed(self.kb.search(question, k=WIDER_PASSAGES).hits), question, about_data) \
+            wider = _without_data_notes(self._passages(question, WIDER_PASSAGES), question, about_data) \
                 if doc_type is None and counted_noun(question) else []
             extra = holding([h for h in wider if h.chunk.text not in {x.chunk.text for x in hits} and
                              h.coverage >= max(floor * 0.8, best * NEAR_BEST)])
@@ -1126,7 +1126,7 @@ class OfflineEngine:
         scene = sum(v for t, v in weights.items() if any(t in w for w in dropped))
         if scene >= SCENE_UNSEEN_SHARE * sum(weights.values()):
             return None  # "腰椎间盘突出，平时坐办公室要注意啥": the scene, which no passage mentions, is the topic
-        hits = _without_data_notes(_headed(self.kb.search(focused, k=SEARCHED_PASSAGES).hits), question, about_data)
+        hits = _without_data_notes(self._passages(focused, SEARCHED_PASSAGES), question, about_data)
         best = _best(hits)
         if best < FOCUSED_COVERAGE or self._unseen_sinks(focused, best):
             return None
@@ -1156,9 +1156,9 @@ class OfflineEngine:
         """A direct answer whose sentence names one of `wanted` (as `named` reads a text), from the passages read
         or (`widen`) a wider search that name it, tried one at a time with the words of `wanted` weighing more;
         `citations` gains its source. None when no passage gives one."""
-        known = {x.chunk.text for x in pool}
-        wider = pool + [h for h in self.kb.search(question, k=WIDER_PASSAGES, doc_type=doc_type).hits
-                        if widen and h.coverage >= floor * 0.8 and h.chunk.text not in known]
+        known = {x.chunk.chunk_id for x in pool}
+        wider = pool + [h for h in (self._passages(question, WIDER_PASSAGES, doc_type) if widen else [])
+                        if h.coverage >= floor * 0.8 and h.chunk.chunk_id not in known]
         stressed = {t: 3 * w if any(t in name for name in wanted) else w for t, w in weights.items()}
         found = []  # (coverage of the passage, weight of the question said, order, lead, notes, citations)
         for order, passage in enumerate([h for h in wider if wanted & named(h.chunk.text)][:WIDER_TRIALS]):
@@ -1199,7 +1199,11 @@ class OfflineEngine:
 
     def _searched(self, question: str) -> list[SearchHit]:
         """The top passages for `question` as `_knowledge` reads it."""
-        return self.kb.search(full_years(asked(question)), k=SEARCHED_PASSAGES).hits
+        return self._passages(full_years(asked(question)), SEARCHED_PASSAGES)
+
+    def _passages(self, query: str, k: int, doc_type: str | None = None) -> list[SearchHit]:
+        """The passages of a search as answers quote them: a list under its heading carries the heading."""
+        return _headed(self.kb.search(query, k=k, doc_type=doc_type).hits)
 
     def _best_coverage(self, question: str) -> float:
         """How well the best of the top passages covers `question` (as `_knowledge` reads it)."""
